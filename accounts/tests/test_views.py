@@ -1,0 +1,162 @@
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from heroes.models import Prediction
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_up_creates_account_and_logs_in(client):
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "email": "New.Person@Example.com",
+            "display_name": "New",
+            "password1": "a-long-unusual-pass-93",
+            "password2": "a-long-unusual-pass-93",
+        },
+    )
+    assert response.status_code == 302
+    user = get_user_model().objects.get(email="new.person@example.com")
+    assert user.check_password("a-long-unusual-pass-93")
+    assert client.get(reverse("accounts:account")).status_code == 200
+
+
+def test_sign_up_rejects_duplicate_email_and_weak_password(client, user):
+    response = client.post(
+        reverse("accounts:signup"),
+        {"email": "OWNER@example.com", "password1": "12345678", "password2": "12345678"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "already exists" in errors["email"][0]
+    assert any("too common" in e or "entirely numeric" in e for e in errors["password2"])
+    assert get_user_model().objects.count() == 1
+
+
+def test_sign_up_errors_are_in_korean_by_default(client):
+    response = client.post(reverse("accounts:signup"), {"email": "not-an-email"})
+    assert response.status_code == 200
+    assert "올바른 이메일 주소" in response.content.decode()
+
+
+def test_login_with_email_any_case_and_logout(client, user, password):
+    response = client.post(
+        reverse("accounts:login"), {"username": "Owner@Example.com", "password": password}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:account")).status_code == 200
+    client.post(reverse("accounts:logout"))
+    response = client.get(reverse("accounts:account"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_wrong_password_shows_clear_message(client, user):
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": user.email, "password": "wrong"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "The email or password is not correct." in response.content.decode()
+
+
+def test_change_password(client, user, password):
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": password,
+            "new_password1": "another-long-pass-77",
+            "new_password2": "another-long-pass-77",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("another-long-pass-77")
+
+
+def test_password_reset_by_email_end_to_end(client, user):
+    response = client.post(reverse("accounts:password_reset"), {"email": user.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [user.email]
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/\S+/)", message.body).group(1)
+
+    # Django redirects the token URL to a session-held one before showing the form.
+    response = client.get(link, follow=True)
+    assert response.context["validlink"] is True
+    set_password_url = response.redirect_chain[-1][0]
+    response = client.post(
+        set_password_url,
+        {"new_password1": "reset-long-pass-55", "new_password2": "reset-long-pass-55"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("reset-long-pass-55")
+
+    # The link works once.
+    response = client.get(link, follow=True)
+    assert response.context["validlink"] is False
+
+
+def test_password_reset_for_unknown_email_sends_nothing_and_reveals_nothing(client):
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.com"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_delete_account_removes_rows_and_photo_files(
+    client, user, other_user, password, make_prediction, media_root,
+    django_capture_on_commit_callbacks,
+):
+    mine = [make_prediction(user), make_prediction(user)]
+    theirs = make_prediction(other_user)
+    paths = [media_root / p.image.name for p in mine]
+    assert all(p.exists() for p in paths)
+
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("accounts:delete"), {"password": password})
+    assert response.status_code == 302
+    assert len(callbacks) == 1  # files go only after the rows are committed
+
+    assert not get_user_model().objects.filter(pk=user.pk).exists()
+    assert not Prediction.objects.filter(owner_id=user.pk).exists()
+    assert not any(p.exists() for p in paths)
+    # Nobody else's data is touched.
+    assert Prediction.objects.filter(pk=theirs.pk).exists()
+    assert (media_root / theirs.image.name).exists()
+    # And the session is gone.
+    assert client.get(reverse("accounts:account")).status_code == 302
+
+
+def test_delete_account_needs_the_password(client, user, make_prediction, media_root):
+    prediction = make_prediction(user)
+    client.force_login(user)
+    response = client.post(reverse("accounts:delete"), {"password": "wrong"})
+    assert response.status_code == 200
+    assert get_user_model().objects.filter(pk=user.pk).exists()
+    assert (media_root / prediction.image.name).exists()
+
+
+def test_account_pages_need_login(client):
+    for name in ["accounts:account", "accounts:delete", "accounts:password_change"]:
+        response = client.get(reverse(name))
+        assert response.status_code == 302, name
+        assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_profile_display_name_can_change(client, user):
+    client.force_login(user)
+    response = client.post(reverse("accounts:account"), {"display_name": "히어로"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.display_name == "히어로"

@@ -1,0 +1,103 @@
+"""The hero catalog and the predictions made against it.
+
+Application code keeps to what both SQLite and django-mongodb-backend
+support: no raw SQL, no extra(), no many-to-many prefetch_related, no
+update()/delete() spanning several models in one query.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy as _
+
+
+class Hero(models.Model):
+    key = models.SlugField(
+        _("key"),
+        max_length=50,
+        unique=True,
+        help_text=_("Stable identifier used by the model and in links, e.g. iron-man."),
+    )
+    name_ko = models.CharField(_("name (Korean)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    portrait = models.ImageField(_("portrait"), upload_to="heroes/portraits/", blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    aliases = models.JSONField(
+        _("aliases"),
+        default=list,
+        blank=True,
+        help_text=_("Other names for this hero, e.g. training folder names like 'ironman'."),
+    )
+
+    class Meta:
+        verbose_name = _("hero")
+        verbose_name_plural = _("heroes")
+        ordering = ["order", "key"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return self.name_en if (get_language() or "").startswith("en") else self.name_ko
+
+    @property
+    def description(self):
+        if (get_language() or "").startswith("en"):
+            return self.description_en or self.description_ko
+        return self.description_ko or self.description_en
+
+
+def prediction_photo_path(instance, filename):
+    """A random name: the original project named photos after the user's email."""
+    now = timezone.now()
+    return f"predictions/{now:%Y/%m}/{uuid.uuid4().hex}.jpg"
+
+
+def new_share_token():
+    return secrets.token_urlsafe(24)
+
+
+class Prediction(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="predictions",
+        verbose_name=_("owner"),
+    )
+    image = models.ImageField(_("photo"), upload_to=prediction_photo_path)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Every face found: [{"box": [x, y, w, h], "confidence": float}, ...]
+    faces = models.JSONField(_("faces"), default=list, blank=True)
+    face_index = models.PositiveSmallIntegerField(_("face used"), default=0)
+    # Every hero, best first: [{"hero": key, "probability": p, "similarity": s}, ...]
+    ranking = models.JSONField(_("ranking"), default=list, blank=True)
+    top_hero = models.ForeignKey(
+        Hero,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("top hero"),
+    )
+    top_probability = models.FloatField(_("score"), null=True, blank=True)
+    model_version = models.CharField(_("model version"), max_length=64, blank=True)
+    share_token = models.CharField(
+        _("share token"), max_length=64, unique=True, default=new_share_token, editable=False
+    )
+    is_shared = models.BooleanField(_("shared"), default=False)
+
+    class Meta:
+        verbose_name = _("prediction")
+        verbose_name_plural = _("predictions")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="prediction_owner_created")]
+
+    def __str__(self):
+        return f"{self.owner_id} {self.created_at:%Y-%m-%d %H:%M}"

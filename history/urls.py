@@ -1,0 +1,13 @@
+from django.urls import path
+
+from history import views
+
+app_name = "history"
+
+urlpatterns = [
+    path("", views.history_list, name="list"),
+    path("delete-all/", views.history_delete_all, name="delete_all"),
+    path("<str:pk>/", views.history_detail, name="detail"),
+    path("<str:pk>/photo/", views.photo, name="photo"),
+    path("<str:pk>/delete/", views.history_delete, name="delete"),
+]

@@ -1,0 +1,334 @@
+"""Settings for MyLittleHero.
+
+One module that reads the environment. Everything that differs between a
+laptop and production comes from environment variables with safe local
+defaults (see the README's "Configuration" section for the full list):
+
+- ``DJANGO_ENV``: ``local`` (default) or ``production``.
+- ``DJANGO_SECRET_KEY``: required in production; a throwaway key locally.
+- ``MONGODB_URI`` / ``MONGODB_NAME``: run on MongoDB through
+  django-mongodb-backend instead of the embedded SQLite database.
+- ``MLH_S3_BUCKET`` (+ endpoint, region, credentials): private media on
+  S3-compatible storage through django-storages.
+- ``EMAIL_HOST`` (+ port, user, password, TLS): SMTP instead of the console.
+
+Nothing here imports TensorFlow: the hero engine loads lazily on first use.
+"""
+
+from pathlib import Path
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name, default=""):
+    return os.environ.get(name, default)
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    value = value.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {value!r}.")
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}.") from None
+
+
+def env_list(name, default=()):
+    value = os.environ.get(name)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+DJANGO_ENV = env_str("DJANGO_ENV", "local").strip().lower()
+if DJANGO_ENV not in {"local", "production"}:
+    raise ImproperlyConfigured("DJANGO_ENV must be 'local' or 'production'.")
+PRODUCTION = DJANGO_ENV == "production"
+
+# --- Core ------------------------------------------------------------------
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. Production refuses to start without a "
+            "secret key; generate one with: python -c \"import secrets; "
+            "print(secrets.token_urlsafe(50))\""
+        )
+    # Local development only: never used when DJANGO_ENV=production.
+    SECRET_KEY = "django-insecure-local-development-key-do-not-use-in-production"
+
+DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+)
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# --- Database ---------------------------------------------------------------
+
+MONGODB_URI = env_str("MONGODB_URI")
+# Offline switch for `makemigrations` of the MongoDB migration set: the models,
+# app configs and migration modules are MongoDB's, the engine is Django's dummy
+# one, so no server is contacted (makemigrations would hang on server
+# selection otherwise).
+MONGODB_OFFLINE = env_bool("MLH_MONGODB_OFFLINE")
+USE_MONGODB = bool(MONGODB_URI) or MONGODB_OFFLINE
+
+if MONGODB_OFFLINE:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.dummy"}}
+elif MONGODB_URI:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django_mongodb_backend",
+            "HOST": MONGODB_URI,
+            "NAME": env_str("MONGODB_NAME", "mylittlehero"),
+        }
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("MLH_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "OPTIONS": {
+                # Wait for a writer instead of failing at once under concurrent
+                # requests (several gunicorn workers share the file).
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+
+if USE_MONGODB:
+    DEFAULT_AUTO_FIELD = "django_mongodb_backend.fields.ObjectIdAutoField"
+    # Contrib apps need ObjectId primary keys on MongoDB: their app configs
+    # and their migrations are replaced (mongo_migrations/<app>/).
+    _CONTRIB_APPS = [
+        "mylittlehero.mongodb_apps.MongoAdminConfig",
+        "mylittlehero.mongodb_apps.MongoAuthConfig",
+        "mylittlehero.mongodb_apps.MongoContentTypesConfig",
+    ]
+    MIGRATION_MODULES = {
+        app: f"mongo_migrations.{app}"
+        for app in ("admin", "auth", "contenttypes", "accounts", "heroes")
+    }
+else:
+    DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+    _CONTRIB_APPS = [
+        "django.contrib.admin",
+        "django.contrib.auth",
+        "django.contrib.contenttypes",
+    ]
+
+INSTALLED_APPS = [
+    *_CONTRIB_APPS,
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "accounts",
+    "heroes",
+    "history",
+]
+if USE_MONGODB:
+    INSTALLED_APPS.insert(0, "django_mongodb_backend")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+if PRODUCTION:
+    # Compressed, hashed static files straight from gunicorn. Locally,
+    # runserver (DEBUG) and the tests' live server serve static files.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
+ROOT_URLCONF = "mylittlehero.urls"
+WSGI_APPLICATION = "mylittlehero.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Accounts ---------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Django's salted, iterated hashing (the 2022 project used plain SHA-256).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Failed-login throttle (accounts/throttle.py): per account and per client IP
+# within a sliding window; counters live in the cache.
+LOGIN_THROTTLE = {
+    "ACCOUNT_LIMIT": env_int("MLH_LOGIN_ACCOUNT_LIMIT", 5),
+    "IP_LIMIT": env_int("MLH_LOGIN_IP_LIMIT", 20),
+    "WINDOW_SECONDS": env_int("MLH_LOGIN_WINDOW_SECONDS", 15 * 60),
+}
+# How many reverse proxies in front of the site append to X-Forwarded-For.
+# 0 (default): the client IP is REMOTE_ADDR.
+NUM_PROXIES = env_int("MLH_NUM_PROXIES", 0)
+
+# --- Cache --------------------------------------------------------------------
+# locmem (default) is per process; production with several workers should use
+# "database" (a table on SQLite, a collection on MongoDB; run
+# `manage.py createcachetable` once) so throttles are shared.
+
+_CACHE = env_str("MLH_CACHE", "locmem")
+if _CACHE == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif _CACHE == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": (
+                "django_mongodb_backend.cache.MongoDBCache"
+                if USE_MONGODB
+                else "django.core.cache.backends.db.DatabaseCache"
+            ),
+            "LOCATION": "mlh_cache",
+        }
+    }
+else:
+    raise ImproperlyConfigured("MLH_CACHE must be 'locmem' or 'database'.")
+
+# --- Internationalization ---------------------------------------------------
+
+LANGUAGE_CODE = "ko"
+LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Asia/Seoul")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media -------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Uploaded photos are private: MEDIA_URL is never routed. Photos reach their
+# owner through an authorized view (history.views.photo).
+MEDIA_URL = "/media-not-served/"
+MEDIA_ROOT = Path(env_str("MLH_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploads above this size are refused (checked in the browser and on the server).
+MLH_MAX_UPLOAD_BYTES = env_int("MLH_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+S3_BUCKET = env_str("MLH_S3_BUCKET")
+if S3_BUCKET:
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("MLH_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("MLH_S3_REGION") or None,
+            "access_key": env_str("MLH_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("MLH_S3_SECRET_ACCESS_KEY") or None,
+            # Private objects; pages get short-lived presigned URLs.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("MLH_S3_URL_EXPIRE_SECONDS", 300),
+            "file_overwrite": False,
+        },
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+STORAGES = {
+    "default": _media_storage,
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# --- Email --------------------------------------------------------------------
+
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "MyLittleHero <noreply@localhost>")
+EMAIL_HOST = env_str("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- Security -------------------------------------------------------------------
+
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", True)
+    CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", True)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+    if env_bool("DJANGO_BEHIND_TLS_PROXY"):
+        # Only behind a proxy that sets this header and strips it from clients.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Logging ------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,156 @@
+"""Settings come from the environment; production is strict; both databases'
+migration sets stay complete. Each case runs manage.py in a fresh process
+with a controlled environment."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO_ROOT
+
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "k" * 20 + "Q9v#2mZ!pL7@xR4$wT8^yU1&bN6*cE3(fH5)",
+    "DJANGO_ALLOWED_HOSTS": "mylittlehero.example",
+}
+
+
+def run_manage(*args, env=None, timeout=120):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "MONGODB_", "MLH_", "EMAIL_"))
+    }
+    clean.update(env or {})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO_ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_passes_check_deploy_with_no_warnings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_local_defaults_are_not_deploy_safe():
+    # The check would fail if production-only protections leaked into the
+    # local defaults' absence: make sure the deploy check really checks.
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "security.W018" in result.stdout + result.stderr  # DEBUG on
+
+
+def test_bad_boolean_is_a_clear_error():
+    result = run_manage("check", env={"DJANGO_DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+def test_sqlite_migrations_are_complete():
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mongodb_migrations_are_complete_offline():
+    result = run_manage("makemigrations", "--check", "--dry-run", env={"MLH_MONGODB_OFFLINE": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_check_passes_with_mongodb_settings():
+    # No server is needed for the system checks: pymongo connects lazily.
+    result = run_manage(
+        "check", env={"MONGODB_URI": "mongodb://127.0.0.1:27017", "MONGODB_NAME": "mlh_check"}
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mongodb_settings_select_the_mongo_migration_set_and_objectid_keys():
+    code = (
+        "import django; django.setup();"
+        "from django.conf import settings as s;"
+        "from heroes.models import Prediction;"
+        "print(s.DATABASES['default']['ENGINE']);"
+        "print(s.MIGRATION_MODULES['heroes']);"
+        "print(type(Prediction._meta.pk).__name__)"
+    )
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MONGODB_", "MLH_"))
+    }
+    env.update(
+        {"DJANGO_SETTINGS_MODULE": "mylittlehero.settings", "MONGODB_URI": "mongodb://h:1/x"}
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django_mongodb_backend",
+        "mongo_migrations.heroes",
+        "ObjectIdAutoField",
+    ]
+
+
+@pytest.mark.parametrize(
+    "env, backend",
+    [
+        ({}, "django.core.mail.backends.console.EmailBackend"),
+        ({"EMAIL_HOST": "smtp.example.com"}, "django.core.mail.backends.smtp.EmailBackend"),
+    ],
+)
+def test_email_backend_from_environment(env, backend):
+    result = run_manage(
+        "shell", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)", env=env
+    )
+    assert result.stdout.strip().splitlines()[-1] == backend
+
+
+def test_s3_media_storage_from_environment():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.core.files.storage import storages; d = storages['default'];"
+        "print(type(d).__name__, d.bucket_name, d.default_acl, d.querystring_auth)",
+        env={"MLH_S3_BUCKET": "photos", "MLH_S3_ENDPOINT_URL": "http://127.0.0.1:9"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "S3Storage",
+        "photos",
+        "private",
+        "True",
+    ]
+
+
+def test_django_start_up_does_not_import_tensorflow():
+    code = (
+        "import sys, django; django.setup();"
+        "from django.urls import get_resolver; get_resolver().url_patterns;"
+        "import heroes.models, heroes.admin, history.views, accounts.views;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'tensorflow', 'keras', 'mtcnn'}))"
+    )
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MONGODB_", "MLH_"))
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "mylittlehero.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
