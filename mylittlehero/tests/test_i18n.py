@@ -36,3 +36,22 @@ def test_every_page_has_the_switcher_and_skip_link(client):
     assert 'action="/i18n/setlang/"' in html
     assert 'class="skip-link"' in html
     assert '<label for="language-select"' in html
+
+
+def test_korean_catalog_is_complete_and_compiled():
+    import polib
+
+    from conftest import REPO_ROOT
+
+    po = polib.pofile(str(REPO_ROOT / "locale/ko/LC_MESSAGES/django.po"))
+    untranslated = [e.msgid for e in po.untranslated_entries()]
+    fuzzy = [e.msgid for e in po.fuzzy_entries()]
+    assert untranslated == [] and fuzzy == []
+    mo = polib.mofile(str(REPO_ROOT / "locale/ko/LC_MESSAGES/django.mo"))
+    compiled = {e.msgid: (e.msgstr or e.msgstr_plural.get(0)) for e in mo}
+    stale = [
+        e.msgid
+        for e in po.translated_entries()
+        if compiled.get(e.msgid) != (e.msgstr or e.msgstr_plural.get(0))
+    ]
+    assert stale == [], "run `make messages` to recompile the catalog"
