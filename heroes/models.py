@@ -54,6 +54,34 @@ class Hero(models.Model):
         return self.description_ko or self.description_en
 
 
+def reference_image_path(instance, filename):
+    return f"heroes/reference/{instance.hero.key}/{uuid.uuid4().hex}.jpg"
+
+
+class HeroImage(models.Model):
+    """A reference photo of a hero: the gallery a model is trained from
+    (``manage.py train_heroes --from-catalog``)."""
+
+    TRAIN = "train"
+    VALID = "valid"
+    SPLITS = [(TRAIN, _("training")), (VALID, _("validation"))]
+
+    hero = models.ForeignKey(
+        Hero, on_delete=models.CASCADE, related_name="images", verbose_name=_("hero")
+    )
+    image = models.ImageField(_("image"), upload_to=reference_image_path)
+    split = models.CharField(_("split"), max_length=5, choices=SPLITS, default=TRAIN)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reference image")
+        verbose_name_plural = _("reference images")
+        ordering = ["hero", "created_at"]
+
+    def __str__(self):
+        return f"{self.hero.key} {self.split} {self.pk}"
+
+
 def prediction_photo_path(instance, filename):
     """A random name: the original project named photos after the user's email."""
     now = timezone.now()

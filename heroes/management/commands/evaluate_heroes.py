@@ -1,0 +1,76 @@
+"""Evaluate the current hero model on a labelled image folder.
+
+    python manage.py evaluate_heroes --data DIR [--split valid] [--json-out FILE]
+
+Prints the detection rate, top-1 and top-3 accuracy (on images with a face,
+and counting faceless images as misses), per-hero accuracy, the confusion
+matrix and the expected calibration error.
+"""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from heroes.models import Hero
+
+
+class Command(BaseCommand):
+    help = "Evaluate the current hero model on DIR/<split>/<class>/ images."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data", required=True, help="folder with <split>/<class>/ images")
+        parser.add_argument("--split", default="valid")
+        parser.add_argument("--json-out", help="also write the metrics to this JSON file")
+
+    def handle(self, *args, **options):
+        from heroes.management.commands._progress import Progress
+        from heroes.ml import training
+        from heroes.ml.classifier import ModelUnavailable
+        from heroes.ml.engine import HeroEngine
+
+        try:
+            engine = HeroEngine()
+        except ModelUnavailable as exc:
+            raise CommandError(str(exc)) from None
+        heroes = list(Hero.objects.all())
+        aliases = {hero.key: hero.aliases for hero in heroes}
+        mapping = training.label_map([(key, aliases.get(key, [])) for key in engine.heroes])
+        try:
+            items = training.image_folder(options["data"], options["split"])
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc)) from None
+        labelled = []
+        for path, label in items:
+            key = training.hero_for_label(label, mapping)
+            if key is None:
+                self.stderr.write(f"skipping {path}: folder {label!r} is not a hero of this model")
+            else:
+                labelled.append((path, key))
+        progress = Progress(self.stdout, "faces")
+        faces = training.extract_faces(engine, labelled, progress=progress)
+        progress.close()
+        metrics = training.evaluate(engine.classifier, faces, total_images=len(labelled))
+        metrics["model_version"] = engine.version
+        metrics["split"] = options["split"]
+        self._print(metrics)
+        if options["json_out"]:
+            with open(options["json_out"], "w") as handle:
+                json.dump(metrics, handle, indent=2, ensure_ascii=False)
+            self.stdout.write(f"metrics written to {options['json_out']}")
+
+    def _print(self, m):
+        w = self.stdout.write
+        w(f"model {m['model_version']}, split {m['split']}")
+        w(f"images {m['images']}, faces found {m['faces']} (detection rate {m['detection_rate']})")
+        w(f"on images with a face: top-1 {m['top1']}, top-3 {m['top3']}")
+        w(f"counting faceless images as misses: top-1 {m['top1_all_images']}, "
+          f"top-3 {m['top3_all_images']}")
+        w(f"expected calibration error: {m['ece']}")
+        w("per-hero top-1:")
+        for hero, value in m["per_class_top1"].items():
+            w(f"  {hero:<18} {value}")
+        labels = m["confusion"]["labels"]
+        w("confusion (rows: truth, columns: prediction):")
+        w(" " * 18 + " ".join(f"{label[:6]:>6}" for label in labels))
+        for label, row in zip(labels, m["confusion"]["matrix"]):
+            w(f"{label:<18}" + " ".join(f"{value:>6}" for value in row))

@@ -1,0 +1,66 @@
+"""Rank the heroes for photos: one JSON line per file.
+
+    python manage.py predict_image PATH [PATH ...] [--json]
+
+Each line is ``{"path", "faces", "hero", "ranking": [{"hero", "probability",
+"similarity"}], "model_version"}`` or ``{"path", "error"}``. Folders are
+walked. This output is the contract scripts use: keep it stable.
+"""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from heroes.ml.training import IMAGE_SUFFIXES
+
+
+def _walk(paths):
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in IMAGE_SUFFIXES:
+                    yield child
+        else:
+            yield path
+
+
+class Command(BaseCommand):
+    help = "Rank every hero for the face in each photo; prints one JSON line per file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="image files or folders")
+        parser.add_argument(
+            "--json", action="store_true", help="JSON lines (the default; kept for scripts)"
+        )
+        parser.add_argument("--batch-size", type=int, default=32)
+
+    def handle(self, *args, **options):
+        from heroes.ml import api
+
+        files = list(_walk(options["paths"]))
+        if not files:
+            raise CommandError("no image files found")
+        failures = 0
+        try:
+            results = api.predict_many([str(f) for f in files], batch_size=options["batch_size"])
+            for source, outcome in results:
+                if isinstance(outcome, api.ImageRejected):
+                    failures += 1
+                    line = {"path": source, "error": outcome.code}
+                else:
+                    line = {
+                        "path": source,
+                        "faces": len(outcome.faces),
+                        "hero": outcome.top.hero,
+                        "ranking": [score.as_dict() for score in outcome.ranking],
+                        "model_version": outcome.model_version,
+                    }
+                self.stdout.write(json.dumps(line, ensure_ascii=False))
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc)) from None
+        except api.ModelUnavailable as exc:
+            raise CommandError(str(exc)) from None
+        if options["verbosity"] >= 2:
+            self.stderr.write(f"{len(files)} files, {failures} without a result")

@@ -1,0 +1,323 @@
+"""Face detection: MTCNN's three networks with the weights from the ``mtcnn``
+package (MIT; they ship in its wheel), run through compiled TensorFlow graphs.
+
+The package's own ``MTCNN.detect_faces`` calls its Keras layers eagerly, one
+Python call per layer and pyramid scale, which costs about 200 ms for a
+480 px image on two cores, and its image pyramid breaks for a minimum face
+size above 20 px. This module keeps the networks and weights and the
+algorithm (a PNet proposal pass over an image pyramid, RNet refinement on
+24x24 crops, ONet boxes, scores and 5 landmarks on 48x48 crops, non-maximum
+suppression between stages) and runs each stage as one ``tf.function`` call.
+
+Speed: detection runs on a copy whose long side is at most ``max_side``
+pixels; results are mapped back to the caller's image. A tight crop of a
+face (no margin around it) defeats the proposal network, so when nothing is
+found the image is padded with a neutral border and searched again.
+
+Nothing here is imported at Django start-up: TensorFlow loads on first use.
+"""
+
+from dataclasses import dataclass
+import math
+
+import numpy as np
+from PIL import Image
+
+# The order of MTCNN's landmarks (image left/right: "left_eye" is the eye on
+# the image's left side).
+LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
+
+
+@dataclass(frozen=True)
+class Face:
+    box: tuple  # (x, y, width, height) in the caller's image pixels
+    confidence: float
+    landmarks: np.ndarray  # shape (5, 2): x, y for LANDMARK_NAMES
+
+    @property
+    def area(self):
+        return max(0.0, self.box[2]) * max(0.0, self.box[3])
+
+    def as_dict(self):
+        return {
+            "box": [round(float(v), 1) for v in self.box],
+            "confidence": round(float(self.confidence), 4),
+            "landmarks": {
+                name: [round(float(x), 1), round(float(y), 1)]
+                for name, (x, y) in zip(LANDMARK_NAMES, self.landmarks)
+            },
+        }
+
+
+def _nms(boxes, scores, threshold, method="union"):
+    """Greedy non-maximum suppression; returns kept indices, best first."""
+    if len(boxes) == 0:
+        return np.empty((0,), dtype=int)
+    x1, y1, x2, y2 = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+    areas = np.maximum(0, x2 - x1 + 1) * np.maximum(0, y2 - y1 + 1)
+    order = np.argsort(-scores)
+    keep = []
+    while order.size:
+        i = order[0]
+        keep.append(i)
+        rest = order[1:]
+        w = np.maximum(0.0, np.minimum(x2[i], x2[rest]) - np.maximum(x1[i], x1[rest]) + 1)
+        h = np.maximum(0.0, np.minimum(y2[i], y2[rest]) - np.maximum(y1[i], y1[rest]) + 1)
+        inter = w * h
+        if method == "min":
+            overlap = inter / np.minimum(areas[i], areas[rest])
+        else:
+            overlap = inter / (areas[i] + areas[rest] - inter)
+        order = rest[overlap <= threshold]
+    return np.asarray(keep, dtype=int)
+
+
+def _square(boxes):
+    boxes = boxes.copy()
+    w = boxes[:, 2] - boxes[:, 0]
+    h = boxes[:, 3] - boxes[:, 1]
+    side = np.maximum(w, h)
+    boxes[:, 0] = boxes[:, 0] + w * 0.5 - side * 0.5
+    boxes[:, 1] = boxes[:, 1] + h * 0.5 - side * 0.5
+    boxes[:, 2] = boxes[:, 0] + side
+    boxes[:, 3] = boxes[:, 1] + side
+    return boxes
+
+
+def _refine(boxes, offsets):
+    w = (boxes[:, 2] - boxes[:, 0] + 1)[:, None]
+    h = (boxes[:, 3] - boxes[:, 1] + 1)[:, None]
+    return boxes + offsets * np.hstack([w, h, w, h])
+
+
+class FaceDetector:
+    """MTCNN over compiled graphs. Thread-compatible: graphs are stateless."""
+
+    def __init__(
+        self,
+        *,
+        max_side=640,
+        min_face_size=20,
+        min_face_fraction=0.08,
+        scale_factor=0.709,
+        thresholds=(0.6, 0.7, 0.8),
+        min_confidence=0.9,
+        pad_retry=0.35,
+    ):
+        import tensorflow as tf
+        from mtcnn.network.onet import ONet
+        from mtcnn.network.pnet import PNet
+        from mtcnn.network.rnet import RNet
+        from mtcnn.utils.tensorflow import load_weights
+
+        self.max_side = max_side
+        self.min_face_size = min_face_size
+        # Faces smaller than this share of the image's short side are not
+        # looked for: the biggest pyramid levels cost the most, and a face
+        # that small makes a blurry 150 px chip anyway.
+        self.min_face_fraction = min_face_fraction
+        self.scale_factor = scale_factor
+        self.thresholds = thresholds
+        self.min_confidence = min_confidence
+        self.pad_retry = pad_retry
+
+        nets = []
+        for cls, weights in ((PNet, "pnet.lz4"), (RNet, "rnet.lz4"), (ONet, "onet.lz4")):
+            net = cls()
+            net.build()
+            net.set_weights(load_weights(weights))
+            nets.append(net)
+        pnet, rnet, onet = nets
+
+        @tf.function(
+            input_signature=[
+                tf.TensorSpec([None, None, 3], tf.float32),
+                tf.TensorSpec([2], tf.int32),
+            ],
+            reduce_retracing=True,
+        )
+        def pnet_at(image, size):
+            scaled = tf.image.resize(image[None], size, method=tf.image.ResizeMethod.AREA)
+            regression, scores = pnet((scaled - 127.5) / 128.0, training=False)
+            return regression[0], scores[0, :, :, 1]
+
+        def crops(image, boxes, size):
+            shape = tf.cast(tf.shape(image)[:2], tf.float32)
+            # crop_and_resize wants [y1, x1, y2, x2] normalised to the image.
+            normalised = tf.stack(
+                [
+                    boxes[:, 1] / shape[0],
+                    boxes[:, 0] / shape[1],
+                    boxes[:, 3] / shape[0],
+                    boxes[:, 2] / shape[1],
+                ],
+                axis=1,
+            )
+            patches = tf.image.crop_and_resize(
+                image[None], normalised, tf.zeros(tf.shape(boxes)[0], tf.int32), size
+            )
+            return (patches - 127.5) / 128.0
+
+        @tf.function(
+            input_signature=[
+                tf.TensorSpec([None, None, 3], tf.float32),
+                tf.TensorSpec([None, 4], tf.float32),
+            ],
+            reduce_retracing=True,
+        )
+        def rnet_on(image, boxes):
+            offsets, scores = rnet(crops(image, boxes, (24, 24)), training=False)
+            return offsets, scores[:, 1]
+
+        @tf.function(
+            input_signature=[
+                tf.TensorSpec([None, None, 3], tf.float32),
+                tf.TensorSpec([None, 4], tf.float32),
+            ],
+            reduce_retracing=True,
+        )
+        def onet_on(image, boxes):
+            offsets, landmarks, scores = onet(crops(image, boxes, (48, 48)), training=False)
+            return offsets, landmarks, scores[:, 1]
+
+        self._tf = tf
+        self._pnet_at = pnet_at
+        self._rnet_on = rnet_on
+        self._onet_on = onet_on
+
+    # -- public ------------------------------------------------------------------
+
+    def warm_up(self):
+        self.detect(np.full((160, 120, 3), 127, dtype=np.uint8))
+
+    def detect(self, image):
+        """All faces in an RGB image (PIL or uint8 array), largest first."""
+        array = np.asarray(image.convert("RGB") if isinstance(image, Image.Image) else image)
+        height, width = array.shape[:2]
+        scale = min(1.0, self.max_side / max(height, width))
+        small = array
+        if scale < 1.0:
+            size = (max(1, round(width * scale)), max(1, round(height * scale)))
+            small = np.asarray(Image.fromarray(array).resize(size, Image.BILINEAR))
+        faces = self._detect_array(small)
+        if not faces and self.pad_retry:
+            pad = round(max(small.shape[:2]) * self.pad_retry)
+            padded = np.pad(small, ((pad, pad), (pad, pad), (0, 0)), constant_values=127)
+            faces = [self._shift(face, -pad) for face in self._detect_array(padded)]
+        if scale < 1.0:
+            sx, sy = width / small.shape[1], height / small.shape[0]
+            faces = [self._rescale(face, sx, sy) for face in faces]
+        faces = [self._clip(face, width, height) for face in faces]
+        return sorted(faces, key=lambda face: face.area, reverse=True)
+
+    # -- the three stages --------------------------------------------------------
+
+    def _scales(self, height, width):
+        min_face = max(self.min_face_size, self.min_face_fraction * min(height, width))
+        base = 12.0 / min_face
+        scales = []
+        side = min(height, width) * base
+        scale = base
+        while side >= 12:
+            scales.append(scale)
+            scale *= self.scale_factor
+            side *= self.scale_factor
+        return scales
+
+    def _detect_array(self, array):
+        tf = self._tf
+        height, width = array.shape[:2]
+        if min(height, width) < 12:
+            return []
+        image = tf.constant(array, dtype=tf.float32)
+        t_pnet, t_rnet, t_onet = self.thresholds
+
+        proposals = []
+        for scale in self._scales(height, width):
+            size = (max(12, math.ceil(height * scale)), max(12, math.ceil(width * scale)))
+            regression, scores = self._pnet_at(image, tf.constant(size, tf.int32))
+            scores = scores.numpy()
+            ys, xs = np.nonzero(scores > t_pnet)
+            if ys.size == 0:
+                continue
+            sy, sx = height / size[0], width / size[1]
+            reg = regression.numpy()[ys, xs]
+            x1, y1 = xs * 2.0, ys * 2.0
+            x2, y2 = x1 + 12.0, y1 + 12.0
+            boxes = np.stack(
+                [
+                    (x1 + reg[:, 0] * 12) * sx,
+                    (y1 + reg[:, 1] * 12) * sy,
+                    (x2 + reg[:, 2] * 12) * sx,
+                    (y2 + reg[:, 3] * 12) * sy,
+                ],
+                axis=1,
+            )
+            s = scores[ys, xs]
+            keep = _nms(boxes, s, 0.5)
+            proposals.append(np.hstack([boxes[keep], s[keep, None]]))
+        if not proposals:
+            return []
+        proposals = np.concatenate(proposals)
+        proposals = proposals[_nms(proposals[:, :4], proposals[:, 4], 0.7)]
+        boxes = _square(proposals[:, :4]).astype(np.float32)
+
+        offsets, scores = self._rnet_on(image, boxes)
+        scores = scores.numpy()
+        mask = scores > t_rnet
+        if not mask.any():
+            return []
+        boxes = _refine(boxes[mask], offsets.numpy()[mask])
+        scores = scores[mask]
+        keep = _nms(boxes, scores, 0.7)
+        boxes = _square(boxes[keep]).astype(np.float32)
+
+        offsets, landmarks, scores = self._onet_on(image, boxes)
+        scores = scores.numpy()
+        mask = scores > max(t_onet, self.min_confidence)
+        if not mask.any():
+            return []
+        landmarks = landmarks.numpy()[mask]
+        boxes, scores = boxes[mask], scores[mask]
+        w = (boxes[:, 2] - boxes[:, 0] + 1)[:, None]
+        h = (boxes[:, 3] - boxes[:, 1] + 1)[:, None]
+        points_x = w * landmarks[:, 0:5] + boxes[:, 0:1] - 1
+        points_y = h * landmarks[:, 5:10] + boxes[:, 1:2] - 1
+        boxes = _refine(boxes, offsets.numpy()[mask])
+        keep = _nms(boxes, scores, 0.7, method="min")
+        return [
+            Face(
+                box=(
+                    float(boxes[i, 0]),
+                    float(boxes[i, 1]),
+                    float(boxes[i, 2] - boxes[i, 0]),
+                    float(boxes[i, 3] - boxes[i, 1]),
+                ),
+                confidence=float(scores[i]),
+                landmarks=np.stack([points_x[i], points_y[i]], axis=1).astype(np.float64),
+            )
+            for i in keep
+        ]
+
+    # -- coordinate helpers ------------------------------------------------------
+
+    @staticmethod
+    def _shift(face, delta):
+        x, y, w, h = face.box
+        return Face((x + delta, y + delta, w, h), face.confidence, face.landmarks + delta)
+
+    @staticmethod
+    def _rescale(face, sx, sy):
+        x, y, w, h = face.box
+        return Face(
+            (x * sx, y * sy, w * sx, h * sy),
+            face.confidence,
+            face.landmarks * np.array([sx, sy]),
+        )
+
+    @staticmethod
+    def _clip(face, width, height):
+        x, y, w, h = face.box
+        x1, y1 = max(0.0, x), max(0.0, y)
+        x2, y2 = min(float(width), x + w), min(float(height), y + h)
+        return Face((x1, y1, x2 - x1, y2 - y1), face.confidence, face.landmarks)

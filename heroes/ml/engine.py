@@ -1,0 +1,301 @@
+"""The hero engine: photo in, every hero ranked by facial resemblance out.
+
+    intake (Pillow) -> detect (MTCNN) -> align (5 landmarks -> 150x150 chip)
+      -> embed (dlib ResNet in Keras, 128-D; the chip and its mirror image,
+         averaged) -> classify (Keras normalised-softmax head, calibrated)
+
+The engine loads lazily, once per process, behind a double-checked lock,
+and warms up before its first real call. Nothing of TensorFlow is imported
+until then. A missing or corrupt model raises ``ModelUnavailable`` (the web
+layer answers 503).
+"""
+
+from dataclasses import dataclass, field
+import os
+from pathlib import Path
+import threading
+import time
+
+import numpy as np
+
+from heroes.ml.classifier import HeroClassifier, ModelUnavailable
+from heroes.ml.intake import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_PIXELS,
+    ImageRejected,
+    LoadedImage,
+    load_image,
+)
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+
+
+class NoFaceFound(ImageRejected):
+    """No face in the photo (or not the face that was asked for)."""
+
+    code = "no_face"
+
+
+@dataclass(frozen=True)
+class HeroScore:
+    hero: str
+    probability: float
+    similarity: float
+
+    def as_dict(self):
+        return {
+            "hero": self.hero,
+            "probability": round(self.probability, 4),
+            "similarity": round(self.similarity, 4),
+        }
+
+
+@dataclass(frozen=True)
+class DetectedFace:
+    box: tuple  # x, y, width, height in the analysed (upright) image
+    confidence: float
+    landmarks: tuple  # five (x, y) pairs
+
+    def as_dict(self):
+        return {
+            "box": [round(float(v), 1) for v in self.box],
+            "confidence": round(float(self.confidence), 4),
+        }
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    faces: list  # every DetectedFace found, largest first
+    face_index: int  # the face the ranking is for
+    ranking: list  # HeroScore for every hero, best first
+    model_version: str
+    timings: dict  # milliseconds per stage
+    image: LoadedImage = field(repr=False, default=None)
+
+    @property
+    def top(self):
+        return self.ranking[0]
+
+    def as_dict(self):
+        return {
+            "faces": [face.as_dict() for face in self.faces],
+            "face_index": self.face_index,
+            "hero": self.top.hero,
+            "ranking": [score.as_dict() for score in self.ranking],
+            "model_version": self.model_version,
+            "timings_ms": {k: round(v, 1) for k, v in self.timings.items()},
+        }
+
+
+def model_dir():
+    """The model folder in use: MLH_MODEL_DIR, or models/<CURRENT>."""
+    explicit = os.environ.get("MLH_MODEL_DIR")
+    if explicit:
+        return Path(explicit)
+    current = (MODELS_DIR / "CURRENT").read_text().strip() if (MODELS_DIR / "CURRENT").exists() else ""
+    return MODELS_DIR / (current or "default")
+
+
+def configure_tensorflow():
+    """Thread counts from the environment, before TensorFlow runs anything."""
+    import tensorflow as tf
+
+    intra = int(os.environ.get("MLH_TF_INTRA_THREADS", "0") or 0)
+    inter = int(os.environ.get("MLH_TF_INTER_THREADS", "0") or 0)
+    try:
+        if intra:
+            tf.config.threading.set_intra_op_parallelism_threads(intra)
+        if inter:
+            tf.config.threading.set_inter_op_parallelism_threads(inter)
+    except RuntimeError:  # already initialised in this process
+        pass
+
+
+class HeroEngine:
+    def __init__(self, folder=None, *, detector=None, embedder=None, with_classifier=True):
+        configure_tensorflow()
+        from heroes.ml.detect import FaceDetector
+        from heroes.ml.embedding import load_embedder
+
+        self.classifier = None
+        if with_classifier:
+            folder = Path(folder) if folder else model_dir()
+            if not (folder / "model.json").exists():
+                raise ModelUnavailable(f"no hero model at {folder}")
+            self.classifier = HeroClassifier.load(folder)
+        try:
+            self.detector = detector or FaceDetector()
+            self.embedder = embedder or load_embedder()
+        except (OSError, ValueError) as exc:
+            raise ModelUnavailable(f"cannot load the face models: {exc}") from exc
+        self.max_bytes = int(os.environ.get("MLH_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES))
+        self.max_pixels = int(os.environ.get("MLH_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+
+    @classmethod
+    def for_training(cls):
+        """Detector and embedder only; small faces too (20 px and up)."""
+        from heroes.ml.detect import FaceDetector
+
+        return cls(with_classifier=False, detector=FaceDetector(min_face_fraction=0.0))
+
+    @property
+    def version(self):
+        return self.classifier.version
+
+    @property
+    def heroes(self):
+        return list(self.classifier.heroes)
+
+    def warm_up(self):
+        from heroes.ml.align import CHIP_SIZE
+
+        self.detector.warm_up()
+        chip = np.full((CHIP_SIZE, CHIP_SIZE, 3), 128, np.uint8)
+        self.embed_faces([chip])
+
+    # -- stages ------------------------------------------------------------------
+
+    def embed_faces(self, chips):
+        """Embeddings of aligned chips: the mean of each chip and its mirror."""
+        chips = np.asarray(chips)
+        both = np.concatenate([chips, chips[:, :, ::-1]])
+        embeddings = self.embedder.embed(both)
+        n = len(chips)
+        return (embeddings[:n] + embeddings[n:]) / 2.0
+
+    def rank(self, embeddings):
+        probabilities, similarities = self.classifier.scores(embeddings)
+        rankings = []
+        for p_row, s_row in zip(probabilities, similarities):
+            order = np.argsort(-p_row, kind="stable")
+            rankings.append(
+                [
+                    HeroScore(self.classifier.heroes[i], float(p_row[i]), float(s_row[i]))
+                    for i in order
+                ]
+            )
+        return rankings
+
+    def _load(self, source):
+        if isinstance(source, LoadedImage):
+            return source
+        return load_image(source, max_bytes=self.max_bytes, max_pixels=self.max_pixels)
+
+    def _faces(self, loaded):
+        return [
+            DetectedFace(
+                box=tuple(float(v) for v in face.box),
+                confidence=float(face.confidence),
+                landmarks=tuple((float(x), float(y)) for x, y in face.landmarks),
+            )
+            for face in self.detector.detect(loaded.image)
+        ]
+
+    # -- public --------------------------------------------------------------------
+
+    def analyse(self, source, *, face_index=None):
+        """Rank every hero for one photo (path, bytes, file or LoadedImage)."""
+        from heroes.ml.align import align_face
+
+        timings = {}
+        start = time.perf_counter()
+        loaded = self._load(source)
+        timings["decode"] = (time.perf_counter() - start) * 1000
+
+        mark = time.perf_counter()
+        faces = self._faces(loaded)
+        timings["detect"] = (time.perf_counter() - mark) * 1000
+        if not faces:
+            raise NoFaceFound("no face found")
+        index = 0 if face_index is None else int(face_index)
+        if not 0 <= index < len(faces):
+            raise NoFaceFound(f"face {index} asked for, {len(faces)} found")
+
+        mark = time.perf_counter()
+        chip = align_face(loaded.array, np.asarray(faces[index].landmarks))
+        timings["align"] = (time.perf_counter() - mark) * 1000
+
+        mark = time.perf_counter()
+        embedding = self.embed_faces([chip])
+        timings["embed"] = (time.perf_counter() - mark) * 1000
+
+        mark = time.perf_counter()
+        ranking = self.rank(embedding)[0]
+        timings["classify"] = (time.perf_counter() - mark) * 1000
+        timings["total"] = (time.perf_counter() - start) * 1000
+        return EngineResult(
+            faces=faces,
+            face_index=index,
+            ranking=ranking,
+            model_version=self.version,
+            timings=timings,
+            image=loaded,
+        )
+
+    def analyse_many(self, sources, *, batch_size=32):
+        """Analyse many photos, embedding and classifying their faces in batches.
+
+        Yields (source, EngineResult or ImageRejected) in order.
+        """
+        from heroes.ml.align import align_face
+
+        sources = list(sources)
+        for offset in range(0, len(sources), batch_size):
+            batch = sources[offset : offset + batch_size]
+            prepared = []
+            for source in batch:
+                start = time.perf_counter()
+                try:
+                    loaded = self._load(source)
+                    faces = self._faces(loaded)
+                    if not faces:
+                        raise NoFaceFound("no face found")
+                    chip = align_face(loaded.array, np.asarray(faces[0].landmarks))
+                    prepared.append((source, loaded, faces, chip, start))
+                except ImageRejected as exc:
+                    prepared.append((source, exc))
+            chips = [item[3] for item in prepared if len(item) == 5]
+            rankings = iter(self.rank(self.embed_faces(chips)) if chips else [])
+            done = time.perf_counter()
+            for item in prepared:
+                if len(item) == 2:
+                    yield item
+                    continue
+                source, loaded, faces, _chip, start = item
+                yield source, EngineResult(
+                    faces=faces,
+                    face_index=0,
+                    ranking=next(rankings),
+                    model_version=self.version,
+                    timings={"total": (done - start) * 1000},
+                    image=loaded,
+                )
+
+
+_engine = None
+_engine_lock = threading.Lock()
+
+
+def get_engine():
+    """The process-wide engine, loaded and warmed up on first use."""
+    global _engine
+    engine = _engine
+    if engine is None:
+        with _engine_lock:
+            engine = _engine
+            if engine is None:
+                engine = HeroEngine()
+                engine.warm_up()
+                _engine = engine
+    return engine
+
+
+def engine_loaded():
+    return _engine is not None
+
+
+def reset_engine():
+    """Forget the loaded engine (tests; after a new model is activated)."""
+    global _engine
+    with _engine_lock:
+        _engine = None

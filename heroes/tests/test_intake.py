@@ -1,0 +1,244 @@
+"""Image intake: every mode becomes upright RGB; bad files get a specific error."""
+
+import io
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from heroes.ml import intake
+
+
+def encode(image, fmt="JPEG", **kwargs):
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **kwargs)
+    return buffer.getvalue()
+
+
+def marked_image(size=(80, 60)):
+    """A white image with a red block in its top-left corner."""
+    image = Image.new("RGB", size, "white")
+    image.paste((255, 0, 0), (0, 0, size[0] // 4, size[1] // 4))
+    return image
+
+
+def red_corner(image):
+    """Which corner the red block ended up in."""
+    array = np.asarray(image).astype(int)
+    h, w = array.shape[:2]
+    corners = {
+        "top-left": array[: h // 8, : w // 8],
+        "top-right": array[: h // 8, -w // 8 :],
+        "bottom-left": array[-h // 8 :, : w // 8],
+        "bottom-right": array[-h // 8 :, -w // 8 :],
+    }
+    return max(corners, key=lambda k: corners[k][..., 0].mean() - corners[k][..., 1].mean())
+
+
+# The stored pixels for each EXIF orientation are a transform of the upright
+# picture; intake must undo it so the red block is back at the top left.
+STORE_TRANSFORMS = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
+}
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_comes_out_upright(orientation):
+    upright = marked_image((120, 80))
+    transform = STORE_TRANSFORMS[orientation]
+    stored = upright if transform is None else upright.transpose(transform)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    loaded = intake.load_image(encode(stored, "JPEG", exif=exif, quality=95))
+    assert loaded.image.size == (120, 80)
+    assert red_corner(loaded.image) == "top-left"
+
+
+@pytest.mark.parametrize(
+    "mode",
+    ["L", "1", "P", "RGBA", "LA", "CMYK", "I;16", "I", "F"],
+)
+def test_any_mode_becomes_rgb(mode):
+    base = marked_image()
+    if mode == "I;16":
+        image = Image.fromarray(np.asarray(base.convert("L")).astype(np.uint16) * 257)
+        fmt = "PNG"
+    elif mode in ("I", "F"):
+        image = base.convert("L").convert(mode)
+        fmt = "TIFF"
+    elif mode == "CMYK":
+        image = base.convert("CMYK")
+        fmt = "JPEG"
+    else:
+        image = base.convert(mode)
+        fmt = "PNG"
+    loaded = intake.load_image(encode(image, fmt))
+    assert loaded.image.mode == "RGB"
+    assert loaded.image.size == base.size
+    assert np.asarray(loaded.image).max() > 200  # not crushed to black
+
+
+def test_16_bit_png_keeps_its_brightness():
+    array = np.full((20, 20), 40000, dtype=np.uint16)
+    loaded = intake.load_image(encode(Image.fromarray(array), "PNG"))
+    value = np.asarray(loaded.image)[0, 0, 0]
+    assert abs(int(value) - round(40000 / 257)) <= 1
+
+
+def test_transparency_is_composited_on_white():
+    image = Image.new("RGBA", (10, 10), (0, 0, 0, 0))
+    loaded = intake.load_image(encode(image, "PNG"))
+    assert np.asarray(loaded.image)[5, 5].tolist() == [255, 255, 255]
+    palette = Image.new("P", (10, 10), 0)
+    palette.info["transparency"] = 0
+    loaded = intake.load_image(encode(palette, "PNG", transparency=0))
+    assert np.asarray(loaded.image)[5, 5].tolist() == [255, 255, 255]
+
+
+def test_large_jpeg_is_decoded_at_reduced_scale_and_capped():
+    big = Image.new("RGB", (4000, 3000), (10, 120, 200))
+    data = encode(big, "JPEG", quality=80)
+    loaded = intake.load_image(data, max_side=1000)
+    assert max(loaded.image.size) == 1000
+    assert loaded.original_size == (4000, 3000)
+    assert loaded.image.size == (1000, 750)
+
+
+def test_draft_is_used_for_big_jpegs(monkeypatch):
+    from PIL import JpegImagePlugin
+
+    calls = []
+    original = JpegImagePlugin.JpegImageFile.draft
+
+    def spy(self, mode, size):
+        calls.append(size)
+        return original(self, mode, size)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", spy)
+    intake.load_image(encode(Image.new("RGB", (4000, 3000)), "JPEG"), max_side=1000)
+    assert calls and calls[0][0] <= 2000
+
+
+def test_animated_gif_uses_the_first_frame():
+    frames = [Image.new("RGB", (30, 30), color) for color in ("red", "blue")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:])
+    loaded = intake.load_image(buffer.getvalue())
+    assert np.asarray(loaded.image)[0, 0, 0] > 200
+
+
+def test_empty_file_is_not_an_image():
+    with pytest.raises(intake.NotAnImage):
+        intake.load_image(b"")
+
+
+def test_text_is_not_an_image():
+    with pytest.raises(intake.NotAnImage) as info:
+        intake.load_image(b"hello, this is not a picture\n" * 10)
+    assert info.value.code == "not_an_image"
+
+
+def test_pdf_is_not_a_photo():
+    pdf = encode(Image.new("RGB", (10, 10)), "PDF")
+    with pytest.raises(intake.NotAnImage):
+        intake.load_image(pdf)
+
+
+def test_svg_is_not_an_image():
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    with pytest.raises(intake.NotAnImage):
+        intake.load_image(svg)
+
+
+def test_truncated_jpeg_is_corrupt():
+    data = encode(marked_image((400, 300)), "JPEG")
+    with pytest.raises(intake.CorruptImage) as info:
+        intake.load_image(data[: len(data) // 2])
+    assert info.value.code == "corrupt_image"
+
+
+def test_over_the_byte_limit_is_too_large():
+    data = encode(marked_image(), "PNG")
+    with pytest.raises(intake.ImageTooLarge) as info:
+        intake.load_image(data, max_bytes=len(data) - 1)
+    assert info.value.code == "too_large"
+
+
+def jpeg_declaring(width, height):
+    """A small JPEG whose frame header claims width x height pixels."""
+    data = bytearray(encode(Image.new("RGB", (16, 16)), "JPEG"))
+    marker = data.find(b"\xff\xc0")
+    data[marker + 5 : marker + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def test_jpeg_decompression_bomb_is_refused_before_decoding():
+    with pytest.raises(intake.TooManyPixels) as info:
+        intake.load_image(jpeg_declaring(30000, 30000))
+    assert info.value.code == "too_many_pixels"
+
+
+def png_declaring(width, height):
+    def chunk(kind, payload):
+        return (
+            struct.pack(">I", len(payload))
+            + kind
+            + payload
+            + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    # A tiny, highly compressible stream: the "bomb" is in the header's size.
+    body = zlib.compress(b"\x00" * (1 + 3 * 64) * 64)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def test_png_bomb_is_refused():
+    with pytest.raises(intake.TooManyPixels):
+        intake.load_image(png_declaring(50000, 50000))
+
+
+def test_pixel_limit_is_configurable():
+    with pytest.raises(intake.TooManyPixels):
+        intake.load_image(encode(Image.new("RGB", (200, 200)), "PNG"), max_pixels=100 * 100)
+
+
+def test_tiny_and_strip_images_load():
+    assert intake.load_image(encode(Image.new("RGB", (10, 10)), "PNG")).image.size == (10, 10)
+    strip = intake.load_image(encode(Image.new("RGB", (6000, 100)), "PNG"), max_side=1280)
+    assert strip.image.size[0] == 1280
+
+
+def test_file_object_and_path_sources(tmp_path):
+    data = encode(marked_image(), "JPEG")
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(data)
+    assert intake.load_image(str(path)).image.size == (80, 60)
+    handle = io.BytesIO(data)
+    handle.read(5)  # a file object that was already read from
+    assert intake.load_image(handle).image.size == (80, 60)
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(intake.ImageRejected) as info:
+        intake.load_image(str(tmp_path / "nope.jpg"))
+    assert info.value.code == "not_found"
+
+
+def test_heic_is_accepted():
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    data = encode(marked_image((64, 48)), "HEIF")
+    loaded = intake.load_image(data)
+    assert loaded.format == "HEIF"
+    assert loaded.image.size == (64, 48)
+    assert red_corner(loaded.image) == "top-left"
