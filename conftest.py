@@ -165,3 +165,31 @@ def screenshot():
         page.set_viewport_size(DESKTOP)
 
     return take
+
+
+# --- Shared data sets and fixtures ----------------------------------------------
+
+FIXTURES = REPO_ROOT / "heroes" / "tests" / "fixtures"
+ASTRONAUT = FIXTURES / "astronaut.jpg"
+
+
+def shared_datasets_dir():
+    return Path(os.environ.get("MLH_SHARED_DATASETS", REPO_ROOT.parent / "shared" / "datasets"))
+
+
+@pytest.fixture
+def shared_datasets():
+    """../shared/datasets, or a skip with the reason where it is absent."""
+    path = shared_datasets_dir()
+    if not (path / "faces-london").is_dir():
+        pytest.skip(f"{path} is absent (the shared data sets are not in a fresh clone)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """The real hero engine with the committed default model."""
+    pytest.importorskip("tensorflow")
+    from heroes.ml.engine import get_engine
+
+    return get_engine()

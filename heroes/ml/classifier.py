@@ -1,15 +1,21 @@
 """The hero classifier: a small Keras model over the 128-D face embedding.
 
-A normalised-softmax head (NormFace): the embedding and each hero's weight
-vector are scaled to unit length, so a logit is a cosine similarity times a
-fixed scale. It is trained on the training split's faces and then
-calibrated on the valid split by temperature scaling, so that a displayed
-"80%" is right about 80% of the time. Next to the probability every hero gets
-the cosine similarity between the face and that hero's mean face (centroid).
+A nearest-neighbour prototype classifier built from Keras layers: the
+embedding is centred on the mean training face (which keeps "average-looking"
+heroes from winning for everyone) and scaled to unit length; a frozen Dense
+layer holds every training face of every hero (the gallery) and gives the
+cosine similarity to each; per hero, the mean of the ``k`` highest
+similarities is that hero's score (``k`` grows with the hero's number of
+faces, up to 40). Several actors play some heroes, so a hero is a set of
+faces rather than one mean face. Scores become probabilities through a
+softmax whose temperature is calibrated on the valid split, so that a
+displayed "80%" is right about 80% of the time. Next to the probability,
+every hero gets the cosine similarity between the face and that hero's mean
+face (its centroid).
 
-A model lives in one folder: ``classifier.keras`` (the Keras head) and
-``model.json`` (the card: version, hero keys in output order, temperature,
-centroids, data counts, metrics, date).
+A model lives in one folder: ``classifier.keras`` (the Keras model, gallery
+included) and ``model.json`` (the card: version, hero keys in output order,
+temperature, centroids, data counts, metrics, date).
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 LOGIT_SCALE = 16.0
+MAX_NEIGHBOURS = 40
 CARD_NAME = "model.json"
 WEIGHTS_NAME = "classifier.keras"
 
@@ -41,20 +48,87 @@ def softmax(logits, temperature=1.0):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def build_head(n_classes, *, dim=128, scale=LOGIT_SCALE):
-    """UnitNormalization -> cosine Dense (unit-norm columns, no bias) -> x scale."""
+def neighbours_for(count):
+    """How many of a hero's most similar faces make its score: the closer
+    half of the hero's faces, at most 40."""
+    return int(min(MAX_NEIGHBOURS, max(1, round(0.5 * count))))
+
+
+_pool_class = None
+
+
+def _top_k_pool_class():
+    """The pooling layer, defined on first use (keras is imported lazily)."""
+    global _pool_class
+    if _pool_class is not None:
+        return _pool_class
     import keras
 
+    @keras.saving.register_keras_serializable(package="mylittlehero")
+    class TopKMeanPool(keras.layers.Layer):
+        """Per hero, the mean of its ``k`` highest gallery similarities.
+
+        The gallery is sorted by hero; ``spans`` are [start, end) per hero.
+        """
+
+        def __init__(self, spans, ks, **kwargs):
+            super().__init__(**kwargs)
+            self.spans = [tuple(int(v) for v in span) for span in spans]
+            self.ks = [int(k) for k in ks]
+
+        def call(self, similarities):
+            ops = keras.ops
+            scores = []
+            for (start, end), k in zip(self.spans, self.ks):
+                top, _ = ops.top_k(similarities[:, start:end], k=k, sorted=False)
+                scores.append(ops.mean(top, axis=-1))
+            return ops.stack(scores, axis=-1)
+
+        def compute_output_shape(self, input_shape):
+            return (input_shape[0], len(self.spans))
+
+        def get_config(self):
+            return {**super().get_config(), "spans": self.spans, "ks": self.ks}
+
+    _pool_class = TopKMeanPool
+    return _pool_class
+
+
+def build_head(gallery, labels, n_classes, *, mean=None, scale=LOGIT_SCALE):
+    """The Keras model: centre -> unit length -> gallery cosines -> per-hero pool -> x scale.
+
+    ``gallery`` (n, dim) training embeddings, ``labels`` their class indices.
+    """
+    import keras
+
+    gallery = np.asarray(gallery, dtype=np.float32)
+    labels = np.asarray(labels)
+    order = np.argsort(labels, kind="stable")
+    gallery, labels = gallery[order], labels[order]
+    dim = gallery.shape[1]
+    mean = np.zeros(dim, np.float32) if mean is None else np.asarray(mean, np.float32)
+    spans, ks = [], []
+    for c in range(n_classes):
+        idx = np.nonzero(labels == c)[0]
+        if idx.size == 0:
+            raise ValueError(f"class {c} has no gallery faces")
+        spans.append((int(idx[0]), int(idx[-1]) + 1))
+        ks.append(neighbours_for(idx.size))
+
     inputs = keras.Input(shape=(dim,), name="embedding")
-    x = keras.layers.UnitNormalization(name="unit_embedding")(inputs)
-    x = keras.layers.Dense(
-        n_classes,
-        use_bias=False,
-        kernel_constraint=keras.constraints.UnitNorm(axis=0),
-        name="hero_cosine",
-    )(x)
+    centre = keras.layers.Normalization(
+        mean=mean.tolist(), variance=[1.0] * dim, name="centre"
+    )(inputs)
+    x = keras.layers.UnitNormalization(name="unit_embedding")(centre)
+    gallery_layer = keras.layers.Dense(
+        len(gallery), use_bias=False, trainable=False, name="gallery_cosine"
+    )
+    x = gallery_layer(x)
+    x = _top_k_pool_class()(spans, ks, name="hero_top_k")(x)
     outputs = keras.layers.Rescaling(scale, name="logits")(x)
-    return keras.Model(inputs, outputs, name="hero_head")
+    model = keras.Model(inputs, outputs, name="hero_classifier")
+    gallery_layer.set_weights([unit(gallery - mean).T])
+    return model
 
 
 @dataclass
@@ -113,6 +187,7 @@ class HeroClassifier:
             card = json.loads((folder / CARD_NAME).read_text())
             import keras
 
+            _top_k_pool_class()
             model = keras.saving.load_model(folder / WEIGHTS_NAME, compile=False)
             heroes = list(card["heroes"])
             centroids = unit(np.asarray(card["centroids"], dtype=np.float32))

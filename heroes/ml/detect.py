@@ -26,6 +26,7 @@ from PIL import Image
 # The order of MTCNN's landmarks (image left/right: "left_eye" is the eye on
 # the image's left side).
 LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
+PYRAMID_LEVELS = 8
 
 
 @dataclass(frozen=True)
@@ -129,18 +130,6 @@ class FaceDetector:
             nets.append(net)
         pnet, rnet, onet = nets
 
-        @tf.function(
-            input_signature=[
-                tf.TensorSpec([None, None, 3], tf.float32),
-                tf.TensorSpec([2], tf.int32),
-            ],
-            reduce_retracing=True,
-        )
-        def pnet_at(image, size):
-            scaled = tf.image.resize(image[None], size, method=tf.image.ResizeMethod.AREA)
-            regression, scores = pnet((scaled - 127.5) / 128.0, training=False)
-            return regression[0], scores[0, :, :, 1]
-
         def crops(image, boxes, size):
             shape = tf.cast(tf.shape(image)[:2], tf.float32)
             # crop_and_resize wants [y1, x1, y2, x2] normalised to the image.
@@ -181,13 +170,20 @@ class FaceDetector:
             return offsets, landmarks, scores[:, 1]
 
         self._tf = tf
-        self._pnet_at = pnet_at
+        self._pnet = self._raw_pnet(pnet)
+        self._pyramid = self._build_pyramid()
         self._rnet_on = rnet_on
         self._onet_on = onet_on
 
     # -- public ------------------------------------------------------------------
 
     def warm_up(self):
+        """Trace every compiled graph once, so the first real photo does not."""
+        tf = self._tf
+        image = tf.constant(np.full((160, 120, 3), 127, dtype=np.float32))
+        boxes = tf.constant([[10.0, 10.0, 90.0, 90.0]], tf.float32)
+        self._rnet_on(image, boxes)
+        self._onet_on(image, boxes)
         self.detect(np.full((160, 120, 3), 127, dtype=np.uint8))
 
     def detect(self, image):
@@ -201,9 +197,14 @@ class FaceDetector:
             small = np.asarray(Image.fromarray(array).resize(size, Image.BILINEAR))
         faces = self._detect_array(small)
         if not faces and self.pad_retry:
+            # A tight crop of a face: give it a margin and look again.
             pad = round(max(small.shape[:2]) * self.pad_retry)
             padded = np.pad(small, ((pad, pad), (pad, pad), (0, 0)), constant_values=127)
             faces = [self._shift(face, -pad) for face in self._detect_array(padded)]
+        if not faces and self.min_face_fraction:
+            # The fast pass skips faces under min_face_fraction of the
+            # image; look for small ones too before giving up.
+            faces = self._detect_array(small, min_face=self.min_face_size)
         if scale < 1.0:
             sx, sy = width / small.shape[1], height / small.shape[0]
             faces = [self._rescale(face, sx, sy) for face in faces]
@@ -212,8 +213,61 @@ class FaceDetector:
 
     # -- the three stages --------------------------------------------------------
 
-    def _scales(self, height, width):
-        min_face = max(self.min_face_size, self.min_face_fraction * min(height, width))
+    def _raw_pnet(self, pnet):
+        """PNet as plain TensorFlow ops on its weights: the same arithmetic as
+        the Keras model, but tracing it (once per pyramid level) is much
+        cheaper, which shortens a new process's first prediction."""
+        tf = self._tf
+        layers = {layer.name: layer for layer in pnet.layers}
+
+        def conv(name):
+            kernel, bias = (tf.constant(w) for w in layers[name].get_weights())
+            return lambda x: tf.nn.conv2d(x, kernel, 1, "VALID") + bias
+
+        def prelu(name):
+            alpha = tf.constant(layers[name].get_weights()[0])
+            return lambda x: tf.maximum(x, 0.0) + alpha * tf.minimum(x, 0.0)
+
+        conv1, conv2, conv3 = conv("conv1"), conv("conv2"), conv("conv3")
+        prelu1, prelu2, prelu3 = prelu("prelu1"), prelu("prelu2"), prelu("prelu3")
+        box_head, face_head = conv("conv4-1"), conv("conv4-2")
+
+        def run(x, training=False):
+            x = prelu1(conv1(x))
+            x = tf.nn.max_pool2d(x, 2, 2, "SAME")
+            x = prelu3(conv3(prelu2(conv2(x))))
+            return box_head(x), tf.nn.softmax(face_head(x), axis=-1)
+
+        return run
+
+    def _build_pyramid(self):
+        """One compiled call running PNet over up to PYRAMID_LEVELS levels of
+        the image pyramid (per-call overhead, not arithmetic, dominates at
+        these sizes). Unused levels are 12x12 and cost next to nothing."""
+        tf = self._tf
+        pnet = self._pnet
+
+        @tf.function(
+            input_signature=[
+                tf.TensorSpec([None, None, 3], tf.float32),
+                tf.TensorSpec([PYRAMID_LEVELS, 2], tf.int32),
+            ]
+        )
+        def pyramid(image, sizes):
+            outputs = []
+            for level in range(PYRAMID_LEVELS):
+                scaled = tf.image.resize(
+                    image[None], sizes[level], method=tf.image.ResizeMethod.AREA
+                )
+                regression, scores = pnet((scaled - 127.5) / 128.0, training=False)
+                outputs.append((regression[0], scores[0, :, :, 1]))
+            return outputs
+
+        return pyramid
+
+    def _scales(self, height, width, min_face=None):
+        if min_face is None:
+            min_face = max(self.min_face_size, self.min_face_fraction * min(height, width))
         base = 12.0 / min_face
         scales = []
         side = min(height, width) * base
@@ -224,7 +278,7 @@ class FaceDetector:
             side *= self.scale_factor
         return scales
 
-    def _detect_array(self, array):
+    def _detect_array(self, array, min_face=None):
         tf = self._tf
         height, width = array.shape[:2]
         if min(height, width) < 12:
@@ -233,9 +287,16 @@ class FaceDetector:
         t_pnet, t_rnet, t_onet = self.thresholds
 
         proposals = []
-        for scale in self._scales(height, width):
-            size = (max(12, math.ceil(height * scale)), max(12, math.ceil(width * scale)))
-            regression, scores = self._pnet_at(image, tf.constant(size, tf.int32))
+        sizes = [
+            (max(12, math.ceil(height * scale)), max(12, math.ceil(width * scale)))
+            for scale in self._scales(height, width, min_face)
+        ]
+        outputs = []
+        for start in range(0, len(sizes), PYRAMID_LEVELS):
+            chunk = sizes[start : start + PYRAMID_LEVELS]
+            padded = chunk + [(12, 12)] * (PYRAMID_LEVELS - len(chunk))
+            outputs += self._pyramid(image, tf.constant(padded, tf.int32))[: len(chunk)]
+        for size, (regression, scores) in zip(sizes, outputs):
             scores = scores.numpy()
             ys, xs = np.nonzero(scores > t_pnet)
             if ys.size == 0:

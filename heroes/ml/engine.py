@@ -28,12 +28,22 @@ from heroes.ml.intake import (
 )
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
+# Faces whose short side is under this many pixels (in the analysed image,
+# long side at most 1024) are too small to compare: their 150 px chip would
+# be mostly blur.
+MIN_FACE_PX = 32
 
 
 class NoFaceFound(ImageRejected):
     """No face in the photo (or not the face that was asked for)."""
 
     code = "no_face"
+
+
+class FaceTooSmall(NoFaceFound):
+    """Faces were found, but all of them are too small to compare."""
+
+    code = "face_too_small"
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,7 @@ def model_dir():
 
 def configure_tensorflow():
     """Thread counts from the environment, before TensorFlow runs anything."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
 
     intra = int(os.environ.get("MLH_TF_INTRA_THREADS", "0") or 0)
@@ -151,7 +162,9 @@ class HeroEngine:
 
         self.detector.warm_up()
         chip = np.full((CHIP_SIZE, CHIP_SIZE, 3), 128, np.uint8)
-        self.embed_faces([chip])
+        embedding = self.embed_faces([chip])
+        if self.classifier is not None:
+            self.rank(embedding)
 
     # -- stages ------------------------------------------------------------------
 
@@ -182,14 +195,22 @@ class HeroEngine:
         return load_image(source, max_bytes=self.max_bytes, max_pixels=self.max_pixels)
 
     def _faces(self, loaded):
-        return [
+        """Faces big enough to compare, largest first; raises when there are none."""
+        found = self.detector.detect(loaded.image)
+        faces = [
             DetectedFace(
                 box=tuple(float(v) for v in face.box),
                 confidence=float(face.confidence),
                 landmarks=tuple((float(x), float(y)) for x, y in face.landmarks),
             )
-            for face in self.detector.detect(loaded.image)
+            for face in found
+            if min(face.box[2], face.box[3]) >= MIN_FACE_PX
         ]
+        if not faces:
+            if found:
+                raise FaceTooSmall("every face found is too small")
+            raise NoFaceFound("no face found")
+        return faces
 
     # -- public --------------------------------------------------------------------
 
@@ -205,8 +226,6 @@ class HeroEngine:
         mark = time.perf_counter()
         faces = self._faces(loaded)
         timings["detect"] = (time.perf_counter() - mark) * 1000
-        if not faces:
-            raise NoFaceFound("no face found")
         index = 0 if face_index is None else int(face_index)
         if not 0 <= index < len(faces):
             raise NoFaceFound(f"face {index} asked for, {len(faces)} found")
@@ -248,8 +267,6 @@ class HeroEngine:
                 try:
                     loaded = self._load(source)
                     faces = self._faces(loaded)
-                    if not faces:
-                        raise NoFaceFound("no face found")
                     chip = align_face(loaded.array, np.asarray(faces[0].landmarks))
                     prepared.append((source, loaded, faces, chip, start))
                 except ImageRejected as exc:

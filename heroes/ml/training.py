@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from heroes.ml.classifier import HeroClassifier, build_head, softmax, unit
+from heroes.ml.classifier import HeroClassifier, build_head, neighbours_for, softmax, unit
 from heroes.ml.intake import ImageRejected
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".heic", ".heif", ".tif", ".tiff"}
@@ -70,17 +70,64 @@ class FaceSet:
     def __len__(self):
         return len(self.labels)
 
+    def save(self, path, *, key):
+        np.savez_compressed(
+            path,
+            key=key,
+            embeddings=self.embeddings,
+            labels=np.array(self.labels),
+            paths=np.array(self.paths),
+            face_sizes=np.array(self.face_sizes),
+            skipped=json.dumps(self.skipped),
+            total=self.total,
+        )
 
-def extract_faces(engine, items, *, progress=None, batch_size=64):
-    """Detect, align and embed the largest face of each (path, hero key)."""
+    @classmethod
+    def load(cls, path, *, key):
+        """The saved FaceSet if it was made from the same inputs (``key``), else None."""
+        try:
+            with np.load(path) as data:
+                if str(data["key"]) != key:
+                    return None
+                return cls(
+                    embeddings=data["embeddings"],
+                    labels=[str(v) for v in data["labels"]],
+                    paths=[str(v) for v in data["paths"]],
+                    face_sizes=[float(v) for v in data["face_sizes"]],
+                    skipped=[tuple(item) for item in json.loads(str(data["skipped"]))],
+                    total=int(data["total"]),
+                )
+        except (OSError, KeyError, ValueError):
+            return None
+
+
+def items_key(items, *, min_face_px=0):
+    """A fingerprint of what a FaceSet is made from: files, sizes, labels, settings."""
+    digest = hashlib.sha256(f"min_face_px={min_face_px};".encode())
+    for path, label in items:
+        stat = os.stat(path) if isinstance(path, (str, os.PathLike)) else None
+        digest.update(f"{path}|{label}|{stat.st_size if stat else len(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def extract_faces(engine, items, *, progress=None, batch_size=64, min_face_px=0):
+    """Detect, align and embed the largest face of each (path, hero key).
+
+    Faces whose short side is under ``min_face_px`` count as not found.
+    """
     from heroes.ml.align import align_face
     from heroes.ml.intake import load_image
 
     chips, labels, paths, sizes, skipped = [], [], [], [], []
-    for number, (path, hero) in enumerate(items, start=1):
+    for number, (source, hero) in enumerate(items, start=1):
+        path = str(source) if isinstance(source, (str, os.PathLike)) else f"<image {number}>"
         try:
-            loaded = load_image(path)
-            faces = engine.detector.detect(loaded.image)
+            loaded = load_image(source)
+            faces = [
+                face
+                for face in engine.detector.detect(loaded.image)
+                if min(face.box[2], face.box[3]) >= min_face_px
+            ]
         except ImageRejected as exc:
             skipped.append((str(path), hero, exc.code))
         else:
@@ -184,35 +231,16 @@ def centroids_for(faces, heroes):
     return unit(np.stack([x[labels == hero].mean(axis=0) for hero in heroes]))
 
 
-def train_head(faces, heroes, *, seed=0, epochs=300, learning_rate=0.01):
-    """Fit the normalised-softmax head, class-balanced, full batch."""
-    import keras
-
-    keras.utils.set_random_seed(seed)
+def train_head(faces, heroes):
+    """The Keras prototype classifier from a FaceSet (see classifier.py)."""
     index = {hero: i for i, hero in enumerate(heroes)}
-    y = np.asarray([index[label] for label in faces.labels])
-    counts = np.bincount(y, minlength=len(heroes)).astype(np.float64)
+    labels = np.asarray([index[label] for label in faces.labels])
+    counts = np.bincount(labels, minlength=len(heroes))
     if (counts == 0).any():
         missing = [heroes[i] for i in np.nonzero(counts == 0)[0]]
         raise ValueError(f"no training faces for: {', '.join(missing)}")
-    weights = (counts.sum() / (len(heroes) * counts))[y].astype(np.float32)
-    model = build_head(len(heroes), dim=faces.embeddings.shape[1])
-    # Start each hero's vector at its mean face: training then only refines.
-    model.get_layer("hero_cosine").set_weights([centroids_for(faces, heroes).T])
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-    )
-    model.fit(
-        faces.embeddings.astype(np.float32),
-        y,
-        sample_weight=weights,
-        batch_size=len(y),
-        epochs=epochs,
-        shuffle=False,
-        verbose=0,
-    )
-    return model
+    mean = faces.embeddings.mean(axis=0)
+    return build_head(faces.embeddings, labels, len(heroes), mean=mean)
 
 
 def fit_temperature(logits, y):
@@ -284,20 +312,26 @@ def evaluate(classifier, faces, *, total_images=None):
 # -- putting it together ----------------------------------------------------------------------
 
 
-def make_version(heroes, embeddings, seed):
+def make_version(heroes, embeddings, seed, config=None):
     digest = hashlib.sha256()
     digest.update(json.dumps(list(heroes)).encode())
+    digest.update(json.dumps(config or {}, sort_keys=True).encode())
     digest.update(np.ascontiguousarray(embeddings, dtype=np.float32).tobytes())
     digest.update(str(seed).encode())
     today = datetime.date.today().strftime("%Y%m%d")
     return f"heroes-{today}-{digest.hexdigest()[:8]}"
 
 
-def train_classifier(train, valid, heroes, *, seed=0, keep_fraction=0.8, source=""):
-    """Train, calibrate and describe a classifier. Returns (classifier, report)."""
-    deduped = drop_duplicates(train, valid)
-    cleaned = drop_label_outliers(deduped, heroes, keep_fraction=keep_fraction)
-    model = train_head(cleaned, heroes, seed=seed)
+def train_classifier(train, valid, heroes, *, seed=0, keep_fraction=1.0, source=""):
+    """Train, calibrate and describe a classifier. Returns (classifier, report).
+
+    ``seed`` is recorded for reproducibility; the build itself is
+    deterministic (no random initialisation, no sampling).
+    """
+    cleaned = drop_duplicates(train, valid)
+    if keep_fraction < 1.0:
+        cleaned = drop_label_outliers(cleaned, heroes, keep_fraction=keep_fraction)
+    model = train_head(cleaned, heroes)
     classifier = HeroClassifier(
         model=model,
         heroes=list(heroes),
@@ -309,16 +343,19 @@ def train_classifier(train, valid, heroes, *, seed=0, keep_fraction=0.8, source=
         index = {hero: i for i, hero in enumerate(heroes)}
         y_valid = np.asarray([index[label] for label in valid.labels])
         classifier.temperature = fit_temperature(classifier.logits(valid.embeddings), y_valid)
+    neighbours = {hero: neighbours_for(cleaned.labels.count(hero)) for hero in heroes}
     skipped_reasons = {}
     for _path, _label, reason in cleaned.skipped:
         skipped_reasons[reason] = skipped_reasons.get(reason, 0) + 1
     report = {
-        "version": make_version(heroes, cleaned.embeddings, seed),
+        "version": make_version(heroes, cleaned.embeddings, seed, {"neighbours": neighbours}),
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "source": source,
         "seed": seed,
         "embedding": "dlib face recognition ResNet v1 (Keras port), 128-D, mirror-averaged",
         "detector": "MTCNN (mtcnn package weights), largest face",
+        "classifier": "Keras prototype classifier: centred cosine to every training face, "
+        "mean of each hero's top-k, softmax with a calibrated temperature",
         "heroes": list(heroes),
         "train": {
             "images": train.total,
@@ -327,6 +364,7 @@ def train_classifier(train, valid, heroes, *, seed=0, keep_fraction=0.8, source=
             "per_hero": {hero: cleaned.labels.count(hero) for hero in heroes},
             "skipped": skipped_reasons,
             "keep_fraction": keep_fraction,
+            "neighbours_per_hero": neighbours,
         },
         "temperature": classifier.temperature,
     }

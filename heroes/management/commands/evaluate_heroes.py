@@ -26,7 +26,7 @@ class Command(BaseCommand):
         from heroes.management.commands._progress import Progress
         from heroes.ml import training
         from heroes.ml.classifier import ModelUnavailable
-        from heroes.ml.engine import HeroEngine
+        from heroes.ml.engine import MIN_FACE_PX, HeroEngine
 
         try:
             engine = HeroEngine()
@@ -47,7 +47,9 @@ class Command(BaseCommand):
             else:
                 labelled.append((path, key))
         progress = Progress(self.stdout, "faces")
-        faces = training.extract_faces(engine, labelled, progress=progress)
+        faces = training.extract_faces(
+            engine, labelled, progress=progress, min_face_px=MIN_FACE_PX
+        )
         progress.close()
         metrics = training.evaluate(engine.classifier, faces, total_images=len(labelled))
         metrics["model_version"] = engine.version

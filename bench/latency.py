@@ -1,0 +1,89 @@
+"""Warm latency of one 12-megapixel phone JPEG, decode to ranking, next to
+the 2022 project's pipeline on the same photos in the same process.
+
+    .venv/bin/python bench/latency.py [--repeats 15]
+
+Ours: heroes.ml.api.predict(bytes) (intake with draft decoding, MTCNN,
+alignment, dlib embedding of the face and its mirror image, classifier).
+Original: keras.utils.load_img at full resolution, resize to 224x224,
+MobileNetV2 .predict() (weights=None: ImageNet weights cannot be
+downloaded here, and weights do not change the speed).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mylittlehero.settings")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from _photos import phone_jpeg, phone_photos  # noqa: E402
+
+
+def median_ms(fn, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from heroes.ml import api
+
+    photos = [phone_jpeg(path, seed=i) for i, path in enumerate(phone_photos())]
+    tmp = Path(tempfile.mkdtemp())
+    files = []
+    for i, data in enumerate(photos):
+        files.append(tmp / f"phone{i}.jpg")
+        files[-1].write_bytes(data)
+
+    api.predict(photos[0])  # load and warm up
+    import keras
+    import numpy as np
+
+    mobilenet = keras.applications.MobileNetV2(weights=None)
+
+    def original(path):
+        image = keras.utils.load_img(path)  # full resolution, as in 2022
+        image = image.resize((224, 224))
+        x = keras.applications.mobilenet_v2.preprocess_input(
+            np.expand_dims(keras.utils.img_to_array(image), 0)
+        )
+        return mobilenet.predict(x, verbose=0)
+
+    original(files[0])  # warm up
+
+    print(f"{len(photos)} photos of 4032x3024, {args.repeats} runs each, medians:")
+    ours_all, theirs_all = [], []
+    for data, path in zip(photos, files):
+        ours = median_ms(lambda: api.predict(data), args.repeats)
+        theirs = median_ms(lambda: original(str(path)), args.repeats)
+        stages = api.predict(data).timings
+        ours_all.append(ours)
+        theirs_all.append(theirs)
+        print(
+            f"  {path.name}: ours {ours:6.1f} ms (decode {stages['decode']:.0f}, detect "
+            f"{stages['detect']:.0f}, align {stages['align']:.0f}, embed {stages['embed']:.0f}, "
+            f"classify {stages['classify']:.0f}); original {theirs:6.1f} ms"
+        )
+    ours, theirs = statistics.median(ours_all), statistics.median(theirs_all)
+    print(f"median over photos: ours {ours:.1f} ms, original {theirs:.1f} ms, "
+          f"ratio ours/original {ours / theirs:.2f}")
+
+
+if __name__ == "__main__":
+    main()

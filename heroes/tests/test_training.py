@@ -1,0 +1,129 @@
+"""Training pieces on synthetic embeddings, and train_heroes --from-catalog on real photos."""
+
+import io
+import json
+
+import numpy as np
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from PIL import Image
+
+from conftest import ASTRONAUT
+from heroes.ml import training
+from heroes.ml.classifier import HeroClassifier, softmax
+
+pytestmark = pytest.mark.model
+
+
+def test_folder_names_map_to_heroes_by_key_or_alias():
+    mapping = training.label_map(
+        [("iron-man", ["ironman", "Tony Stark"]), ("spider-man", ["spider man"])]
+    )
+    assert training.hero_for_label("ironman", mapping) == "iron-man"
+    assert training.hero_for_label("Iron Man", mapping) == "iron-man"
+    assert training.hero_for_label("spider-man", mapping) == "spider-man"
+    assert training.hero_for_label("SPIDERMAN", mapping) == "spider-man"
+    assert training.hero_for_label("hulk", mapping) is None
+
+
+def synthetic(n_per_class=30, classes=("a", "b", "c"), seed=0, spread=0.3):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(len(classes), 128))
+    embeddings, labels = [], []
+    for centre, label in zip(centres, classes):
+        embeddings.append(centre + spread * rng.normal(size=(n_per_class, 128)))
+        labels += [label] * n_per_class
+    x = np.concatenate(embeddings).astype(np.float32)
+    return training.FaceSet(x, labels, [f"p{i}" for i in range(len(x))], [64.0] * len(x), total=len(x))
+
+
+def test_duplicates_are_dropped_and_cross_hero_copies_removed_from_both():
+    faces = synthetic(10)
+    x = np.concatenate([faces.embeddings, faces.embeddings[[0, 1]], faces.embeddings[[15]]])
+    labels = faces.labels + ["a", "b", "a"]  # 0 again as "a"; 1 again as "b"; 15 ("b") as "a"
+    dup = training.FaceSet(x, labels, [f"p{i}" for i in range(len(x))], [64.0] * len(x))
+    cleaned = training.drop_duplicates(dup)
+    reasons = sorted(reason for _p, _l, reason in cleaned.skipped)
+    assert reasons.count("duplicate") == 1
+    assert reasons.count("duplicate_across_heroes") == 4  # 1 twice, 15 twice
+    assert len(cleaned) == len(x) - 5
+
+
+def test_training_faces_also_in_valid_are_dropped():
+    train = synthetic(10)
+    valid = training.FaceSet(train.embeddings[:3], train.labels[:3], ["v0", "v1", "v2"], [64.0] * 3)
+    cleaned = training.drop_duplicates(train, valid)
+    assert len(cleaned) == len(train) - 3
+    assert {r for _p, _l, r in cleaned.skipped} == {"also_in_valid"}
+
+
+def test_temperature_fit_recovers_the_true_temperature():
+    rng = np.random.default_rng(1)
+    logits = rng.normal(scale=3, size=(4000, 5))
+    probabilities = softmax(logits, 2.0)
+    y = np.array([rng.choice(5, p=p) for p in probabilities])
+    assert abs(training.fit_temperature(logits, y) - 2.0) < 0.15
+
+
+def test_expected_calibration_error():
+    probabilities = np.array([[0.9, 0.1]] * 10)
+    y = np.array([0] * 9 + [1])
+    assert training.expected_calibration_error(probabilities, y) == pytest.approx(0.0, abs=1e-9)
+    y = np.array([0] * 5 + [1] * 5)
+    assert training.expected_calibration_error(probabilities, y) == pytest.approx(0.4)
+
+
+def test_classifier_learns_saves_and_loads(tmp_path):
+    train, valid = synthetic(40, seed=0), synthetic(10, seed=0)
+    valid.embeddings = valid.embeddings + 0.01  # the same people, other photos
+    classifier, report = training.train_classifier(train, valid, ["a", "b", "c"])
+    assert report["valid"]["top1"] > 0.9
+    assert report["version"].startswith("heroes-")
+    folder = training.write_model(classifier, tmp_path, activate=True)
+    assert (tmp_path / "CURRENT").read_text().strip() == classifier.version
+    loaded = HeroClassifier.load(folder)
+    p1, s1 = classifier.scores(valid.embeddings)
+    p2, s2 = loaded.scores(valid.embeddings)
+    assert np.allclose(p1, p2, atol=1e-5) and np.allclose(s1, s2, atol=1e-5)
+    card = json.loads((folder / "model.json").read_text())
+    assert card["heroes"] == ["a", "b", "c"] and card["temperature"] > 0
+
+
+def photo(image):
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return ContentFile(buffer.getvalue(), name="ref.jpg")
+
+
+@pytest.mark.django_db
+def test_train_from_catalog_adds_a_new_hero(shared_datasets, tmp_path, capsys):
+    """A moderator adds a hero with reference photos; one command retrains."""
+    from heroes.models import Hero, HeroImage
+
+    Hero.objects.exclude(key="loki").update(is_active=False)
+    loki = Hero.objects.get(key="loki")
+    astronaut = Hero.objects.create(key="astronaut", name_ko="우주비행사", name_en="Astronaut")
+    base = Image.open(ASTRONAUT).convert("RGB")
+    for i in range(8):
+        crop = 10 + 6 * i
+        variant = base.crop((crop, crop, 512 - crop // 2, 512 - crop // 3))
+        if i % 2:
+            variant = variant.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        HeroImage.objects.create(hero=astronaut, image=photo(variant))
+    london = sorted((shared_datasets / "faces-london" / "neutral").glob("*.jpg"))[:8]
+    for path in london:
+        HeroImage.objects.create(hero=loki, image=photo(Image.open(path)))
+
+    call_command("train_heroes", "--from-catalog", "--output", str(tmp_path), "--activate")
+    out = capsys.readouterr().out
+    assert "written to" in out
+    version = (tmp_path / "CURRENT").read_text().strip()
+    from heroes.ml.engine import HeroEngine
+
+    engine = HeroEngine(tmp_path / version)
+    assert sorted(engine.heroes) == ["astronaut", "loki"]
+    result = engine.analyse(str(ASTRONAUT))
+    assert result.top.hero == "astronaut"
+    smiling = shared_datasets / "faces-london" / "smiling" / london[0].name
+    assert engine.analyse(str(smiling)).top.hero == "loki"
