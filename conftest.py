@@ -193,3 +193,45 @@ def engine():
     from heroes.ml.engine import get_engine
 
     return get_engine()
+
+
+@pytest.fixture
+def fake_predictor(settings):
+    """Swap the engine for heroes/tests/fakes.py through settings.MLH_PREDICTOR."""
+    from heroes.tests import fakes
+
+    settings.MLH_PREDICTOR = "heroes.tests.fakes.predict"
+    fakes.calls.clear()
+    return fakes
+
+
+def photo_upload(name="me.jpg", size=(320, 240), color=None, content=None):
+    """A real JPEG as an uploaded file (noise so the fake finds a 'face')."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    if content is None:
+        import numpy as np
+
+        if color is None:
+            rng = np.random.default_rng(len(name))
+            array = rng.integers(0, 255, (size[1], size[0], 3), dtype=np.uint8)
+            image = Image.fromarray(array)
+        else:
+            image = Image.new("RGB", size, color)
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=90)
+        content = buffer.getvalue()
+    return SimpleUploadedFile(name, content, content_type="image/jpeg")
+
+
+@pytest.fixture
+def default_heroes(db):
+    """The eight default heroes. Tests that use a transactional database
+    (live_server) need this: the flush after each such test empties the
+    rows the data migration created."""
+    from django.apps import apps
+
+    from heroes.migrations._default_heroes import create_default_heroes
+
+    create_default_heroes(apps, None)

@@ -53,6 +53,10 @@ class Hero(models.Model):
             return self.description_en or self.description_ko
         return self.description_ko or self.description_en
 
+    @property
+    def emblem_static_path(self):
+        return f"heroes/emblems/{self.key}.png"
+
 
 def reference_image_path(instance, filename):
     return f"heroes/reference/{instance.hero.key}/{uuid.uuid4().hex}.jpg"
@@ -99,7 +103,14 @@ class Prediction(models.Model):
         related_name="predictions",
         verbose_name=_("owner"),
     )
-    image = models.ImageField(_("photo"), upload_to=prediction_photo_path)
+    image = models.ImageField(
+        _("photo"),
+        upload_to=prediction_photo_path,
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(_("photo width"), null=True, blank=True)
+    image_height = models.PositiveIntegerField(_("photo height"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # Every face found: [{"box": [x, y, w, h], "confidence": float}, ...]
     faces = models.JSONField(_("faces"), default=list, blank=True)
@@ -129,3 +140,22 @@ class Prediction(models.Model):
 
     def __str__(self):
         return f"{self.owner_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def face(self):
+        """The face the ranking is for: {"box": [x, y, w, h], "confidence"}."""
+        if 0 <= self.face_index < len(self.faces or []):
+            return self.faces[self.face_index]
+        return None
+
+    def box_percent(self, box):
+        """A face box as percentages of the photo, for drawing it over the image."""
+        if not (self.image_width and self.image_height):
+            return None
+        x, y, w, h = box
+        return {
+            "left": round(100 * x / self.image_width, 2),
+            "top": round(100 * y / self.image_height, 2),
+            "width": round(100 * w / self.image_width, 2),
+            "height": round(100 * h / self.image_height, 2),
+        }

@@ -22,3 +22,46 @@ def prediction_get_for_user(*, user, pk, allow_staff=False):
         return queryset.filter(pk=pk).first()
     except (ValueError, TypeError, ValidationError):
         return None
+
+
+def prediction_get_shared(*, token):
+    """A publicly shared prediction by its share token, else None."""
+    if not token:
+        return None
+    return (
+        Prediction.objects.select_related("top_hero")
+        .filter(share_token=token, is_shared=True)
+        .first()
+    )
+
+
+def hero_list_active():
+    from heroes.models import Hero
+
+    return Hero.objects.filter(is_active=True).order_by("order", "key")
+
+
+def heroes_by_key(keys):
+    from heroes.models import Hero
+
+    return {hero.key: hero for hero in Hero.objects.filter(key__in=list(keys))}
+
+
+def ranking_rows(prediction):
+    """The stored ranking joined with the catalog, for templates."""
+    heroes = heroes_by_key(row["hero"] for row in prediction.ranking)
+    rows = []
+    for rank, row in enumerate(prediction.ranking, start=1):
+        hero = heroes.get(row["hero"])
+        if hero is None:  # removed from the catalog since
+            continue
+        rows.append(
+            {
+                "rank": rank,
+                "hero": hero,
+                "probability": row["probability"],
+                "percent": round(100 * row["probability"], 1),
+                "similarity": row["similarity"],
+            }
+        )
+    return rows

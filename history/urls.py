@@ -10,4 +10,6 @@ urlpatterns = [
     path("<str:pk>/", views.history_detail, name="detail"),
     path("<str:pk>/photo/", views.photo, name="photo"),
     path("<str:pk>/delete/", views.history_delete, name="delete"),
+    path("<str:pk>/face/", views.history_choose_face, name="choose_face"),
+    path("<str:pk>/share/", views.history_share, name="share"),
 ]

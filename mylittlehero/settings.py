@@ -17,6 +17,7 @@ Nothing here imports TensorFlow: the hero engine loads lazily on first use.
 
 from pathlib import Path
 import os
+import tempfile
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -112,6 +113,12 @@ else:
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            # A file, not Django's in-memory default: the browser tests' live
+            # server answers from several threads at once, each with its own
+            # connection.
+            "TEST": {
+                "NAME": os.path.join(tempfile.gettempdir(), f"mlh-test-{os.getpid()}.sqlite3")
             },
         }
     }
@@ -332,3 +339,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Hero engine ------------------------------------------------------------------
+# The one seam between the site and the engine: a dotted path to a function
+# predict(source, *, face_index=None) -> heroes.ml.engine.EngineResult.
+# Tests swap in a fake (heroes/tests/fakes.py); TensorFlow loads on first use.
+MLH_PREDICTOR = env_str("MLH_PREDICTOR", "heroes.ml.api.predict")

@@ -1,0 +1,27 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+
+class UploadForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo of your face"),
+        help_text=_("JPEG, PNG, WebP, HEIC or GIF. One face, looking at the camera, works best."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "user"}),
+        error_messages={
+            "required": _("Choose a photo first."),
+            "empty": _("That file is empty. Choose a photo."),
+        },
+    )
+
+    def clean_photo(self):
+        photo = self.cleaned_data["photo"]
+        limit = settings.MLH_MAX_UPLOAD_BYTES
+        if photo.size > limit:
+            raise forms.ValidationError(
+                _("That file is %(size)s; photos up to %(limit)s are accepted."),
+                code="too_large",
+                params={"size": filesizeformat(photo.size), "limit": filesizeformat(limit)},
+            )
+        return photo

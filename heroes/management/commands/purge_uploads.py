@@ -1,0 +1,36 @@
+"""Delete uploaded photos (and their results) older than a retention period.
+
+    python manage.py purge_uploads --older-than DAYS [--dry-run]
+"""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from heroes.services import predictions_purge
+
+
+class Command(BaseCommand):
+    help = "Delete predictions and their photos created more than DAYS days ago."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--older-than", type=int, required=True, metavar="DAYS")
+        parser.add_argument("--dry-run", action="store_true", help="count, delete nothing")
+
+    def handle(self, *args, **options):
+        days = options["older_than"]
+        if days < 0:
+            raise CommandError("--older-than must be 0 or more days")
+        cutoff = timezone.now() - datetime.timedelta(days=days)
+        predictions = predictions_purge(older_than=cutoff, dry_run=options["dry_run"])
+        if options["verbosity"] >= 2:
+            for prediction in predictions:
+                self.stdout.write(f"  {prediction.pk} {prediction.created_at:%Y-%m-%d} {prediction.image.name}")
+        verb = "would delete" if options["dry_run"] else "deleted"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} {len(predictions)} photos and results older than {days} days "
+                f"(before {cutoff:%Y-%m-%d %H:%M})"
+            )
+        )

@@ -1,0 +1,65 @@
+"""A fake predictor for view and service tests: the real image intake, no
+TensorFlow. Selected through the one seam, settings.MLH_PREDICTOR (see the
+``fake_predictor`` fixture in conftest.py).
+
+- A nearly uniform image has no face (NoFaceFound).
+- An image more than twice as wide as tall has two faces.
+- The ranking is deterministic: it depends on the photo's pixels.
+"""
+
+import hashlib
+
+import numpy as np
+
+from heroes.ml.engine import DetectedFace, EngineResult, HeroScore, NoFaceFound
+from heroes.ml.intake import load_image
+
+HEROES = [
+    "black-widow",
+    "captain-america",
+    "doctor-strange",
+    "hulk",
+    "iron-man",
+    "loki",
+    "spider-man",
+    "thanos",
+]
+MODEL_VERSION = "fake-1"
+calls = []
+
+
+def predict(source, *, face_index=None):
+    loaded = load_image(source)
+    array = np.asarray(loaded.image)
+    calls.append({"size": loaded.image.size, "face_index": face_index})
+    if array.std() < 8:
+        raise NoFaceFound("no face found")
+    width, height = loaded.image.size
+    faces = [DetectedFace((width * 0.3, height * 0.2, width * 0.4, height * 0.5), 0.99, ())]
+    if width > 2 * height:
+        faces = [
+            DetectedFace((width * 0.05, height * 0.2, width * 0.3, height * 0.6), 0.99, ()),
+            DetectedFace((width * 0.6, height * 0.3, width * 0.2, height * 0.4), 0.98, ()),
+        ]
+    index = 0 if face_index is None else face_index
+    if not 0 <= index < len(faces):
+        raise NoFaceFound("no such face")
+    seed = int(hashlib.sha256(array.tobytes()).hexdigest()[:8], 16) + index
+    weights = np.random.default_rng(seed).random(len(HEROES)) + 0.05
+    probabilities = weights / weights.sum()
+    order = np.argsort(-probabilities)
+    ranking = [HeroScore(HEROES[i], float(probabilities[i]), 0.5 - 0.05 * r) for r, i in enumerate(order)]
+    return EngineResult(
+        faces=faces,
+        face_index=index,
+        ranking=ranking,
+        model_version=MODEL_VERSION,
+        timings={"total": 1.0},
+        image=loaded,
+    )
+
+
+def unavailable(source, *, face_index=None):
+    from heroes.ml.classifier import ModelUnavailable
+
+    raise ModelUnavailable("no model (test)")

@@ -1,0 +1,144 @@
+"""The whole product in a real browser, with the real model:
+sign up -> upload -> result -> history -> share -> revoke -> delete."""
+
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from conftest import ASTRONAUT
+from heroes.models import Hero, Prediction
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.model,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("default_heroes"),
+]
+
+
+def sign_up(page, email):
+    page.goto(page.base_url + "/accounts/signup/")
+    page.get_by_label("이메일 주소").fill(email)
+    page.locator("#id_password1").fill("a-browser-pass-8712")
+    page.locator("#id_password2").fill("a-browser-pass-8712")
+    page.get_by_role("button", name="회원가입").click()
+    page.wait_for_url(page.base_url + "/")
+
+
+def no_horizontal_scroll(page):
+    page.set_viewport_size({"width": 360, "height": 740})
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    page.set_viewport_size({"width": 1280, "height": 860})
+    return overflow <= 0
+
+
+def upload(page, path):
+    page.goto(page.base_url + "/upload/")
+    assert not page.locator("#preview").is_visible()
+    assert not page.locator("#analysing").is_visible()
+    page.locator("input[type=file]").set_input_files(str(path))
+    expect(page.locator("#preview")).to_be_visible()
+    page.get_by_role("button", name="내 히어로 찾기").click()
+
+
+def test_upload_result_history_share_revoke_delete(page, chromium_browser, live_server, screenshot, media_root, engine):
+    sign_up(page, "hero@example.com")
+    screenshot(page, "home-logged-in")
+    page.goto(page.base_url + "/upload/")
+    assert no_horizontal_scroll(page)
+    screenshot(page, "upload")
+    upload(page, ASTRONAUT)
+    page.wait_for_url(re.compile(r"/history/[^/]+/$"), timeout=60_000)
+
+    prediction = Prediction.objects.get(owner__email="hero@example.com")
+    top = Hero.objects.get(key=prediction.ranking[0]["hero"])
+    assert page.locator("#main-name").inner_text() == top.name_ko
+    assert page.locator(".ranking-bars li").count() == 8
+    assert page.locator(".face-box").is_visible()
+    assert no_horizontal_scroll(page)
+    screenshot(page, "result")
+
+    # A runner-up swaps into the main spot.
+    second = Hero.objects.get(key=prediction.ranking[1]["hero"])
+    page.locator(".runner-card").first.click()
+    assert page.locator("#main-name").inner_text() == second.name_ko
+
+    page.get_by_role("link", name="내 결과", exact=True).click()
+    assert page.locator(".result-card").count() == 1
+    assert top.name_ko in page.locator(".result-card").first.inner_text()
+    screenshot(page, "history")
+
+    page.locator(".result-card a").first.click()
+    page.get_by_role("button", name="공유 링크 만들기").click()
+    share_url = page.locator("#share-url").input_value()
+    assert "/s/" in share_url
+
+    stranger = chromium_browser.new_context()
+    public = stranger.new_page()
+    response = public.goto(share_url)
+    assert response.status == 200
+    assert "hero@example.com" not in public.content()
+    card = public.locator("img.share-card")
+    assert card.evaluate("img => img.complete && img.naturalWidth") == 1200
+    screenshot(public, "share")
+
+    page.get_by_role("button", name="링크 취소").click()
+    assert public.goto(share_url).status == 404
+    stranger.close()
+
+    photo_path = media_root / prediction.image.name
+    assert photo_path.exists()
+    page.get_by_role("link", name="이 결과 삭제").click()
+    page.get_by_role("button", name="삭제").click()
+    page.wait_for_url(page.base_url + "/history/")
+    assert page.locator(".result-card").count() == 0
+    assert not Prediction.objects.exists()
+    assert not photo_path.exists()
+
+
+def test_a_photo_without_a_face_gets_the_friendly_message(page, tmp_path, media_root, engine):
+    gradient = np.tile(np.linspace(0, 255, 400, dtype=np.uint8), (300, 1))
+    path = tmp_path / "sky.png"
+    Image.fromarray(np.stack([gradient, gradient, gradient[:, ::-1]], axis=-1)).save(path)
+    sign_up(page, "noface@example.com")
+    before = sorted(media_root.rglob("*.jpg"))
+    upload(page, path)
+    page.wait_for_selector("[role=alert] p", timeout=60_000)
+    assert "사진에서 얼굴을 찾지 못했습니다" in page.locator("[role=alert]").first.inner_text()
+    assert page.url.endswith("/upload/")
+    assert not Prediction.objects.exists()
+    assert sorted(media_root.rglob("*.jpg")) == before
+
+
+def test_another_user_cannot_open_my_result_or_photo(page, chromium_browser, live_server, engine):
+    sign_up(page, "first@example.com")
+    upload(page, ASTRONAUT)
+    page.wait_for_url(re.compile(r"/history/[^/]+/$"), timeout=60_000)
+    result_url = page.url
+    photo_url = result_url + "photo/"
+    assert page.request.get(photo_url).status == 200
+
+    other = chromium_browser.new_context(locale="ko-KR")
+    second = other.new_page()
+    second.base_url = page.base_url
+    sign_up(second, "second@example.com")
+    assert second.goto(result_url).status == 404
+    assert second.goto(photo_url).status == 404
+    other.close()
+
+
+def test_london_face_gets_a_result(page, shared_datasets, engine):
+    sign_up(page, "london@example.com")
+    upload(page, shared_datasets / "faces-london" / "neutral" / "001.jpg")
+    page.wait_for_url(re.compile(r"/history/[^/]+/$"), timeout=60_000)
+    assert page.locator("#main-name").inner_text()
+    page.get_by_label("언어").select_option("en")
+    page.get_by_role("button", name="변경").click()
+    page.wait_for_selector("html[lang=en]")
+    assert page.get_by_role("heading", name="Full ranking").is_visible()
+    assert page.locator("#main-name").inner_text() in set(Hero.objects.values_list("name_en", flat=True))

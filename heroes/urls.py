@@ -1,0 +1,14 @@
+from django.urls import path
+
+from heroes import views
+
+app_name = "heroes"
+
+urlpatterns = [
+    path("upload/", views.upload, name="upload"),
+    path("heroes/", views.hero_list, name="list"),
+    path("heroes/<slug:key>/", views.hero_detail, name="detail"),
+    path("heroes/<slug:key>/portrait/", views.hero_portrait, name="portrait"),
+    path("s/<str:token>/", views.share_page, name="share"),
+    path("s/<str:token>/card.png", views.share_card, name="share_card"),
+]

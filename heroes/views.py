@@ -1,0 +1,144 @@
+"""Upload, the hero catalog and public share links."""
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.utils.translation import get_language, gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+
+from heroes import selectors, services
+from heroes.forms import UploadForm
+from heroes.messages import refusal_message
+from heroes.ml.classifier import ModelUnavailable
+from heroes.ml.intake import ImageRejected
+from heroes.models import Hero
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                prediction = services.prediction_create(
+                    user=request.user, upload=form.cleaned_data["photo"]
+                )
+            except ImageRejected as exc:
+                form.add_error("photo", refusal_message(exc.code))
+                status = 413 if exc.code in ("too_large", "too_many_pixels") else 400
+            except ModelUnavailable:
+                form.add_error(None, refusal_message("model_unavailable"))
+                status = 503
+            else:
+                return redirect("history:detail", pk=prediction.pk)
+        else:
+            status = 413 if form.has_error("photo", "too_large") else 400
+    return render(
+        request,
+        "heroes/upload.html",
+        {"form": form, "max_bytes": settings.MLH_MAX_UPLOAD_BYTES},
+        status=status,
+    )
+
+
+@require_GET
+def hero_list(request):
+    return render(request, "heroes/list.html", {"heroes": selectors.hero_list_active()})
+
+
+@require_GET
+def hero_detail(request, key):
+    hero = get_object_or_404(Hero, key=key, is_active=True)
+    return render(request, "heroes/detail.html", {"hero": hero})
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def hero_portrait(request, key):
+    """The moderator-uploaded portrait, or the project's emblem art."""
+    hero = get_object_or_404(Hero, key=key)
+    if hero.portrait:
+        try:
+            handle = hero.portrait.open("rb")
+        except OSError:
+            pass
+        else:
+            content_type = mimetypes.guess_type(hero.portrait.name)[0] or "image/jpeg"
+            return FileResponse(handle, content_type=content_type)
+    return redirect(static(hero.emblem_static_path))
+
+
+def _shared_or_404(token):
+    prediction = selectors.prediction_get_shared(token=token)
+    if prediction is None:
+        raise Http404(_("This share link does not exist or was revoked."))
+    return prediction
+
+
+@require_GET
+def share_page(request, token):
+    prediction = _shared_or_404(token)
+    return render(
+        request,
+        "heroes/share.html",
+        {
+            "prediction": prediction,
+            "rows": selectors.ranking_rows(prediction)[:3],
+            "card_url": request.build_absolute_uri(
+                f"/s/{prediction.share_token}/card.png?lang={get_language() or 'ko'}"
+            ),
+            "page_url": request.build_absolute_uri(),
+        },
+    )
+
+
+def _portrait_image(hero):
+    from PIL import Image
+
+    if hero.portrait:
+        try:
+            with hero.portrait.open("rb") as handle:
+                return Image.open(handle).convert("RGBA")
+        except OSError:
+            pass
+    path = finders.find(hero.emblem_static_path)
+    if path:
+        return Image.open(path).convert("RGBA")
+    return Image.new("RGBA", (512, 512), (40, 40, 60, 255))
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def share_card(request, token):
+    """The share card PNG: face, hero portrait, hero name, score, site name."""
+    from PIL import Image
+
+    from heroes.cards import face_crop, render_share_card
+
+    prediction = _shared_or_404(token)
+    language = request.GET.get("lang") or get_language() or "ko"
+    language = "en" if language.startswith("en") else "ko"
+    hero = prediction.top_hero
+    if hero is None:
+        raise Http404(_("This result has no hero any more."))
+    with prediction.image.open("rb") as handle:
+        photo = Image.open(handle).convert("RGB")
+    face = prediction.face
+    crop = face_crop(photo, face["box"]) if face else photo
+    png = render_share_card(
+        face=crop,
+        portrait=_portrait_image(hero),
+        hero_name=hero.name_en if language == "en" else hero.name_ko,
+        fallback_name=hero.name_en,
+        score=prediction.top_probability or 0.0,
+        language=language,
+    )
+    return HttpResponse(png, content_type="image/png")

@@ -1,0 +1,89 @@
+// Upload page: drag and drop, preview, size check before sending, and an
+// "analysing" state while the server works. The form works without it.
+(function () {
+  "use strict";
+  var form = document.getElementById("upload-form");
+  if (!form) return;
+  var input = form.querySelector('input[type="file"]');
+  var zone = document.getElementById("dropzone");
+  var preview = document.getElementById("preview");
+  var errors = document.getElementById(input.id + "_error");
+  var button = document.getElementById("upload-button");
+  var analysing = document.getElementById("analysing");
+  var maxBytes = parseInt(input.getAttribute("data-max-bytes"), 10) || 0;
+
+  function showError(message) {
+    errors.innerHTML = "";
+    if (message) {
+      var p = document.createElement("p");
+      p.textContent = message;
+      errors.appendChild(p);
+      input.setAttribute("aria-invalid", "true");
+    } else {
+      input.removeAttribute("aria-invalid");
+    }
+  }
+
+  function check(file) {
+    if (!file) return false;
+    if (file.type && file.type.indexOf("image/") !== 0) {
+      showError(errors.getAttribute("data-not-image"));
+      return false;
+    }
+    if (maxBytes && file.size > maxBytes) {
+      showError(errors.getAttribute("data-too-large"));
+      return false;
+    }
+    showError("");
+    return true;
+  }
+
+  function showPreview(file) {
+    if (!file || !window.URL || !file.type || file.type === "image/heic" || file.type === "image/heif") {
+      preview.hidden = true;
+      return;
+    }
+    preview.src = URL.createObjectURL(file);
+    preview.hidden = false;
+  }
+
+  input.addEventListener("change", function () {
+    var file = input.files && input.files[0];
+    if (check(file)) showPreview(file); else preview.hidden = true;
+  });
+
+  ["dragenter", "dragover"].forEach(function (name) {
+    zone.addEventListener(name, function (event) {
+      event.preventDefault();
+      zone.classList.add("dragging");
+    });
+  });
+  ["dragleave", "drop"].forEach(function (name) {
+    zone.addEventListener(name, function (event) {
+      event.preventDefault();
+      zone.classList.remove("dragging");
+    });
+  });
+  zone.addEventListener("drop", function (event) {
+    var files = event.dataTransfer && event.dataTransfer.files;
+    if (!files || !files.length) return;
+    input.files = files;
+    input.dispatchEvent(new Event("change"));
+  });
+
+  form.addEventListener("submit", function (event) {
+    var file = input.files && input.files[0];
+    if (!file) {
+      event.preventDefault();
+      showError(input.getAttribute("data-required") || errors.getAttribute("data-not-image"));
+      return;
+    }
+    if (!check(file)) {
+      event.preventDefault();
+      return;
+    }
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    analysing.hidden = false;
+  });
+})();
