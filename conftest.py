@@ -197,12 +197,16 @@ def engine():
 
 @pytest.fixture
 def fake_predictor(settings):
-    """Swap the engine for heroes/tests/fakes.py through settings.MLH_PREDICTOR."""
+    """Swap the engine for heroes/tests/fakes.py through settings.MLH_ENGINE."""
     from heroes.tests import fakes
 
-    settings.MLH_PREDICTOR = "heroes.tests.fakes.predict"
+    settings.MLH_ENGINE = "heroes.tests.fakes"
     fakes.calls.clear()
-    return fakes
+    fakes.MODEL_VERSION = "fake-1"
+    fakes.UNAVAILABLE = False
+    yield fakes
+    fakes.MODEL_VERSION = "fake-1"
+    fakes.UNAVAILABLE = False
 
 
 def photo_upload(name="me.jpg", size=(320, 240), color=None, content=None):

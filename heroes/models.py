@@ -58,6 +58,25 @@ class Hero(models.Model):
         return f"heroes/emblems/{self.key}.png"
 
 
+class RepredictRun(models.Model):
+    """One run of ``manage.py repredict``; an unfinished run with the same
+    arguments is resumed instead of started again."""
+
+    arguments = models.CharField(max_length=500)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    model_version = models.CharField(max_length=64)
+    processed = models.PositiveIntegerField(default=0)
+    # The last prediction written, as a string: the run resumes after it.
+    last_pk = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"repredict {self.arguments} {self.started_at:%Y-%m-%d %H:%M}"
+
+
 def reference_image_path(instance, filename):
     return f"heroes/reference/{instance.hero.key}/{uuid.uuid4().hex}.jpg"
 
@@ -131,6 +150,10 @@ class Prediction(models.Model):
         _("share token"), max_length=64, unique=True, default=new_share_token, editable=False
     )
     is_shared = models.BooleanField(_("shared"), default=False)
+    # When the ranking above was computed, and the rankings it replaced
+    # (newest first, a few kept) so a bad model can be rolled back.
+    predicted_at = models.DateTimeField(_("predicted"), default=timezone.now, db_index=True)
+    previous_results = models.JSONField(_("previous results"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("prediction")

@@ -6,8 +6,9 @@ import time
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.utils.module_loading import import_string
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from importlib import import_module
 
 from heroes.ml.classifier import ModelUnavailable
 from heroes.models import Hero, Prediction, new_share_token
@@ -18,9 +19,9 @@ logger = logging.getLogger("heroes.predictions")
 JPEG_QUALITY = 90
 
 
-def get_predictor():
-    """The engine entry point named by settings.MLH_PREDICTOR (a fake in tests)."""
-    return import_string(settings.MLH_PREDICTOR)
+def engine_api():
+    """The engine module named by settings.MLH_ENGINE (a fake in tests)."""
+    return import_module(settings.MLH_ENGINE)
 
 
 def _catalog_ranking(result):
@@ -49,8 +50,34 @@ def _jpeg_bytes(image):
     return buffer.getvalue()
 
 
+PREVIOUS_RESULTS_KEPT = 5
+RESULT_FIELDS = [
+    "faces",
+    "face_index",
+    "ranking",
+    "top_hero",
+    "top_probability",
+    "model_version",
+    "predicted_at",
+    "previous_results",
+]
+
+
 def _apply_result(prediction, result):
+    """Put an engine result on a prediction, keeping the replaced one."""
     ranking, heroes = _catalog_ranking(result)
+    if prediction.ranking:
+        previous = {
+            "model_version": prediction.model_version,
+            "predicted_at": prediction.predicted_at.isoformat() if prediction.predicted_at else None,
+            "face_index": prediction.face_index,
+            "faces": prediction.faces,
+            "ranking": prediction.ranking,
+        }
+        prediction.previous_results = [previous, *(prediction.previous_results or [])][
+            :PREVIOUS_RESULTS_KEPT
+        ]
+    prediction.predicted_at = timezone.now()
     prediction.faces = [face.as_dict() for face in result.faces]
     prediction.face_index = result.face_index
     prediction.ranking = ranking
@@ -81,13 +108,15 @@ def prediction_create(*, user, upload, face_index=None):
     """
     started = time.perf_counter()
     try:
-        result = get_predictor()(upload, face_index=face_index)
+        result = engine_api().predict(upload, face_index=face_index)
     except Exception as exc:
         _log("refused", user=user, started=started, error=exc)
         raise
     prediction = Prediction(owner=user)
     _apply_result(prediction, result)
     prediction.image.save("photo.jpg", ContentFile(_jpeg_bytes(result.image.image)), save=False)
+    # Known here; saves reading the file back to measure it.
+    prediction.image_width, prediction.image_height = result.image.image.size
     try:
         prediction.save()
     except Exception:
@@ -101,11 +130,9 @@ def prediction_choose_face(*, prediction, face_index):
     """Rank the heroes again for another face of the same stored photo."""
     with prediction.image.open("rb") as handle:
         data = handle.read()
-    result = get_predictor()(data, face_index=face_index)
+    result = engine_api().predict(data, face_index=face_index)
     _apply_result(prediction, result)
-    prediction.save(
-        update_fields=["faces", "face_index", "ranking", "top_hero", "top_probability", "model_version"]
-    )
+    prediction.save(update_fields=RESULT_FIELDS)
     return prediction
 
 
@@ -144,3 +171,86 @@ def predictions_purge(*, older_than, dry_run=False):
     if not dry_run:
         rows_delete_with_files(predictions)
     return predictions
+
+
+class RepredictOutcome:
+    """What one repredict run did."""
+
+    def __init__(self):
+        self.processed = 0
+        self.changed_top = 0
+        self.no_face = []  # pks whose photo has no usable face with this model
+        self.failed = []  # (pk, reason)
+        self.gone = 0  # deleted by their owner during the run
+
+
+def predictions_repredict(*, predictions, run, batch_size=32, limit=None, progress=None):
+    """Re-run stored photos through the current model, batch by batch.
+
+    ``predictions``: a queryset, already filtered; processed in primary-key
+    order after the run's checkpoint. Each batch is computed first and then
+    written in one short transaction together with the checkpoint, so an
+    interrupted run resumes after the last written batch and no prediction
+    is processed twice or left half-written. Nothing is deleted: a photo
+    without a face now keeps its previous result.
+    """
+    from heroes.ml.intake import ImageRejected
+
+    outcome = RepredictOutcome()
+    predict_many = engine_api().predict_many
+    queryset = predictions.order_by("pk")
+    if run.last_pk:
+        queryset = queryset.filter(pk__gt=_pk_value(run.last_pk))
+    total = queryset.count() if limit is None else min(limit, queryset.count())
+    done = 0
+    while limit is None or done < limit:
+        size = batch_size if limit is None else min(batch_size, limit - done)
+        batch = list(queryset.select_related("top_hero")[:size])
+        if not batch:
+            break
+        sources, readable = [], []
+        for prediction in batch:
+            try:
+                with prediction.image.open("rb") as handle:
+                    sources.append(handle.read())
+                readable.append(prediction)
+            except OSError as exc:
+                outcome.failed.append((str(prediction.pk), f"photo unreadable: {exc}"))
+        results = predict_many(
+            sources, batch_size=batch_size, face_indices=[p.face_index for p in readable]
+        )
+        updates = []
+        for prediction, (_source, result) in zip(readable, results):
+            if isinstance(result, ImageRejected):
+                if result.code in ("no_face", "face_too_small"):
+                    outcome.no_face.append(str(prediction.pk))
+                else:
+                    outcome.failed.append((str(prediction.pk), result.code))
+                continue
+            old_top = prediction.top_hero_id
+            _apply_result(prediction, result)
+            updates.append((prediction, old_top != prediction.top_hero_id))
+        with transaction.atomic():
+            for prediction, changed in updates:
+                try:
+                    with transaction.atomic():
+                        prediction.save(update_fields=RESULT_FIELDS)
+                except DatabaseError:
+                    outcome.gone += 1  # deleted meanwhile: nothing to update
+                    continue
+                outcome.processed += 1
+                outcome.changed_top += changed
+            run.last_pk = str(batch[-1].pk)
+            run.processed += len(updates)
+            run.save(update_fields=["last_pk", "processed"])
+        queryset = predictions.order_by("pk").filter(pk__gt=batch[-1].pk)
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    return outcome
+
+
+def _pk_value(raw):
+    """A checkpoint pk back from its string form (int on SQLite, ObjectId on MongoDB)."""
+    field = Prediction._meta.pk
+    return field.to_python(raw)

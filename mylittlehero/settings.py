@@ -341,7 +341,8 @@ LOGGING = {
 }
 
 # --- Hero engine ------------------------------------------------------------------
-# The one seam between the site and the engine: a dotted path to a function
-# predict(source, *, face_index=None) -> heroes.ml.engine.EngineResult.
-# Tests swap in a fake (heroes/tests/fakes.py); TensorFlow loads on first use.
-MLH_PREDICTOR = env_str("MLH_PREDICTOR", "heroes.ml.api.predict")
+# The one seam between the site and the engine: a module offering
+# predict(source, *, face_index=None), predict_many(sources, *, batch_size,
+# face_indices) and model_version() (see heroes/ml/api.py). Tests swap in a
+# fake (heroes/tests/fakes.py); TensorFlow loads on first use.
+MLH_ENGINE = env_str("MLH_ENGINE", "heroes.ml.api")

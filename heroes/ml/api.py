@@ -55,9 +55,14 @@ def predict(source, *, face_index=None):
     return get_engine().analyse(source, face_index=face_index)
 
 
-def predict_many(sources, *, batch_size=32):
-    """Yield (source, EngineResult or ImageRejected) for many photos, batched."""
-    yield from get_engine().analyse_many(sources, batch_size=batch_size)
+def predict_many(sources, *, batch_size=32, face_indices=None):
+    """Yield (source, EngineResult or ImageRejected) for many photos, batched.
+
+    ``face_indices``: optional, one per source (None: the largest face).
+    """
+    yield from get_engine().analyse_many(
+        sources, batch_size=batch_size, face_indices=face_indices
+    )
 
 
 def model_version():

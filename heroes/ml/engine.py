@@ -251,37 +251,44 @@ class HeroEngine:
             image=loaded,
         )
 
-    def analyse_many(self, sources, *, batch_size=32):
+    def analyse_many(self, sources, *, batch_size=32, face_indices=None):
         """Analyse many photos, embedding and classifying their faces in batches.
 
+        ``face_indices``: optional, one per source (None: the largest face).
         Yields (source, EngineResult or ImageRejected) in order.
         """
         from heroes.ml.align import align_face
 
         sources = list(sources)
+        face_indices = list(face_indices) if face_indices is not None else [None] * len(sources)
         for offset in range(0, len(sources), batch_size):
-            batch = sources[offset : offset + batch_size]
+            batch = list(
+                zip(sources[offset : offset + batch_size], face_indices[offset : offset + batch_size])
+            )
             prepared = []
-            for source in batch:
+            for source, face_index in batch:
                 start = time.perf_counter()
                 try:
                     loaded = self._load(source)
                     faces = self._faces(loaded)
-                    chip = align_face(loaded.array, np.asarray(faces[0].landmarks))
-                    prepared.append((source, loaded, faces, chip, start))
+                    index = 0 if face_index is None else int(face_index)
+                    if not 0 <= index < len(faces):
+                        raise NoFaceFound(f"face {index} asked for, {len(faces)} found")
+                    chip = align_face(loaded.array, np.asarray(faces[index].landmarks))
+                    prepared.append((source, loaded, faces, index, chip, start))
                 except ImageRejected as exc:
                     prepared.append((source, exc))
-            chips = [item[3] for item in prepared if len(item) == 5]
+            chips = [item[4] for item in prepared if len(item) == 6]
             rankings = iter(self.rank(self.embed_faces(chips)) if chips else [])
             done = time.perf_counter()
             for item in prepared:
                 if len(item) == 2:
                     yield item
                     continue
-                source, loaded, faces, _chip, start = item
+                source, loaded, faces, index, _chip, start = item
                 yield source, EngineResult(
                     faces=faces,
-                    face_index=0,
+                    face_index=index,
                     ranking=next(rankings),
                     model_version=self.version,
                     timings={"total": (done - start) * 1000},

@@ -1,6 +1,7 @@
-"""A fake predictor for view and service tests: the real image intake, no
-TensorFlow. Selected through the one seam, settings.MLH_PREDICTOR (see the
-``fake_predictor`` fixture in conftest.py).
+"""A fake engine for view, service and command tests: the real image intake,
+no TensorFlow. It offers what heroes/ml/api.py offers (predict, predict_many,
+model_version) and is selected through the one seam, settings.MLH_ENGINE
+(see the ``fake_predictor`` fixture in conftest.py).
 
 - A nearly uniform image has no face (NoFaceFound).
 - An image more than twice as wide as tall has two faces.
@@ -25,10 +26,24 @@ HEROES = [
     "thanos",
 ]
 MODEL_VERSION = "fake-1"
+UNAVAILABLE = False
 calls = []
 
 
+def model_version():
+    _check_available()
+    return MODEL_VERSION
+
+
+def _check_available():
+    if UNAVAILABLE:
+        from heroes.ml.classifier import ModelUnavailable
+
+        raise ModelUnavailable("no model (test)")
+
+
 def predict(source, *, face_index=None):
+    _check_available()
     loaded = load_image(source)
     array = np.asarray(loaded.image)
     calls.append({"size": loaded.image.size, "face_index": face_index})
@@ -44,7 +59,7 @@ def predict(source, *, face_index=None):
     index = 0 if face_index is None else face_index
     if not 0 <= index < len(faces):
         raise NoFaceFound("no such face")
-    seed = int(hashlib.sha256(array.tobytes()).hexdigest()[:8], 16) + index
+    seed = int(hashlib.sha256(array.tobytes() + MODEL_VERSION.encode()).hexdigest()[:8], 16) + index
     weights = np.random.default_rng(seed).random(len(HEROES)) + 0.05
     probabilities = weights / weights.sum()
     order = np.argsort(-probabilities)
@@ -59,7 +74,13 @@ def predict(source, *, face_index=None):
     )
 
 
-def unavailable(source, *, face_index=None):
-    from heroes.ml.classifier import ModelUnavailable
+def predict_many(sources, *, batch_size=32, face_indices=None):
+    from heroes.ml.intake import ImageRejected
 
-    raise ModelUnavailable("no model (test)")
+    sources = list(sources)
+    face_indices = face_indices or [None] * len(sources)
+    for source, face_index in zip(sources, face_indices):
+        try:
+            yield source, predict(source, face_index=face_index)
+        except ImageRejected as exc:
+            yield source, exc

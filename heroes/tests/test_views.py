@@ -102,8 +102,8 @@ def test_too_large_is_refused_before_the_engine(client, user, fake_predictor, se
     assert fake_predictor.calls == []
 
 
-def test_engine_unavailable_is_503_and_stores_nothing(client, user, settings, media_root):
-    settings.MLH_PREDICTOR = "heroes.tests.fakes.unavailable"
+def test_engine_unavailable_is_503_and_stores_nothing(client, user, fake_predictor, media_root):
+    fake_predictor.UNAVAILABLE = True
     client.force_login(user)
     response = client.post(reverse("heroes:upload"), {"photo": photo_upload()})
     assert response.status_code == 503

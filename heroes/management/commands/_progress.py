@@ -12,6 +12,7 @@ class Progress:
         self.start = time.perf_counter()
         self.tty = hasattr(stream, "isatty") and stream.isatty()
         self._bar = None
+        self._last_step = 0
         if self.tty:
             try:
                 from tqdm import tqdm
@@ -25,7 +26,9 @@ class Progress:
             self._bar.total = total
             self._bar.update(done - self._bar.n)
             return
-        if done % self.every == 0 or done == total:
+        step = done // self.every
+        if step > self._last_step or done == total:
+            self._last_step = step
             elapsed = time.perf_counter() - self.start
             rate = done / elapsed if elapsed else 0.0
             eta = (total - done) / rate if rate else 0.0
