@@ -1,18 +1,212 @@
-from django.contrib import admin
+"""The admin for moderators: the hero catalog, uploads, people.
 
-from heroes.models import Hero, Prediction
+Photos are shown through the authorized photo view (history.views.photo),
+never a public URL. Deleting predictions here deletes their photos too.
+"""
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _, ngettext
+
+from heroes import services
+from heroes.ml.classifier import ModelUnavailable
+from heroes.ml.engine import current_model_version
+from heroes.ml.intake import ImageRejected
+from heroes.models import Hero, HeroImage, Prediction
+from heroes.storage import rows_delete_with_files
+
+
+class HeroImageInline(admin.TabularInline):
+    model = HeroImage
+    extra = 1
+    fields = ["preview", "image", "split"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if not obj.pk or not obj.image:
+            return "-"
+        return format_html(
+            '<img src="{}" alt="" width="64" height="64" style="object-fit:cover">',
+            reverse("heroes:reference_image", args=[obj.pk]),
+        )
 
 
 @admin.register(Hero)
 class HeroAdmin(admin.ModelAdmin):
-    list_display = ["key", "name_ko", "name_en", "order", "is_active"]
+    list_display = ["portrait_preview", "key", "name_ko", "name_en", "order", "is_active", "image_count"]
+    list_display_links = ["portrait_preview", "key"]
     list_editable = ["order", "is_active"]
     search_fields = ["key", "name_ko", "name_en"]
+    readonly_fields = ["portrait_preview"]
+    fields = [
+        "key",
+        ("name_ko", "name_en"),
+        "description_ko",
+        "description_en",
+        "portrait",
+        "portrait_preview",
+        ("order", "is_active"),
+        "aliases",
+    ]
+    inlines = [HeroImageInline]
+
+    @admin.display(description=_("portrait"))
+    def portrait_preview(self, obj):
+        if not obj.pk:
+            return "-"
+        return format_html(
+            '<img src="{}" alt="" width="48" height="48" style="border-radius:8px">',
+            reverse("heroes:portrait", args=[obj.key]),
+        )
+
+    @admin.display(description=_("reference images"))
+    def image_count(self, obj):
+        return obj.images.count()
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = _("model")
+    parameter_name = "stale"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("stale (another model)")), ("no", _("current model"))]
+
+    def queryset(self, request, queryset):
+        version = current_model_version()
+        if self.value() == "yes":
+            return queryset.exclude(model_version=version)
+        if self.value() == "no":
+            return queryset.filter(model_version=version)
+        return queryset
 
 
 @admin.register(Prediction)
 class PredictionAdmin(admin.ModelAdmin):
-    list_display = ["pk", "owner", "top_hero", "top_probability", "model_version", "created_at"]
+    list_display = [
+        "thumbnail",
+        "owner_email",
+        "top_hero",
+        "score",
+        "model_version",
+        "face_count",
+        "created_at",
+    ]
     list_select_related = ["owner", "top_hero"]
+    list_filter = ["top_hero", "model_version", StaleFilter, "created_at"]
     search_fields = ["owner__email"]
-    readonly_fields = ["share_token"]
+    date_hierarchy = "created_at"
+    actions = ["repredict", "delete_with_image"]
+    fields = [
+        "photo",
+        "owner_email",
+        "created_at",
+        "predicted_at",
+        "model_version",
+        "face_index",
+        "faces",
+        "ranking_table",
+        "previous_results",
+        "is_shared",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # results are computed, never edited by hand
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # replaced: it would leave the photos
+        if not self.has_delete_permission(request):
+            actions.pop("delete_with_image", None)
+        if not self.has_view_permission(request):
+            actions.pop("repredict", None)
+        return actions
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, obj):
+        return format_html(
+            '<img src="{}" alt="" width="56" height="56" style="object-fit:cover;border-radius:6px" loading="lazy">',
+            reverse("history:photo", args=[obj.pk]),
+        )
+
+    @admin.display(description=_("photo"))
+    def photo(self, obj):
+        return format_html(
+            '<img src="{}" alt="" style="max-width:360px;height:auto">',
+            reverse("history:photo", args=[obj.pk]),
+        )
+
+    @admin.display(description=_("owner"), ordering="owner__email")
+    def owner_email(self, obj):
+        return obj.owner.email
+
+    @admin.display(description=_("score"), ordering="top_probability")
+    def score(self, obj):
+        return "-" if obj.top_probability is None else f"{100 * obj.top_probability:.1f}%"
+
+    @admin.display(description=_("faces"))
+    def face_count(self, obj):
+        return len(obj.faces or [])
+
+    @admin.display(description=_("ranking"))
+    def ranking_table(self, obj):
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}%</td><td>{}</td></tr>",
+            (
+                (rank, row["hero"], f"{100 * row['probability']:.1f}", f"{row['similarity']:.3f}")
+                for rank, row in enumerate(obj.ranking or [], start=1)
+            ),
+        )
+        return format_html("<table><tbody>{}</tbody></table>", rows)
+
+    def delete_model(self, request, obj):
+        rows_delete_with_files([obj])
+
+    def delete_queryset(self, request, queryset):
+        rows_delete_with_files(list(queryset))
+
+    @admin.action(description=_("Re-predict with the current model"), permissions=["view"])
+    def repredict(self, request, queryset):
+        done, failed = 0, 0
+        for prediction in queryset:
+            try:
+                services.prediction_choose_face(
+                    prediction=prediction, face_index=prediction.face_index
+                )
+                done += 1
+            except (ImageRejected, ModelUnavailable, OSError):
+                failed += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d prediction re-predicted.", "%(count)d predictions re-predicted.", done)
+            % {"count": done},
+            messages.SUCCESS,
+        )
+        if failed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d prediction could not be re-predicted; its result was kept.",
+                    "%(count)d predictions could not be re-predicted; their results were kept.",
+                    failed,
+                )
+                % {"count": failed},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Delete with image"), permissions=["delete"])
+    def delete_with_image(self, request, queryset):
+        count = len(queryset)
+        rows_delete_with_files(list(queryset))
+        self.message_user(
+            request,
+            ngettext("%(count)d prediction and its photo deleted.", "%(count)d predictions and their photos deleted.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("heroes/", views.hero_list, name="list"),
     path("heroes/<slug:key>/", views.hero_detail, name="detail"),
     path("heroes/<slug:key>/portrait/", views.hero_portrait, name="portrait"),
+    path("heroes/reference/<str:pk>/", views.reference_image, name="reference_image"),
     path("s/<str:token>/", views.share_page, name="share"),
     path("s/<str:token>/card.png", views.share_card, name="share_card"),
 ]

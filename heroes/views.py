@@ -76,6 +76,21 @@ def hero_portrait(request, key):
     return redirect(static(hero.emblem_static_path))
 
 
+@require_GET
+def reference_image(request, pk):
+    """A hero's reference photo, for staff in the admin only."""
+    if not request.user.is_staff:
+        raise Http404
+    from heroes.models import HeroImage
+
+    image = get_object_or_404(HeroImage, pk=pk)
+    try:
+        handle = image.image.open("rb")
+    except OSError:
+        raise Http404 from None
+    return FileResponse(handle, content_type="image/jpeg")
+
+
 def _shared_or_404(token):
     prediction = selectors.prediction_get_shared(token=token)
     if prediction is None:

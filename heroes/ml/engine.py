@@ -106,6 +106,28 @@ def model_dir():
     return MODELS_DIR / (current or "default")
 
 
+def current_model_version():
+    """The version of the model in use, read from its card (no TensorFlow).
+    None when the card is missing or unreadable."""
+    import json
+
+    try:
+        return json.loads((model_dir() / "model.json").read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def model_files_present():
+    """The files the engine needs exist (without loading them)."""
+    from heroes.ml.embedding import DEFAULT_WEIGHTS
+
+    folder = model_dir()
+    return all(
+        path.is_file()
+        for path in (folder / "model.json", folder / "classifier.keras", DEFAULT_WEIGHTS)
+    )
+
+
 def configure_tensorflow():
     """Thread counts from the environment, before TensorFlow runs anything."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

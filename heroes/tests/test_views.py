@@ -188,3 +188,27 @@ def test_hero_pages(client):
     response = client.get(reverse("heroes:portrait", args=["iron-man"]))
     assert response.status_code == 302 and response.url.endswith("heroes/emblems/iron-man.png")
     assert client.get(reverse("heroes:detail", args=["nobody"])).status_code == 404
+
+
+def test_one_structured_log_line_per_prediction(client, user, fake_predictor):
+    import json
+    import logging
+
+    from heroes.log_format import JsonLineFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonLineFormatter())
+    logger = logging.getLogger("heroes.predictions")
+    logger.addHandler(handler)
+    try:
+        client.force_login(user)
+        client.post(reverse("heroes:upload"), {"photo": photo_upload()})
+        client.post(reverse("heroes:upload"), {"photo": photo_upload(color=(128, 128, 128))})
+    finally:
+        logger.removeHandler(handler)
+    stored, refused = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert stored["outcome"] == "stored" and refused["outcome"] == "refused"
+    assert stored["user_id"] == str(user.pk) and user.email not in stream.getvalue()
+    assert stored["model_version"] == "fake-1" and "ms" in stored and "stages_ms" in stored
+    assert refused["error"] == "no_face"

@@ -1,0 +1,14 @@
+from django.db import migrations
+
+from heroes.migrations._moderators import create_moderators, remove_moderators
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("heroes", "0005_repredict"),
+        ("accounts", "0001_initial"),
+        ("auth", "0001_initial"),
+        ("contenttypes", "0001_initial"),
+    ]
+
+    operations = [migrations.RunPython(create_moderators, remove_moderators)]
