@@ -91,3 +91,11 @@ class AccountDeleteForm(forms.Form):
             raise ValidationError(_("The password is not correct."), code="password_incorrect")
         return password
 
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=60,
+        help_text=_("What the token is for, e.g. 'my script'."),
+    )

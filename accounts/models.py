@@ -69,3 +69,25 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self):
         return self.display_name or self.email
+
+
+class ApiToken(models.Model):
+    """A personal API token for programs. Only a hash is stored; the token
+    itself is shown once, when it is made."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("starts with"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

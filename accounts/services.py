@@ -11,3 +11,24 @@ def user_create(*, email, password, display_name=""):
 def user_delete(*, user):
     """Delete a person, every row of theirs (predictions...) and their stored photos."""
     rows_delete_with_files([user])
+
+
+def api_token_create(*, user, name):
+    """Make a personal API token; returns (token row, the secret shown once)."""
+    import hashlib
+    import secrets
+
+    from accounts.models import ApiToken
+
+    secret = "mlh_" + secrets.token_urlsafe(30)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip() or "API",
+        key_hash=hashlib.sha256(secret.encode()).hexdigest(),
+        prefix=secret[:8],
+    )
+    return token, secret
+
+
+def api_token_revoke(*, token):
+    token.delete()

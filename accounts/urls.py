@@ -11,6 +11,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.account, name="account"),
     path("delete/", views.account_delete, name="delete"),
+    path("tokens/", views.token_create, name="token_create"),
+    path("tokens/<str:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

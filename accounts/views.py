@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import AccountDeleteForm, LoginForm, ProfileForm, SignUpForm
-from accounts.services import user_create, user_delete
+from accounts.forms import AccountDeleteForm, ApiTokenForm, LoginForm, ProfileForm, SignUpForm
+from accounts.services import api_token_create, api_token_revoke, user_create, user_delete
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,6 +35,20 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def _account_page(request, form, *, new_token=None, status=200):
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "form": form,
+            "tokens": request.user.api_tokens.all(),
+            "token_form": ApiTokenForm(),
+            "new_token": new_token,
+        },
+        status=status,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request):
@@ -42,7 +57,38 @@ def account(request):
         form.save()
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:account")
-    return render(request, "accounts/account.html", {"form": form})
+    return _account_page(request, form)
+
+
+@login_required
+@require_http_methods(["POST"])
+def token_create(request):
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return redirect("accounts:account")
+    _token, secret = api_token_create(user=request.user, name=form.cleaned_data["name"])
+    # Shown once, on this page only: only a hash is kept.
+    return _account_page(request, ProfileForm(instance=request.user), new_token=secret)
+
+
+@login_required
+@require_http_methods(["POST"])
+def token_revoke(request, pk):
+    token = request.user.api_tokens.filter(pk=_pk_or_none(pk)).first()
+    if token is None:
+        raise Http404(_("No such token."))
+    api_token_revoke(token=token)
+    messages.success(request, _("The token was revoked. Programs using it can no longer sign in."))
+    return redirect("accounts:account")
+
+
+def _pk_or_none(raw):
+    from accounts.models import ApiToken
+
+    try:
+        return ApiToken._meta.pk.to_python(raw)
+    except Exception:  # noqa: BLE001 - malformed id: not found
+        return None
 
 
 @login_required

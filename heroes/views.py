@@ -18,6 +18,7 @@ from heroes.messages import refusal_message
 from heroes.ml.classifier import ModelUnavailable
 from heroes.ml.intake import ImageRejected
 from heroes.models import Hero
+from heroes.ratelimit import prediction_rate_check
 
 
 @login_required
@@ -25,6 +26,23 @@ from heroes.models import Hero
 def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
+    limited = prediction_rate_check(request) if request.method == "POST" else None
+    if limited:
+        page_error = _("Too many photos at once. Try again in %(seconds)d seconds.") % {
+            "seconds": limited.retry_after
+        }
+        response = render(
+            request,
+            "heroes/upload.html",
+            {
+                "form": UploadForm(),
+                "max_bytes": settings.MLH_MAX_UPLOAD_BYTES,
+                "page_error": page_error,
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(limited.retry_after)
+        return response
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -149,6 +149,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "heroes",
     "history",
@@ -357,3 +360,42 @@ LOGGING = {
 # face_indices) and model_version() (see heroes/ml/api.py). Tests swap in a
 # fake (heroes/tests/fakes.py); TensorFlow loads on first use.
 MLH_ENGINE = env_str("MLH_ENGINE", "heroes.ml.api")
+
+# Creating predictions, shared by the upload page and the API ("N/period",
+# period second/minute/hour/day; empty: no limit).
+MLH_PREDICTION_RATE_USER = env_str("MLH_PREDICTION_RATE_USER", "30/hour")
+MLH_PREDICTION_RATE_IP = env_str("MLH_PREDICTION_RATE_IP", "60/hour")
+
+# --- API ---------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    # The token first: its WWW-Authenticate header makes a missing or bad
+    # token a 401. Session authentication (with CSRF) serves the site's JS.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api_auth.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "heroes.api.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MyLittleHero API",
+    "DESCRIPTION": "Find the Marvel hero whose face looks like yours. Session (with CSRF) "
+    "or personal token (`Authorization: Token mlh_...`) authentication.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package: no CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

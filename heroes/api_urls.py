@@ -1,0 +1,13 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from heroes import api
+
+urlpatterns = [
+    path("predictions/", api.PredictionListCreate.as_view(), name="api-predictions"),
+    path("predictions/<str:pk>/", api.PredictionDetail.as_view(), name="api-prediction"),
+    path("predictions/<str:pk>/share/", api.PredictionShare.as_view(), name="api-prediction-share"),
+    path("heroes/", api.HeroList.as_view(), name="api-heroes"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,181 @@
+"""The JSON API with the fake engine: flows, errors, tokens, rate limits."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.services import api_token_create
+from conftest import photo_upload
+from heroes.models import Prediction
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(user):
+    _token, secret = api_token_create(user=user, name="test")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    return client
+
+
+def create(api, **data):
+    return api.post(reverse("api-predictions"), {"photo": photo_upload(), **data}, format="multipart")
+
+
+def test_create_list_get_share_revoke_delete(api, user, fake_predictor, media_root, django_capture_on_commit_callbacks):
+    response = create(api)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["top_hero"] == body["ranking"][0]["hero"]
+    assert len(body["ranking"]) == 8 and body["model_version"] == "fake-1"
+    assert body["share_url"] is None and body["photo_url"].endswith(f"/history/{body['id']}/photo/")
+
+    listing = api.get(reverse("api-predictions")).json()
+    assert listing["count"] == 1 and listing["results"][0]["id"] == body["id"]
+    assert api.get(reverse("api-prediction", args=[body["id"]])).json()["id"] == body["id"]
+
+    shared = api.post(reverse("api-prediction-share", args=[body["id"]])).json()
+    assert shared["is_shared"] and "/s/" in shared["share_url"]
+    assert APIClient().get(shared["share_url"]).status_code == 200
+    revoked = api.delete(reverse("api-prediction-share", args=[body["id"]])).json()
+    assert revoked["share_url"] is None
+    assert APIClient().get(shared["share_url"]).status_code == 404
+
+    path = media_root / Prediction.objects.get().image.name
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.delete(reverse("api-prediction", args=[body["id"]])).status_code == 204
+    assert not Prediction.objects.exists() and not path.exists()
+
+
+def test_errors_have_stable_codes_and_localised_messages(api, fake_predictor):
+    response = api.post(
+        reverse("api-predictions"),
+        {"photo": photo_upload(color=(128, 128, 128))},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="ko",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "no_face"
+    assert "얼굴을 찾지 못했습니다" in response.json()["error"]["message"]
+
+    response = api.post(
+        reverse("api-predictions"),
+        {"photo": photo_upload(content=b"not an image")},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.json()["error"] == {
+        "code": "not_an_image",
+        "message": "That file is not a photo we can read. Use a JPEG, PNG, WebP, HEIC or GIF.",
+    }
+    response = api.post(reverse("api-predictions"), {}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid" and "photo" in response.json()["error"]["fields"]
+    assert Prediction.objects.count() == 0
+
+
+def test_too_large_is_413(api, fake_predictor, settings):
+    settings.MLH_MAX_UPLOAD_BYTES = 500
+    response = create(api)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+
+
+def test_engine_unavailable_is_503(api, fake_predictor):
+    fake_predictor.UNAVAILABLE = True
+    response = create(api)
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "model_unavailable"
+
+
+def test_other_peoples_results_are_404(api, other_user, fake_predictor):
+    from heroes.services import prediction_create
+
+    theirs = prediction_create(user=other_user, upload=photo_upload())
+    for method in ("get", "delete"):
+        response = getattr(api, method)(reverse("api-prediction", args=[theirs.pk]))
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+    assert api.post(reverse("api-prediction-share", args=[theirs.pk])).status_code == 404
+    assert api.get(reverse("api-prediction", args=["not-an-id"])).status_code == 404
+    assert Prediction.objects.filter(pk=theirs.pk, is_shared=False).exists()
+
+
+def test_anonymous_and_revoked_tokens_are_refused(user, fake_predictor):
+    client = APIClient()
+    response = client.get(reverse("api-predictions"))
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
+    assert response.json()["error"]["code"] == "not_authenticated"
+    token, secret = api_token_create(user=user, name="x")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    assert client.get(reverse("api-predictions")).status_code == 200
+    token.delete()
+    response = client.get(reverse("api-predictions"))
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_session_api_requires_csrf(user, fake_predictor):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert client.get(reverse("api-predictions")).status_code == 200
+    response = client.post(reverse("api-predictions"), {"photo": photo_upload()}, format="multipart")
+    assert response.status_code == 403
+    assert Prediction.objects.count() == 0
+
+
+def test_heroes_list_is_public():
+    heroes = APIClient().get(reverse("api-heroes")).json()
+    assert [hero["key"] for hero in heroes][:2] == ["black-widow", "captain-america"]
+    assert heroes[0]["portrait_url"].endswith("/heroes/black-widow/portrait/")
+
+
+@override_settings(MLH_PREDICTION_RATE_USER="2/minute", MLH_PREDICTION_RATE_IP="100/minute")
+def test_rate_limit_per_user_is_shared_by_api_and_upload_page(api, client, user, fake_predictor):
+    assert create(api).status_code == 201
+    client.force_login(user)
+    assert client.post(reverse("heroes:upload"), {"photo": photo_upload()}).status_code == 302
+    response = create(api)
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "rate_limited"
+    assert 1 <= int(response["Retry-After"]) <= 60
+    page = client.post(reverse("heroes:upload"), {"photo": photo_upload()}, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 429 and "Too many photos at once" in page.content.decode()
+    assert Prediction.objects.count() == 2
+
+
+@override_settings(MLH_PREDICTION_RATE_USER="100/minute", MLH_PREDICTION_RATE_IP="2/minute")
+def test_rate_limit_per_ip_spans_accounts(make_user, fake_predictor):
+    clients = []
+    for i in range(3):
+        _token, secret = api_token_create(user=make_user(f"ip{i}@example.com"), name="t")
+        client = APIClient(REMOTE_ADDR="203.0.113.9")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+        clients.append(client)
+    assert [create(c).status_code for c in clients] == [201, 201, 429]
+    other = APIClient(REMOTE_ADDR="203.0.113.10")
+    _token, secret = api_token_create(user=make_user("elsewhere@example.com"), name="t")
+    other.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    assert create(other).status_code == 201
+
+
+def test_tokens_are_made_and_revoked_on_the_account_page(client, user, other_user):
+    client.force_login(user)
+    page = client.post(reverse("accounts:token_create"), {"name": "my script"}).content.decode()
+    assert "it will not be shown again" in page or "다시 표시되지 않습니다" in page
+    token = user.api_tokens.get()
+    assert token.prefix in page and token.key_hash not in page
+    client.force_login(other_user)
+    assert client.post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 404
+    client.force_login(user)
+    client.post(reverse("accounts:token_revoke", args=[token.pk]))
+    assert not user.api_tokens.exists()
+
+
+def test_schema_and_docs_are_served_without_a_cdn(client):
+    schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    docs = client.get(reverse("api-docs")).content.decode()
+    assert "swagger-ui" in docs and "cdn" not in docs.lower()
