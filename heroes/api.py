@@ -219,6 +219,8 @@ class PredictionListCreate(generics.GenericAPIView):
             raise refusal_error(exc) from None
         except ModelUnavailable:
             raise ApiError("model_unavailable", str(refusal_message("model_unavailable")), 503) from None
+        except services.ServiceUnavailable as exc:
+            raise ApiError(exc.code, str(refusal_message(exc.code)), 503) from None
         data = self.get_serializer(prediction).data
         return Response(data, status=status.HTTP_201_CREATED)
 

@@ -33,11 +33,16 @@ def _storage():
 
 def _model():
     present = engine_module.model_files_present()
-    return {
-        "ok": present,
-        "version": engine_module.current_model_version(),
+    version = engine_module.current_model_version()
+    error = engine_module.engine_error()
+    result = {
+        "ok": present and version is not None and error is None,
+        "version": version,
         "loaded": engine_module.engine_loaded(),
     }
+    if error:
+        result["error"] = error[:300]
+    return result
 
 
 @never_cache

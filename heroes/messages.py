@@ -15,6 +15,12 @@ REFUSALS = {
     "face_too_small": _(
         "The face in that photo is too small to compare. Use a closer photo of your face."
     ),
+    "database_unavailable": _(
+        "We could not save your result just now. Nothing was kept; please try again in a moment."
+    ),
+    "storage_unavailable": _(
+        "We could not store your photo just now. Nothing was kept; please try again in a moment."
+    ),
     "model_unavailable": _(
         "The hero engine is not available right now. Nothing was saved; please try again later."
     ),

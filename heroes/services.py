@@ -50,6 +50,14 @@ def _jpeg_bytes(image):
     return buffer.getvalue()
 
 
+class ServiceUnavailable(RuntimeError):
+    """The database or the photo storage failed; nothing was kept."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
 PREVIOUS_RESULTS_KEPT = 5
 RESULT_FIELDS = [
     "faces",
@@ -113,14 +121,32 @@ def prediction_create(*, user, upload, face_index=None):
         _log("refused", user=user, started=started, error=exc)
         raise
     prediction = Prediction(owner=user)
-    _apply_result(prediction, result)
-    prediction.image.save("photo.jpg", ContentFile(_jpeg_bytes(result.image.image)), save=False)
+    try:
+        _apply_result(prediction, result)
+    except DatabaseError as exc:
+        _log("failed", user=user, started=started, error=exc)
+        raise ServiceUnavailable("database_unavailable") from exc
+    try:
+        prediction.image.save(
+            "photo.jpg", ContentFile(_jpeg_bytes(result.image.image)), save=False
+        )
+    except Exception as exc:  # noqa: BLE001 - disk full, read-only, S3 errors...
+        _log("failed", user=user, started=started, error=exc)
+        raise ServiceUnavailable("storage_unavailable") from exc
     # Known here; saves reading the file back to measure it.
     prediction.image_width, prediction.image_height = result.image.image.size
     try:
         prediction.save()
-    except Exception:
-        prediction.image.storage.delete(prediction.image.name)
+    except Exception as exc:
+        # No row, no file: remove what was just written (a crash right here
+        # leaves an orphan that `purge_uploads --orphans` sweeps).
+        try:
+            prediction.image.storage.delete(prediction.image.name)
+        except Exception:  # noqa: BLE001
+            logger.exception("could not remove %s after a failed save", prediction.image.name)
+        _log("failed", user=user, started=started, error=exc)
+        if isinstance(exc, DatabaseError):
+            raise ServiceUnavailable("database_unavailable") from exc
         raise
     _log("stored", user=user, started=started, result=result)
     return prediction
@@ -254,3 +280,39 @@ def _pk_value(raw):
     """A checkpoint pk back from its string form (int on SQLite, ObjectId on MongoDB)."""
     field = Prediction._meta.pk
     return field.to_python(raw)
+
+
+def storage_orphans(*, older_than, prefix="predictions"):
+    """Stored photos no prediction points to, last modified before ``older_than``
+    (left by a process killed between writing the file and the row)."""
+    from django.core.files.storage import default_storage
+
+    def walk(folder):
+        try:
+            folders, files = default_storage.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        for name in files:
+            yield f"{folder}/{name}"
+        for sub in folders:
+            yield from walk(f"{folder}/{sub}")
+
+    known = set(Prediction.objects.values_list("image", flat=True))
+    orphans = []
+    for name in walk(prefix):
+        if name in known:
+            continue
+        try:
+            modified = default_storage.get_modified_time(name)
+        except (OSError, NotImplementedError):
+            continue
+        if modified < older_than:
+            orphans.append(name)
+    return orphans
+
+
+def storage_orphans_delete(names):
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)

@@ -55,6 +55,9 @@ def upload(request):
             except ModelUnavailable:
                 form.add_error(None, refusal_message("model_unavailable"))
                 status = 503
+            except services.ServiceUnavailable as exc:
+                form.add_error(None, refusal_message(exc.code))
+                status = 503
             else:
                 return redirect("history:detail", pk=prediction.pk)
         else:

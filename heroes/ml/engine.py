@@ -319,21 +319,31 @@ class HeroEngine:
 
 
 _engine = None
+_engine_error = None
 _engine_lock = threading.Lock()
 
 
 def get_engine():
     """The process-wide engine, loaded and warmed up on first use."""
-    global _engine
+    global _engine, _engine_error
     engine = _engine
     if engine is None:
         with _engine_lock:
             engine = _engine
             if engine is None:
-                engine = HeroEngine()
-                engine.warm_up()
-                _engine = engine
+                try:
+                    engine = HeroEngine()
+                    engine.warm_up()
+                except ModelUnavailable as exc:
+                    _engine_error = str(exc)
+                    raise
+                _engine, _engine_error = engine, None
     return engine
+
+
+def engine_error():
+    """Why the last load of the engine in this process failed, or None."""
+    return _engine_error
 
 
 def engine_loaded():
@@ -342,6 +352,6 @@ def engine_loaded():
 
 def reset_engine():
     """Forget the loaded engine (tests; after a new model is activated)."""
-    global _engine
+    global _engine, _engine_error
     with _engine_lock:
-        _engine = None
+        _engine, _engine_error = None, None
