@@ -99,9 +99,14 @@ class Killed(BaseException):
 
 
 def test_a_kill_between_photo_and_row_leaves_an_orphan_that_the_sweep_removes(
-    client, user, fake_predictor, media_root, monkeypatch, capsys
+    client, user, fake_predictor, settings, tmp_path, monkeypatch, capsys
 ):
     from heroes.services import prediction_create
+
+    # A media folder of its own: other tests' rolled-back rows leave files
+    # in the shared one.
+    media_root = tmp_path / "media"
+    settings.MEDIA_ROOT = media_root
 
     keep = prediction_create(user=user, upload=photo_upload("keep.jpg"))
 
