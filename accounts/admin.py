@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from heroes.storage import rows_delete_with_files
 
 
 class UserAdminCreationForm(AdminUserCreationForm):
@@ -48,3 +49,10 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def delete_model(self, request, obj):
+        # Everything of theirs goes, photo files included (not only rows).
+        rows_delete_with_files([obj])
+
+    def delete_queryset(self, request, queryset):
+        rows_delete_with_files(list(queryset))

@@ -157,3 +157,18 @@ def test_the_moderators_group_has_exactly_its_permissions():
         "view_prediction",
         "view_user",
     ]
+
+
+def test_deleting_a_user_in_the_admin_deletes_their_photos(
+    client, superuser, user, make_prediction, media_root, django_capture_on_commit_callbacks
+):
+    prediction = make_prediction(user)
+    path = media_root / prediction.image.name
+    client.force_login(superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:accounts_user_delete", args=[user.pk]), {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert not Prediction.objects.exists()
+    assert not path.exists()
