@@ -58,25 +58,35 @@ def login_lockout(*, email, ip):
     now = time.time()
     waits = []
     for key, limit in _keys(email=email, ip=ip):
-        record = cache.get(key)
-        if record and record["count"] >= limit and record["until"] > now:
-            waits.append(record["until"] - now)
+        count = cache.get(f"{key}:count") or 0
+        started = cache.get(f"{key}:start")
+        if count >= limit and started is not None:
+            until = started + settings.LOGIN_THROTTLE["WINDOW_SECONDS"]
+            if until > now:
+                waits.append(until - now)
     if waits:
         return Lockout(retry_after_seconds=math.ceil(max(waits)))
     return None
 
 
 def login_failure_record(*, email, ip):
+    """Count a failure. add() and incr() are atomic in the cache backends, so
+    parallel guesses are all counted; both keys expire with the window."""
     window = settings.LOGIN_THROTTLE["WINDOW_SECONDS"]
     now = time.time()
     for key, _limit in _keys(email=email, ip=ip):
-        record = cache.get(key)
-        if not record or record["until"] <= now:
-            record = {"count": 0, "until": now + window}
-        record["count"] += 1
-        cache.set(key, record, timeout=math.ceil(record["until"] - now))
+        started = cache.get(f"{key}:start")
+        if started is not None and started + window <= now:  # an old window
+            cache.delete_many([f"{key}:start", f"{key}:count"])
+        cache.add(f"{key}:start", now, timeout=window)
+        cache.add(f"{key}:count", 0, timeout=window)
+        try:
+            cache.incr(f"{key}:count")
+        except ValueError:  # expired between add() and incr()
+            cache.set(f"{key}:count", 1, timeout=window)
 
 
 def login_success_record(*, email):
     if email:
-        cache.delete(_key("account", email.strip().lower()))
+        key = _key("account", email.strip().lower())
+        cache.delete_many([f"{key}:start", f"{key}:count"])

@@ -89,3 +89,22 @@ def test_client_ip_behind_one_proxy_takes_the_proxy_added_address(rf):
 def test_client_ip_ignores_forwarded_header_without_proxies(rf):
     request = rf.get("/", HTTP_X_FORWARDED_FOR="1.1.1.1", REMOTE_ADDR="198.51.100.4")
     assert throttle.client_ip(request) == "198.51.100.4"
+
+
+@override_settings(LOGIN_THROTTLE={"ACCOUNT_LIMIT": 1000, "IP_LIMIT": 1000, "WINDOW_SECONDS": 600})
+def test_parallel_failures_are_all_counted():
+    import threading
+
+    from django.core.cache import cache
+
+    def fail():
+        for _ in range(25):
+            throttle.login_failure_record(email="target@example.com", ip="10.0.0.1")
+
+    threads = [threading.Thread(target=fail) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    key = throttle._key("account", "target@example.com")
+    assert cache.get(f"{key}:count") == 200
