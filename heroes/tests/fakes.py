@@ -9,6 +9,8 @@ model_version) and is selected through the one seam, settings.MLH_ENGINE
 """
 
 import hashlib
+import os
+import time
 
 import numpy as np
 
@@ -25,7 +27,9 @@ HEROES = [
     "spider-man",
     "thanos",
 ]
-MODEL_VERSION = "fake-1"
+# A subprocess (the real-kill test) sets these through the environment.
+MODEL_VERSION = os.environ.get("MLH_FAKE_VERSION", "fake-1")
+DELAY = float(os.environ.get("MLH_FAKE_DELAY", "0"))
 UNAVAILABLE = False
 calls = []
 
@@ -44,6 +48,8 @@ def _check_available():
 
 def predict(source, *, face_index=None):
     _check_available()
+    if DELAY:
+        time.sleep(DELAY)
     loaded = load_image(source)
     array = np.asarray(loaded.image)
     calls.append({"size": loaded.image.size, "face_index": face_index})

@@ -155,3 +155,52 @@ def test_repredict_with_the_real_model_resumes_after_a_crash(
         prediction.refresh_from_db()
         assert prediction.model_version == engine.version
         assert [r["model_version"] for r in prediction.previous_results] == ["old-model"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_repredict_killed_with_sigkill_and_rerun_processes_each_once(
+    user, fake_predictor, default_heroes, settings
+):
+    """A real `manage.py repredict` process, killed with SIGKILL mid-run."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    from conftest import REPO_ROOT
+
+    predictions = make(user, 10, fake_predictor)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MLH_"))},
+        "DJANGO_SETTINGS_MODULE": "mylittlehero.settings",
+        "MLH_SQLITE_PATH": connection.settings_dict["NAME"],
+        "MLH_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "MLH_ENGINE": "heroes.tests.fakes",
+        "MLH_FAKE_VERSION": "fake-2",
+        "MLH_FAKE_DELAY": "0.25",
+    }
+    command = [sys.executable, "manage.py", "repredict", "--batch-size", "2"]
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        done = Prediction.objects.filter(model_version="fake-2").count()
+        if done >= 4:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed_at = Prediction.objects.filter(model_version="fake-2").count()
+    assert 4 <= killed_at < 10, "the kill should land mid-run"
+
+    env["MLH_FAKE_DELAY"] = "0"
+    rerun = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "resuming the run" in rerun.stdout
+    for prediction in predictions:
+        prediction.refresh_from_db()
+        assert prediction.model_version == "fake-2"
+        assert len(prediction.previous_results) == 1  # exactly once overall
+    assert RepredictRun.objects.get().finished_at is not None
