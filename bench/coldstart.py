@@ -5,7 +5,6 @@ included, and resident memory after loading.
 """
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys

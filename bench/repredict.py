@@ -10,7 +10,6 @@ loaded).
 """
 
 import argparse
-import io
 import os
 import subprocess
 import sys

@@ -7,8 +7,10 @@ person is deleted), whatever model holds the file.
 """
 
 import logging
+import mimetypes
 
 from django.db import router, transaction
+from django.http import FileResponse
 from django.db.models import FileField
 from django.db.models.deletion import Collector
 
@@ -69,3 +71,15 @@ def rows_delete_with_files(instances):
         deleted, _by_model = collector.delete()
         transaction.on_commit(lambda: stored_files_delete(files), using=using)
     return deleted
+
+
+def stored_file_response(field_file):
+    """Stream a stored image (a FieldFile), or None when it cannot be opened."""
+    try:
+        handle = field_file.open("rb")
+    except OSError:
+        return None
+    content_type = mimetypes.guess_type(field_file.name)[0] or "image/jpeg"
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

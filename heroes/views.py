@@ -1,11 +1,9 @@
 """Upload, the hero catalog and public share links."""
 
-import mimetypes
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.translation import get_language, gettext as _
@@ -19,6 +17,7 @@ from heroes.ml.classifier import ModelUnavailable
 from heroes.ml.intake import ImageRejected
 from heroes.models import Hero
 from heroes.ratelimit import prediction_rate_check
+from heroes.storage import stored_file_response
 
 
 @login_required
@@ -86,15 +85,8 @@ def hero_detail(request, key):
 def hero_portrait(request, key):
     """The moderator-uploaded portrait, or the project's emblem art."""
     hero = get_object_or_404(Hero, key=key)
-    if hero.portrait:
-        try:
-            handle = hero.portrait.open("rb")
-        except OSError:
-            pass
-        else:
-            content_type = mimetypes.guess_type(hero.portrait.name)[0] or "image/jpeg"
-            return FileResponse(handle, content_type=content_type)
-    return redirect(static(hero.emblem_static_path))
+    response = stored_file_response(hero.portrait) if hero.portrait else None
+    return response or redirect(static(hero.emblem_static_path))
 
 
 @require_GET
@@ -104,12 +96,14 @@ def reference_image(request, pk):
         raise Http404
     from heroes.models import HeroImage
 
-    image = get_object_or_404(HeroImage, pk=pk)
     try:
-        handle = image.image.open("rb")
-    except OSError:
-        raise Http404 from None
-    return FileResponse(handle, content_type="image/jpeg")
+        image = HeroImage.objects.filter(pk=pk).first()
+    except (ValueError, TypeError):  # a malformed id
+        image = None
+    response = stored_file_response(image.image) if image else None
+    if response is None:
+        raise Http404
+    return response
 
 
 def _shared_or_404(token):

@@ -1,12 +1,10 @@
 """A person's private history of results."""
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import FileSystemStorage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.cache import never_cache
@@ -18,6 +16,7 @@ from heroes.ml.classifier import ModelUnavailable
 from heroes.ml.intake import ImageRejected
 from heroes.selectors import prediction_get_for_user, prediction_list_for_user, ranking_rows
 from heroes.services import prediction_delete, prediction_delete_all_for_user
+from heroes.storage import stored_file_response
 
 PAGE_SIZE = 12
 
@@ -118,14 +117,10 @@ def photo(request, pk):
         # Private S3 objects: a short-lived presigned URL, made only after
         # the ownership check above.
         return redirect(prediction.image.url)
-    try:
-        handle = prediction.image.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404(_("This photo is no longer stored.")) from None
-    content_type = mimetypes.guess_type(prediction.image.name)[0] or "image/jpeg"
-    response = FileResponse(handle, content_type=content_type)
+    response = stored_file_response(prediction.image)
+    if response is None:
+        raise Http404(_("This photo is no longer stored."))
     response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -172,3 +172,21 @@ def test_deleting_a_user_in_the_admin_deletes_their_photos(
     assert response.status_code == 302
     assert not Prediction.objects.exists()
     assert not path.exists()
+
+
+def test_reference_images_are_for_staff_only(client, moderator, user):
+    from django.core.files.base import ContentFile
+
+    from conftest import jpeg_bytes
+    from heroes.models import HeroImage
+
+    image = HeroImage(hero=Hero.objects.get(key="loki"))
+    image.image.save("ref.jpg", ContentFile(jpeg_bytes()), save=True)
+    url = reverse("heroes:reference_image", args=[image.pk])
+    client.force_login(user)
+    assert client.get(url).status_code == 404
+    client.force_login(moderator)
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("heroes:reference_image", args=["not-an-id"])).status_code == 404
+    html = client.get(reverse("admin:heroes_hero_change", args=[image.hero.pk])).content.decode()
+    assert url in html  # the inline's preview

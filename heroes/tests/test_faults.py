@@ -2,8 +2,6 @@
 killed mid-upload. Pages stay up, answers are 503 with a message, nothing
 half-written stays behind."""
 
-import datetime
-import json
 import os
 import time
 

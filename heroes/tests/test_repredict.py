@@ -6,10 +6,9 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.core.files.base import ContentFile
 from PIL import Image
 
-from heroes.models import Hero, Prediction, RepredictRun
+from heroes.models import Prediction, RepredictRun
 from heroes.services import prediction_create
 from conftest import photo_upload
 
