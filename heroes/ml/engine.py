@@ -234,6 +234,14 @@ class HeroEngine:
             raise NoFaceFound("no face found")
         return faces
 
+    @staticmethod
+    def _pick(faces, face_index):
+        """The index of the face asked for (None: the largest, first)."""
+        index = 0 if face_index is None else int(face_index)
+        if not 0 <= index < len(faces):
+            raise NoFaceFound(f"face {index} asked for, {len(faces)} found")
+        return index
+
     # -- public --------------------------------------------------------------------
 
     def analyse(self, source, *, face_index=None):
@@ -248,9 +256,7 @@ class HeroEngine:
         mark = time.perf_counter()
         faces = self._faces(loaded)
         timings["detect"] = (time.perf_counter() - mark) * 1000
-        index = 0 if face_index is None else int(face_index)
-        if not 0 <= index < len(faces):
-            raise NoFaceFound(f"face {index} asked for, {len(faces)} found")
+        index = self._pick(faces, face_index)
 
         mark = time.perf_counter()
         chip = align_face(loaded.array, np.asarray(faces[index].landmarks))
@@ -293,9 +299,7 @@ class HeroEngine:
                 try:
                     loaded = self._load(source)
                     faces = self._faces(loaded)
-                    index = 0 if face_index is None else int(face_index)
-                    if not 0 <= index < len(faces):
-                        raise NoFaceFound(f"face {index} asked for, {len(faces)} found")
+                    index = self._pick(faces, face_index)
                     chip = align_face(loaded.array, np.asarray(faces[index].landmarks))
                     prepared.append((source, loaded, faces, index, chip, start))
                 except ImageRejected as exc:
