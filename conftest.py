@@ -170,6 +170,27 @@ def screenshot():
 # --- Shared data sets and fixtures ----------------------------------------------
 
 FIXTURES = REPO_ROOT / "heroes" / "tests" / "fixtures"
+
+
+def _exif_store_transforms():
+    from PIL import Image
+
+    T = Image.Transpose
+    return {
+        1: None,
+        2: T.FLIP_LEFT_RIGHT,
+        3: T.ROTATE_180,
+        4: T.FLIP_TOP_BOTTOM,
+        5: T.TRANSPOSE,
+        6: T.ROTATE_90,
+        7: T.TRANSVERSE,
+        8: T.ROTATE_270,
+    }
+
+
+# For each EXIF orientation, how the stored pixels are turned from the
+# upright picture (a camera writes them so; intake must undo it).
+EXIF_STORE_TRANSFORMS = _exif_store_transforms()
 ASTRONAUT = FIXTURES / "astronaut.jpg"
 
 

@@ -16,17 +16,9 @@ import numpy as np
 
 from heroes.ml.engine import DetectedFace, EngineResult, HeroScore, NoFaceFound
 from heroes.ml.intake import load_image
+from heroes.migrations._default_heroes import DEFAULT_HEROES
 
-HEROES = [
-    "black-widow",
-    "captain-america",
-    "doctor-strange",
-    "hulk",
-    "iron-man",
-    "loki",
-    "spider-man",
-    "thanos",
-]
+HEROES = [hero["key"] for hero in DEFAULT_HEROES]
 # A subprocess (the real-kill test) sets these through the environment.
 MODEL_VERSION = os.environ.get("MLH_FAKE_VERSION", "fake-1")
 DELAY = float(os.environ.get("MLH_FAKE_DELAY", "0"))

@@ -9,18 +9,10 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont, ImageStat
 
 from heroes import cards
+from heroes.migrations._default_heroes import DEFAULT_HEROES
 
 EMBLEMS = Path(__file__).resolve().parents[1] / "static" / "heroes" / "emblems"
-HERO_KEYS = [
-    "black-widow",
-    "captain-america",
-    "doctor-strange",
-    "hulk",
-    "iron-man",
-    "loki",
-    "spider-man",
-    "thanos",
-]
+HERO_KEYS = [hero["key"] for hero in DEFAULT_HEROES]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

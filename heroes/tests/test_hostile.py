@@ -17,7 +17,7 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
-from conftest import ASTRONAUT
+from conftest import ASTRONAUT, EXIF_STORE_TRANSFORMS
 from heroes.models import Prediction
 
 pytestmark = [pytest.mark.model, pytest.mark.django_db]
@@ -64,17 +64,9 @@ def _animated_gif():
 
 
 def _exif_rotated(orientation):
-    transforms = {
-        2: Image.Transpose.FLIP_LEFT_RIGHT,
-        3: Image.Transpose.ROTATE_180,
-        4: Image.Transpose.FLIP_TOP_BOTTOM,
-        5: Image.Transpose.TRANSPOSE,
-        6: Image.Transpose.ROTATE_90,
-        7: Image.Transpose.TRANSVERSE,
-        8: Image.Transpose.ROTATE_270,
-    }
+    transform = EXIF_STORE_TRANSFORMS[orientation]
     image = _astronaut()
-    stored = image.transpose(transforms[orientation]) if orientation in transforms else image
+    stored = image if transform is None else image.transpose(transform)
     exif = Image.Exif()
     exif[0x0112] = orientation
     return _jpeg(stored, exif=exif)

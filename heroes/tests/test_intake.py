@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from conftest import EXIF_STORE_TRANSFORMS
 from heroes.ml import intake
 
 
@@ -37,24 +38,10 @@ def red_corner(image):
     return max(corners, key=lambda k: corners[k][..., 0].mean() - corners[k][..., 1].mean())
 
 
-# The stored pixels for each EXIF orientation are a transform of the upright
-# picture; intake must undo it so the red block is back at the top left.
-STORE_TRANSFORMS = {
-    1: None,
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_90,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_270,
-}
-
-
 @pytest.mark.parametrize("orientation", range(1, 9))
 def test_every_exif_orientation_comes_out_upright(orientation):
     upright = marked_image((120, 80))
-    transform = STORE_TRANSFORMS[orientation]
+    transform = EXIF_STORE_TRANSFORMS[orientation]
     stored = upright if transform is None else upright.transpose(transform)
     exif = Image.Exif()
     exif[0x0112] = orientation
