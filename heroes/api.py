@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from heroes import selectors, services
-from heroes.messages import refusal_message
+from heroes.messages import rate_limited_message, refusal_message, refusal_status
 from heroes.ml.classifier import ModelUnavailable
 from heroes.ml.intake import ImageRejected
 from heroes.models import Hero
@@ -36,11 +36,8 @@ class ApiError(exceptions.APIException):
         self.headers = headers or {}
 
 
-REFUSAL_STATUS = {"too_large": 413, "too_many_pixels": 413}
-
-
 def refusal_error(exc):
-    return ApiError(exc.code, str(refusal_message(exc.code)), REFUSAL_STATUS.get(exc.code, 400))
+    return ApiError(exc.code, str(refusal_message(exc.code)), refusal_status(exc.code))
 
 
 DRF_CODES = {
@@ -202,8 +199,7 @@ class PredictionListCreate(generics.GenericAPIView):
         if limited:
             raise ApiError(
                 "rate_limited",
-                _("Too many photos at once. Try again in %(seconds)d seconds.")
-                % {"seconds": limited.retry_after},
+                rate_limited_message(limited.retry_after),
                 429,
                 headers={"Retry-After": str(limited.retry_after)},
             )
@@ -217,9 +213,7 @@ class PredictionListCreate(generics.GenericAPIView):
             )
         except ImageRejected as exc:
             raise refusal_error(exc) from None
-        except ModelUnavailable:
-            raise ApiError("model_unavailable", str(refusal_message("model_unavailable")), 503) from None
-        except services.ServiceUnavailable as exc:
+        except (ModelUnavailable, services.ServiceUnavailable) as exc:
             raise ApiError(exc.code, str(refusal_message(exc.code)), 503) from None
         data = self.get_serializer(prediction).data
         return Response(data, status=status.HTTP_201_CREATED)

@@ -1,6 +1,6 @@
 """What a person reads when the engine refuses a photo, in their language."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 REFUSALS = {
     "not_an_image": _("That file is not a photo we can read. Use a JPEG, PNG, WebP, HEIC or GIF."),
@@ -29,3 +29,14 @@ REFUSALS = {
 
 def refusal_message(code):
     return REFUSALS.get(code, REFUSALS["not_an_image"])
+
+
+def refusal_status(code):
+    """The HTTP status for a refused photo: 413 for size, 400 otherwise."""
+    return 413 if code in ("too_large", "too_many_pixels") else 400
+
+
+def rate_limited_message(seconds):
+    return gettext("Too many photos at once. Try again in %(seconds)d seconds.") % {
+        "seconds": seconds
+    }

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from heroes import selectors, services
 from heroes.forms import UploadForm
-from heroes.messages import refusal_message
+from heroes.messages import rate_limited_message, refusal_message, refusal_status
 from heroes.ml.classifier import ModelUnavailable
 from heroes.ml.intake import ImageRejected
 from heroes.models import Hero
@@ -24,25 +24,13 @@ from heroes.storage import stored_file_response
 @require_http_methods(["GET", "POST"])
 def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
-    status = 200
+    status, page_error, headers = 200, None, {}
     limited = prediction_rate_check(request) if request.method == "POST" else None
     if limited:
-        page_error = _("Too many photos at once. Try again in %(seconds)d seconds.") % {
-            "seconds": limited.retry_after
-        }
-        response = render(
-            request,
-            "heroes/upload.html",
-            {
-                "form": UploadForm(),
-                "max_bytes": settings.MLH_MAX_UPLOAD_BYTES,
-                "page_error": page_error,
-            },
-            status=429,
-        )
-        response["Retry-After"] = str(limited.retry_after)
-        return response
-    if request.method == "POST":
+        form = UploadForm()
+        status, page_error = 429, rate_limited_message(limited.retry_after)
+        headers["Retry-After"] = str(limited.retry_after)
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 prediction = services.prediction_create(
@@ -50,23 +38,19 @@ def upload(request):
                 )
             except ImageRejected as exc:
                 form.add_error("photo", refusal_message(exc.code))
-                status = 413 if exc.code in ("too_large", "too_many_pixels") else 400
-            except ModelUnavailable:
-                form.add_error(None, refusal_message("model_unavailable"))
-                status = 503
-            except services.ServiceUnavailable as exc:
+                status = refusal_status(exc.code)
+            except (ModelUnavailable, services.ServiceUnavailable) as exc:
                 form.add_error(None, refusal_message(exc.code))
                 status = 503
             else:
                 return redirect("history:detail", pk=prediction.pk)
         else:
             status = 413 if form.has_error("photo", "too_large") else 400
-    return render(
-        request,
-        "heroes/upload.html",
-        {"form": form, "max_bytes": settings.MLH_MAX_UPLOAD_BYTES},
-        status=status,
-    )
+    context = {"form": form, "max_bytes": settings.MLH_MAX_UPLOAD_BYTES, "page_error": page_error}
+    response = render(request, "heroes/upload.html", context, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
 
 
 @require_GET
