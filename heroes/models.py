@@ -134,7 +134,8 @@ class Prediction(models.Model):
     # Every face found: [{"box": [x, y, w, h], "confidence": float}, ...]
     faces = models.JSONField(_("faces"), default=list, blank=True)
     face_index = models.PositiveSmallIntegerField(_("face used"), default=0)
-    # Every hero, best first: [{"hero": key, "probability": p, "similarity": s}, ...]
+    # Every hero, best first: [{"hero": key, "probability": p, "similarity": s,
+    #   "index": 0-100 on the match-strength scale}, ...]
     ranking = models.JSONField(_("ranking"), default=list, blank=True)
     top_hero = models.ForeignKey(
         Hero,
@@ -145,6 +146,12 @@ class Prediction(models.Model):
         verbose_name=_("top hero"),
     )
     top_probability = models.FloatField(_("score"), null=True, blank=True)
+    # How strongly this face matches its top hero, as a percentile (0-100) of
+    # the same within-photo quantity over a reference population of ordinary
+    # faces; None for results computed before the model knew it.
+    match_strength = models.FloatField(_("match strength"), null=True, blank=True)
+    # The top two heroes are too close to tell apart (margin from the model card).
+    nearly_tied = models.BooleanField(_("nearly tied"), default=False)
     model_version = models.CharField(_("model version"), max_length=64, blank=True)
     share_token = models.CharField(
         _("share token"), max_length=64, unique=True, default=new_share_token, editable=False

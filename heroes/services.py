@@ -37,6 +37,7 @@ def _catalog_ranking(result):
             "hero": score.hero,
             "probability": round(score.probability / total, 6),
             "similarity": round(score.similarity, 6),
+            "index": None if score.index is None else round(score.index, 2),
         }
         for score in rows
     ]
@@ -65,6 +66,8 @@ RESULT_FIELDS = [
     "ranking",
     "top_hero",
     "top_probability",
+    "match_strength",
+    "nearly_tied",
     "model_version",
     "predicted_at",
     "previous_results",
@@ -81,6 +84,7 @@ def _apply_result(prediction, result):
             "face_index": prediction.face_index,
             "faces": prediction.faces,
             "ranking": prediction.ranking,
+            "match_strength": prediction.match_strength,
         }
         prediction.previous_results = [previous, *(prediction.previous_results or [])][
             :PREVIOUS_RESULTS_KEPT
@@ -91,6 +95,8 @@ def _apply_result(prediction, result):
     prediction.ranking = ranking
     prediction.top_hero = heroes[ranking[0]["hero"]]
     prediction.top_probability = ranking[0]["probability"]
+    prediction.match_strength = ranking[0]["index"]
+    prediction.nearly_tied = bool(result.nearly_tied) and len(ranking) > 1
     prediction.model_version = result.model_version
 
 

@@ -49,14 +49,20 @@ class FaceTooSmall(NoFaceFound):
 @dataclass(frozen=True)
 class HeroScore:
     hero: str
-    probability: float
-    similarity: float
+    probability: float  # calibrated: how sure the model is that this hero is the closest
+    similarity: float  # cosine to the hero's mean face
+    # This face's resemblance to the hero on the match-strength scale (0-100):
+    # the hero's within-photo score placed on the reference population's
+    # distribution of their closest hero's score. None: the model has no
+    # population statistics.
+    index: float | None = None
 
     def as_dict(self):
         return {
             "hero": self.hero,
             "probability": round(self.probability, 4),
             "similarity": round(self.similarity, 4),
+            "index": None if self.index is None else round(self.index, 1),
         }
 
 
@@ -81,16 +87,26 @@ class EngineResult:
     model_version: str
     timings: dict  # milliseconds per stage
     image: LoadedImage = field(repr=False, default=None)
+    # The top two heroes are too close to tell apart (the margin comes from
+    # the model card).
+    nearly_tied: bool = False
 
     @property
     def top(self):
         return self.ranking[0]
+
+    @property
+    def match_strength(self):
+        """How strongly the face matches its top hero, 0-100 (None: unknown)."""
+        return self.top.index
 
     def as_dict(self):
         return {
             "faces": [face.as_dict() for face in self.faces],
             "face_index": self.face_index,
             "hero": self.top.hero,
+            "match_strength": None if self.match_strength is None else round(self.match_strength, 1),
+            "nearly_tied": self.nearly_tied,
             "ranking": [score.as_dict() for score in self.ranking],
             "model_version": self.model_version,
             "timings_ms": {k: round(v, 1) for k, v in self.timings.items()},

@@ -61,7 +61,13 @@ def predict(source, *, face_index=None):
     weights = np.random.default_rng(seed).random(len(HEROES)) + 0.05
     probabilities = weights / weights.sum()
     order = np.argsort(-probabilities)
-    ranking = [HeroScore(HEROES[i], float(probabilities[i]), 0.5 - 0.05 * r) for r, i in enumerate(order)]
+    # A deterministic index per hero on the 0-100 match-strength scale.
+    indices = np.clip(100 * probabilities / probabilities.max() * (0.3 + 0.6 * weights.max()), 0, 100)
+    ranking = [
+        HeroScore(HEROES[i], float(probabilities[i]), 0.5 - 0.05 * r, float(indices[i]))
+        for r, i in enumerate(order)
+    ]
+    top, second = probabilities[order[0]], probabilities[order[1]]
     return EngineResult(
         faces=faces,
         face_index=index,
@@ -69,6 +75,7 @@ def predict(source, *, face_index=None):
         model_version=MODEL_VERSION,
         timings={"total": 1.0},
         image=loaded,
+        nearly_tied=bool(top - second < 0.02),
     )
 
 
