@@ -15,6 +15,7 @@ REFUSALS = {
     "face_too_small": _(
         "The face in that photo is too small to compare. Use a closer photo of your face."
     ),
+    "no_such_face": _("That photo does not have a face with that number. Pick one of the faces shown."),
     "database_unavailable": _(
         "We could not save your result just now. Nothing was kept; please try again in a moment."
     ),

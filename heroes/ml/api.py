@@ -11,6 +11,7 @@ from heroes.ml.engine import (
     EngineResult,
     HeroScore,
     NoFaceFound,
+    NoSuchFace,
     engine_loaded,
     get_engine,
     reset_engine,
@@ -32,6 +33,7 @@ __all__ = [
     "ImageTooLarge",
     "ModelUnavailable",
     "NoFaceFound",
+    "NoSuchFace",
     "NotAnImage",
     "TooManyPixels",
     "engine_loaded",
@@ -50,7 +52,7 @@ def predict(source, *, face_index=None):
     already loaded with ``load_image``. ``face_index``: which face, largest
     first (default 0). Raises ``ImageRejected`` (its subclasses, with a
     stable ``code``: not_an_image, corrupt_image, too_large,
-    too_many_pixels, no_face) or ``ModelUnavailable``.
+    too_many_pixels, no_face, face_too_small, no_such_face) or ``ModelUnavailable``.
     """
     return get_engine().analyse(source, face_index=face_index)
 

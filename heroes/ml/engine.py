@@ -46,6 +46,16 @@ class FaceTooSmall(NoFaceFound):
     code = "face_too_small"
 
 
+class NoSuchFace(ImageRejected):
+    """A face number was asked for that the photo does not have."""
+
+    code = "no_such_face"
+
+    def __init__(self, message, *, faces_found=0):
+        super().__init__(message)
+        self.faces_found = faces_found
+
+
 @dataclass(frozen=True)
 class HeroScore:
     hero: str
@@ -255,7 +265,7 @@ class HeroEngine:
         """The index of the face asked for (None: the largest, first)."""
         index = 0 if face_index is None else int(face_index)
         if not 0 <= index < len(faces):
-            raise NoFaceFound(f"face {index} asked for, {len(faces)} found")
+            raise NoSuchFace(f"face {index} asked for, {len(faces)} found", faces_found=len(faces))
         return index
 
     # -- public --------------------------------------------------------------------

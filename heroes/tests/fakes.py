@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from heroes.ml.engine import DetectedFace, EngineResult, HeroScore, NoFaceFound
+from heroes.ml.engine import DetectedFace, EngineResult, HeroScore, NoFaceFound, NoSuchFace
 from heroes.ml.intake import load_image
 from heroes.migrations._default_heroes import DEFAULT_HEROES
 
@@ -56,7 +56,7 @@ def predict(source, *, face_index=None):
         ]
     index = 0 if face_index is None else face_index
     if not 0 <= index < len(faces):
-        raise NoFaceFound("no such face")
+        raise NoSuchFace("no such face", faces_found=len(faces))
     seed = int(hashlib.sha256(array.tobytes() + MODEL_VERSION.encode()).hexdigest()[:8], 16) + index
     weights = np.random.default_rng(seed).random(len(HEROES)) + 0.05
     probabilities = weights / weights.sum()
