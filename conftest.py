@@ -252,11 +252,13 @@ def photo_upload(name="me.jpg", size=(320, 240), color=None, content=None):
 
 @pytest.fixture
 def default_heroes(db):
-    """The eight default heroes. Tests that use a transactional database
-    (live_server) need this: the flush after each such test empties the
-    rows the data migration created."""
+    """The 22 default heroes (0002's eight and 0008's fourteen). Tests that
+    use a transactional database (live_server) need this: the flush after
+    each such test empties the rows the data migrations created."""
     from django.apps import apps
 
     from heroes.migrations._default_heroes import create_default_heroes
+    from heroes.migrations._more_heroes import create_more_heroes
 
     create_default_heroes(apps, None)
+    create_more_heroes(apps, None)

@@ -16,9 +16,9 @@ import numpy as np
 
 from heroes.ml.engine import DetectedFace, EngineResult, HeroScore, NoFaceFound, NoSuchFace
 from heroes.ml.intake import load_image
-from heroes.migrations._default_heroes import DEFAULT_HEROES
+from heroes.migrations._more_heroes import ALL_DEFAULT_HERO_KEYS
 
-HEROES = [hero["key"] for hero in DEFAULT_HEROES]
+HEROES = list(ALL_DEFAULT_HERO_KEYS)
 # A subprocess (the real-kill test) sets these through the environment.
 MODEL_VERSION = os.environ.get("MLH_FAKE_VERSION", "fake-1")
 DELAY = float(os.environ.get("MLH_FAKE_DELAY", "0"))
