@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Draw the eight hero emblem cards (project-made art, Pillow only).
+"""Draw the 22 hero emblem cards (project-made art, Pillow only).
 
     python scripts/make_emblems.py [--out heroes/static/heroes/emblems] [--only hulk,loki]
 
@@ -626,6 +626,667 @@ def sym_thanos(bg: Image.Image) -> Image.Image:
     return Image.alpha_composite(out, hl)
 
 
+# --------------------------------------------------------------------------- symbols (0008)
+# The fourteen heroes added in migration 0008. Same conventions as above; many
+# are drawn upright on their own layer and then tilted with ``tilted``.
+
+
+def tilted(im: Image.Image, degrees: float, center=None) -> Image.Image:
+    """Rotate an RGBA layer counter-clockwise about ``center`` (default: the symbol centre)."""
+    return im.rotate(degrees, resample=Image.BICUBIC, center=center or (S // 2, SYMBOL_CY))
+
+
+def polar(cx, cy, r, degrees):
+    a = math.radians(degrees)
+    return (cx + r * math.cos(a), cy + r * math.sin(a))
+
+
+def lens(cx, cy, w, h, tilt=0.0, steps=30):
+    """Almond (two arcs meeting in points), ``w`` wide and ``h`` tall, tilted by ``tilt`` degrees."""
+    pts = []
+    for i in range(steps * 2):
+        t = i / steps
+        if i < steps:
+            x, y = -w / 2 + w * t, -h / 2 * math.sin(math.pi * t)
+        else:
+            t -= 1
+            x, y = w / 2 - w * t, h / 2 * math.sin(math.pi * t)
+        a = math.radians(tilt)
+        pts.append((cx + x * math.cos(a) - y * math.sin(a), cy + x * math.sin(a) + y * math.cos(a)))
+    return pts
+
+
+def sprinkle(n, seed):
+    """Deterministic pseudo-random points in [0, 1)^2 (no RNG state: same every run)."""
+    pts = []
+    for i in range(n):
+        u = math.sin((i + 1) * 12.9898 + seed * 78.233) * 43758.5453
+        v = math.sin((i + 1) * 39.3468 + seed * 11.135) * 24634.6345
+        pts.append((u - math.floor(u), v - math.floor(v)))
+    return pts
+
+
+def swelling_stroke(path, w_mid):
+    """Polygon around a polyline, pointed at both ends and ``w_mid`` wide in the middle."""
+    left, right = [], []
+    n = len(path)
+    for i, (x, y) in enumerate(path):
+        x0, y0 = path[max(i - 1, 0)]
+        x1, y1 = path[min(i + 1, n - 1)]
+        ln = math.hypot(x1 - x0, y1 - y0) or 1.0
+        nx, ny = -(y1 - y0) / ln, (x1 - x0) / ln
+        w = (2 + w_mid * math.sin(math.pi * i / (n - 1))) / 2
+        left.append((x + nx * w, y + ny * w))
+        right.append((x - nx * w, y - ny * w))
+    return left + right[::-1]
+
+
+def sym_scarlet_witch(bg: Image.Image) -> Image.Image:
+    out = bg.convert("RGBA")
+    cx, cy = S // 2, SYMBOL_CY
+    red, pink, core = (236, 28, 72, 255), (255, 110, 150, 255), (255, 225, 235, 255)
+    m, d = layer()
+    for r, w, rot in ((336, 12, -90), (296, 5, -60)):
+        d.polygon([polar(cx, cy, r, rot + 60 * i) for i in range(6)], outline=red, width=w)
+    for i in range(6):  # small sigils on the outer hexagon's corners
+        x, y = polar(cx, cy, 336, -90 + 60 * i)
+        circle(d, x, y, 16, fill=pink)
+    # the chaos swirl: six tapering wisps spiralling out of a bright core
+    for k in range(6):
+        path = []
+        for i in range(70):
+            t = i / 69
+            path.append(polar(cx, cy, 46 + 230 * t, k * 60 + 210 * t))
+        d.polygon(tapered_stroke(path, 44, 3), fill=red if k % 2 else pink)
+    circle(d, cx, cy, 70, fill=pink)
+    circle(d, cx, cy, 42, fill=core)
+    out = glow(out, m, 36, 1.8)
+    out = glow(out, m, 12, 1.0)
+    return Image.alpha_composite(out, m)
+
+
+def sym_captain_marvel(bg: Image.Image) -> Image.Image:
+    out = bg.convert("RGBA")
+    cx, cy = S // 2, SYMBOL_CY + 10
+    rays, d = layer()
+    for k in range(16):
+        a = -90 + k * 22.5 + 11.25
+        long = 470 if k % 2 else 380
+        d.polygon(
+            [polar(cx, cy, 120, a - 6), polar(cx, cy, long, a), polar(cx, cy, 120, a + 6)],
+            fill=(255, 214, 110, 120),
+        )
+    rays = rays.filter(ImageFilter.GaussianBlur(4))
+    out = Image.alpha_composite(out, rays)
+    # a faceted gold star: each point split into a lit and a shaded half
+    pts = star_points(cx, cy, 320, 128)
+    star, d = layer()
+    d.polygon(pts, fill=(255, 205, 60, 255))
+    out = glow(out, star, 40, 1.5)
+    out = shadow(out, star, offset=(0, 16), radius=20, opacity=170)
+    light, shade = (255, 226, 120, 255), (214, 140, 24, 255)
+    for i in range(10):
+        tri = [(cx, cy), pts[i], pts[(i + 1) % 10]]
+        d.polygon(tri, fill=light if i % 2 == 0 else shade)
+    d.polygon(pts + [pts[0]], outline=(140, 80, 10, 255), width=6)
+    out = Image.alpha_composite(out, star)
+    hl, d = layer()
+    circle(d, cx, cy, 34, fill=(255, 250, 220, 255))
+    out = glow(out, hl, 26, 1.6)
+    return Image.alpha_composite(out, hl)
+
+
+def sym_gamora(bg: Image.Image) -> Image.Image:
+    out = bg.convert("RGBA")
+    cx, cy = S // 2, SYMBOL_CY
+    # a slash trail behind the blade
+    trail, d = layer()
+    arc = [polar(cx + 120, cy + 120, 400, a) for a in range(150, 290, 2)]
+    d.polygon(swelling_stroke(arc, 70), fill=(255, 70, 170, 190))
+    out = glow(out, trail, 24, 1.4)
+    out = Image.alpha_composite(out, trail)
+    # the sword, drawn upright and then tilted: curved blade, guard, wrapped grip
+    sw, d = layer()
+    steel, edge = (222, 232, 236, 255), (40, 60, 64, 255)
+    spine = bezier((cx, cy + 150), (cx + 10, cy - 60), (cx + 60, cy - 240), (cx + 10, cy - 380), 60)
+    d.polygon(tapered_stroke(spine, 132, 4), fill=edge)
+    d.polygon(tapered_stroke(spine, 112, 0), fill=steel)
+    d.line(
+        bezier((cx - 8, cy + 140), (cx + 2, cy - 60), (cx + 48, cy - 230), (cx + 8, cy - 350), 40),
+        fill=(150, 170, 176, 255),
+        width=12,
+    )
+    d.polygon(
+        [(cx - 150, cy + 150), (cx + 150, cy + 150), (cx + 120, cy + 190), (cx - 120, cy + 190)],
+        fill=(40, 46, 50, 255),
+        outline=(255, 70, 170, 255),
+        width=6,
+    )
+    d.rounded_rectangle((cx - 30, cy + 190, cx + 30, cy + 350), radius=12, fill=(30, 36, 40, 255))
+    for y in range(cy + 205, cy + 340, 28):
+        d.line((cx - 28, y, cx + 28, y + 14), fill=(120, 200, 160, 255), width=8)
+    circle(d, cx, cy + 372, 30, fill=(255, 70, 170, 255))
+    sw = tilted(sw, -38)
+    out = shadow(out, sw, offset=(10, 18), radius=18, opacity=190)
+    return Image.alpha_composite(out, sw)
+
+
+def sym_rescue(bg: Image.Image) -> Image.Image:
+    out = bg.convert("RGBA")
+    cx, cy = S // 2, SYMBOL_CY + 10
+    blue, dark, silver = (58, 96, 196), (14, 22, 54), (206, 214, 228)
+    hm, d = new_mask()
+    d.ellipse((cx - 230, cy - 320, cx + 230, cy + 120), fill=255)
+    d.polygon(
+        [
+            (cx - 230, cy - 100),
+            (cx + 230, cy - 100),
+            (cx + 200, cy + 150),
+            (cx + 90, cy + 300),
+            (cx - 90, cy + 300),
+            (cx - 200, cy + 150),
+        ],
+        fill=255,
+    )
+    helm = outlined(hm, blue, dark, 9)
+    out = shadow(out, helm, offset=(0, 20), radius=22, opacity=190)
+    out = Image.alpha_composite(out, helm)
+    # silver faceplate with a central ridge
+    fm, d = new_mask()
+    d.polygon(
+        [
+            (cx - 150, cy - 170),
+            (cx, cy - 210),
+            (cx + 150, cy - 170),
+            (cx + 165, cy + 40),
+            (cx + 110, cy + 200),
+            (cx + 60, cy + 262),
+            (cx - 60, cy + 262),
+            (cx - 110, cy + 200),
+            (cx - 165, cy + 40),
+        ],
+        fill=255,
+    )
+    face = outlined(fm, silver, dark, 6)
+    out = Image.alpha_composite(out, face)
+    det, d = layer()
+    d.line((cx, cy - 205, cx, cy - 60), fill=(150, 160, 184, 255), width=8)
+    d.line((cx - 70, cy + 180, cx + 70, cy + 180), fill=dark + (255,), width=10)
+    out = Image.alpha_composite(out, det)
+    eyes, d = layer()
+    for side in (-1, 1):
+        d.polygon(
+            [
+                (cx + side * 30, cy - 20),
+                (cx + side * 140, cy - 46),
+                (cx + side * 128, cy + 8),
+                (cx + side * 40, cy + 16),
+            ],
+            fill=(150, 240, 255, 255),
+        )
+    out = glow(out, eyes, 22, 1.8)
+    out = Image.alpha_composite(out, eyes)
+    hl, d = layer()
+    d.arc((cx - 200, cy - 300, cx + 200, cy + 100), 200, 250, fill=(255, 255, 255, 120), width=14)
+    return Image.alpha_composite(out, hl)
+
+
+def hammer(head: Color, edge: Color, grip: Color) -> Image.Image:
+    """An upright war hammer (head on top) on its own layer, centred on the symbol."""
+    cx, cy = S // 2, SYMBOL_CY
+    hm, d = new_mask()
+    d.rounded_rectangle((cx - 200, cy - 300, cx + 200, cy - 70), radius=30, fill=255)
+    d.rounded_rectangle((cx - 34, cy - 90, cx + 34, cy + 290), radius=14, fill=255)
+    img = outlined(hm, head, edge, 9)
+    d = ImageDraw.Draw(img)
+    lighter = mix(head, (255, 255, 255), 0.35)
+    darker = mix(head, (0, 0, 0), 0.35)
+    d.rounded_rectangle((cx - 184, cy - 286, cx + 184, cy - 240), radius=18, fill=lighter + (255,))
+    d.rectangle((cx - 196, cy - 120, cx + 196, cy - 74), fill=darker + (255,))
+    for x in (-120, 120):  # end faces
+        d.line((cx + x, cy - 296, cx + x, cy - 76), fill=darker + (255,), width=8)
+    d.rounded_rectangle((cx - 34, cy - 70, cx + 34, cy + 290), radius=14, fill=grip + (255,))
+    for y in range(cy - 50, cy + 270, 30):
+        d.line((cx - 32, y, cx + 32, y + 16), fill=mix(grip, (0, 0, 0), 0.45) + (255,), width=7)
+    d.ellipse((cx - 40, cy + 270, cx + 40, cy + 318), fill=mix(head, (0, 0, 0), 0.2) + (255,))
+    return img
+
+
+def bolt(cx, cy, length, width, tilt):
+    """A zig-zag lightning bolt polygon, pointing along ``tilt`` degrees."""
+    shape = [(0, 0), (0.42, -0.1), (0.38, 0.06), (1.0, 0.0), (0.55, 0.16), (0.6, 0.02), (0.0, 0.0)]
+    a = math.radians(tilt)
+    pts = []
+    for u, v in shape:
+        x, y = u * length, v * width * 4
+        pts.append((cx + x * math.cos(a) - y * math.sin(a), cy + x * math.sin(a) + y * math.cos(a)))
+    return pts
+
+
+def sym_thor(bg: Image.Image) -> Image.Image:
+    out = bg.convert("RGBA")
+    cx, cy = S // 2, SYMBOL_CY
+    bolts, d = layer()
+    for sx, sy, tilt, length in (
+        (cx - 40, cy - 150, 200, 330),
+        (cx + 40, cy - 170, -25, 330),
+        (cx - 20, cy + 60, 155, 300),
+        (cx + 30, cy + 40, 20, 300),
+    ):
+        d.polygon(bolt(sx, sy, length, 60, tilt), fill=(255, 240, 150, 255))
+    out = glow(out, bolts, 26, 1.7)
+    out = Image.alpha_composite(out, bolts)
+    ham = tilted(hammer((150, 160, 176), (30, 34, 44), (120, 70, 40)), 24)
+    ham = ImageChops.offset(ham, 30, 40)
+    out = shadow(out, ham, offset=(8, 20), radius=20, opacity=200)
+    return Image.alpha_composite(out, ham)
+
+
+def sym_mighty_thor(bg: Image.Image) -> Image.Image:
+    out = bg.convert("RGBA")
+    cx, cy = S // 2, SYMBOL_CY
+    ring, d = layer()
+    circle(d, cx, cy - 20, 350, outline=(190, 235, 255, 200), width=8)
+    for k in range(10):
+        x, y = polar(cx, cy - 20, 350, k * 36 + 18)
+        d.polygon(bolt(x, y, 90, 22, k * 36 + 18), fill=(220, 245, 255, 255))
+    out = glow(out, ring, 18, 1.4)
+    out = Image.alpha_composite(out, ring)
+    ham = hammer((196, 204, 216), (40, 44, 60), (90, 80, 120))
+    # the reforged head: glowing cracks across its face
+    cracks, d = layer()
+    for pts in (
+        [(-200, -250), (-130, -210), (-90, -160), (-20, -190), (30, -120), (80, -150)],
+        [(200, -140), (140, -180), (110, -250), (60, -270)],
+        [(-60, -300), (-40, -250), (-90, -160)],
+        [(30, -120), (50, -80)],
+    ):
+        d.line(
+            [(cx + x, cy + y) for x, y in pts], fill=(120, 230, 255, 255), width=10, joint="curve"
+        )
+    cracks.putalpha(ImageChops.multiply(cracks.getchannel("A"), ham.getchannel("A")))
+    ham = glow(ham, cracks, 10, 1.6)
+    ham = Image.alpha_composite(ham, cracks)
+    ham = ImageChops.offset(tilted(ham, -24), -30, 40)
+    out = shadow(out, ham, offset=(-8, 20), radius=20, opacity=200)
+    return Image.alpha_composite(out, ham)
+
+
+def sym_jean_grey(bg: Image.Image) -> Image.Image:
+    out = bg.convert("RGBA")
+    cx, cy = S // 2, SYMBOL_CY + 30
+    orange, gold, white = (255, 110, 20, 255), (255, 196, 50, 255), (255, 246, 210, 255)
+    bird, d = layer()
+    # wings: flame feathers fanning up and out from the shoulders, longest outside
+    for side in (-1, 1):
+        for i, (reach, lift, width) in enumerate(
+            ((390, 330, 80), (350, 250, 76), (300, 160, 70), (240, 80, 60), (170, 10, 50))
+        ):
+            p0 = (cx + side * 30, cy - 10)
+            p1 = (cx + side * reach * 0.45, cy - 20)
+            p2 = (cx + side * reach * 0.8, cy - lift * 0.6)
+            p3 = (cx + side * reach, cy - lift)
+            d.polygon(
+                tapered_stroke(bezier(p0, p1, p2, p3, 40), width, 4), fill=orange if i % 2 else gold
+            )
+    # tail flames
+    for dx, length, width in ((-70, 280, 56), (0, 330, 64), (70, 280, 56)):
+        path = bezier(
+            (cx, cy + 40),
+            (cx + dx * 0.3, cy + 140),
+            (cx + dx * 1.6, cy + length * 0.7),
+            (cx + dx, cy + length),
+            40,
+        )
+        d.polygon(tapered_stroke(path, width, 4), fill=orange)
+    # body and head, with a crest of flame
+    d.ellipse((cx - 46, cy - 90, cx + 46, cy + 110), fill=gold)
+    circle(d, cx, cy - 130, 44, fill=gold)
+    d.polygon(
+        tapered_stroke(
+            bezier(
+                (cx, cy - 160), (cx + 10, cy - 220), (cx - 40, cy - 260), (cx - 10, cy - 320), 30
+            ),
+            40,
+            2,
+        ),
+        fill=orange,
+    )
+    core, d2 = layer()
+    d2.ellipse((cx - 22, cy - 60, cx + 22, cy + 80), fill=white)
+    circle(d2, cx, cy - 130, 18, fill=white)
+    out = glow(out, bird, 44, 1.8)
+    out = glow(out, bird, 14, 1.1)
+    out = Image.alpha_composite(out, bird)
+    out = glow(out, core, 16, 1.3)
+    return Image.alpha_composite(out, core)
+
+
+def sym_mystique(bg: Image.Image) -> Image.Image:
+    out = bg.convert("RGBA")
+    cx, cy = S // 2, SYMBOL_CY
+    # scale texture over the whole card
+    sc, d = layer()
+    step = 64
+    for row in range(-1, S // (step // 2) + 1):
+        for col in range(-1, S // step + 2):
+            x = col * step + (step // 2 if row % 2 else 0)
+            y = row * step // 2
+            d.arc(
+                (x - step // 2, y - step // 2, x + step // 2, y + step // 2),
+                20,
+                160,
+                fill=(10, 20, 70, 110),
+                width=5,
+            )
+    out = Image.alpha_composite(out, sc)
+    # a mask: a dark band across the eyes with two golden, slit-pupilled eyes
+    mm, d = new_mask()
+    d.polygon(lens(cx, cy, 720, 300), fill=255)
+    mask = outlined(mm, (14, 24, 70), (120, 20, 30), 10)
+    out = shadow(out, mask, offset=(0, 18), radius=22, opacity=200)
+    out = Image.alpha_composite(out, mask)
+    eyes, d = layer()
+    for side in (-1, 1):
+        d.polygon(lens(cx + side * 150, cy, 230, 120, tilt=side * -10), fill=(255, 206, 40, 255))
+    out = glow(out, eyes, 28, 1.7)
+    out = Image.alpha_composite(out, eyes)
+    det, d = layer()
+    for side in (-1, 1):
+        d.polygon(lens(cx + side * 150, cy, 104, 30, tilt=90), fill=(20, 10, 10, 255))
+        circle(d, cx + side * 150 - 40, cy - 22, 12, fill=(255, 250, 220, 220))
+    return Image.alpha_composite(out, det)
+
+
+def sym_jessica_jones(bg: Image.Image) -> Image.Image:
+    out = bg.convert("RGBA")
+    cx, cy = S // 2, SYMBOL_CY
+    # rain and a night skyline
+    city, d = layer()
+    for i, (u, v) in enumerate(sprinkle(70, 3)):
+        x, y = u * S, v * BAND_TOP
+        d.line((x, y, x - 12, y + 50), fill=(200, 190, 255, 70 if i % 3 else 110), width=3)
+    x = 30
+    heights = [180, 260, 210, 330, 240, 300, 190, 280, 220]
+    for i, h in enumerate(heights):
+        w = 96 + (i * 37) % 40
+        d.rectangle((x, BAND_TOP - h, x + w, BAND_TOP), fill=(16, 10, 26, 255))
+        for wy in range(BAND_TOP - h + 30, BAND_TOP - 20, 46):
+            for wx in range(x + 18, x + w - 20, 34):
+                if (wx * 7 + wy * 3 + i) % 5 == 0:
+                    d.rectangle((wx, wy, wx + 14, wy + 20), fill=(255, 214, 120, 220))
+        x += w + 6
+    out = Image.alpha_composite(out, city)
+    # a magnifying glass
+    mg, d = layer()
+    gx, gy, r = cx - 50, cy - 50, 210
+    d.line(
+        (gx + r * 0.7, gy + r * 0.7, gx + r * 1.55, gy + r * 1.55), fill=(30, 20, 30, 255), width=64
+    )
+    d.line(
+        (gx + r * 0.78, gy + r * 0.78, gx + r * 1.5, gy + r * 1.5),
+        fill=(120, 70, 40, 255),
+        width=46,
+    )
+    circle(d, gx, gy, r, fill=(220, 210, 255, 70))
+    circle(d, gx, gy, r, outline=(30, 20, 30, 255), width=46)
+    circle(d, gx, gy, r - 6, outline=(196, 196, 210, 255), width=30)
+    d.arc(
+        (gx - r + 50, gy - r + 50, gx + r - 50, gy + r - 50),
+        200,
+        250,
+        fill=(255, 255, 255, 190),
+        width=16,
+    )
+    out = shadow(out, mg, offset=(0, 18), radius=20, opacity=190)
+    return Image.alpha_composite(out, mg)
+
+
+def sym_star_lord(bg: Image.Image) -> Image.Image:
+    out = bg.convert("RGBA")
+    cx, cy = S // 2, SYMBOL_CY + 10
+    stars, d = layer()
+    for i, (u, v) in enumerate(sprinkle(90, 7)):
+        r = 3 + (i % 4) * 2
+        circle(d, u * S, v * BAND_TOP, r, fill=(255, 240, 220, 140 + (i % 3) * 40))
+    out = Image.alpha_composite(out, stars)
+    # a cassette tape
+    w, h = 660, 420
+    x0, y0 = cx - w // 2, cy - h // 2
+    tape, d = layer()
+    d.rounded_rectangle(
+        (x0, y0, x0 + w, y0 + h),
+        radius=34,
+        fill=(40, 40, 48, 255),
+        outline=(12, 12, 16, 255),
+        width=8,
+    )
+    d.rounded_rectangle(
+        (x0 + 40, y0 + 36, x0 + w - 40, y0 + 270), radius=18, fill=(246, 140, 40, 255)
+    )
+    for k, col in enumerate(((255, 200, 80), (220, 70, 40))):
+        d.rectangle((x0 + 40, y0 + 196 + k * 26, x0 + w - 40, y0 + 214 + k * 26), fill=col + (255,))
+    d.rounded_rectangle(
+        (x0 + 60, y0 + 52, x0 + w - 60, y0 + 82), radius=8, fill=(255, 236, 200, 255)
+    )
+    d.rounded_rectangle((cx - 170, y0 + 104, cx + 170, y0 + 184), radius=40, fill=(22, 20, 26, 255))
+    for side in (-1, 1):
+        rx, ry = cx + side * 110, y0 + 144
+        circle(d, rx, ry, 44, fill=(236, 236, 240, 255))
+        circle(d, rx, ry, 18, fill=(22, 20, 26, 255))
+        for k in range(6):
+            a = math.radians(k * 60)
+            d.line(
+                (
+                    rx + 18 * math.cos(a),
+                    ry + 18 * math.sin(a),
+                    rx + 34 * math.cos(a),
+                    ry + 34 * math.sin(a),
+                ),
+                fill=(22, 20, 26, 255),
+                width=8,
+            )
+    d.polygon(
+        [
+            (x0 + 120, y0 + h),
+            (x0 + 160, y0 + h - 90),
+            (x0 + w - 160, y0 + h - 90),
+            (x0 + w - 120, y0 + h),
+        ],
+        fill=(70, 70, 80, 255),
+    )
+    for side in (-1, 1):
+        circle(d, cx + side * 120, y0 + h - 44, 14, fill=(20, 20, 24, 255))
+    for x in (x0 + 24, x0 + w - 24):
+        for y in (y0 + 24, y0 + h - 24):
+            circle(d, x, y, 9, fill=(120, 120, 130, 255))
+    tape = tilted(tape, 8)
+    out = shadow(out, tape, offset=(0, 22), radius=22, opacity=200)
+    out = glow(out, tape, 30, 0.5)
+    return Image.alpha_composite(out, tape)
+
+
+def arrow(length, head: Color, shaft: Color, fletch: Color) -> Image.Image:
+    """An arrow pointing up, its tip at the symbol centre."""
+    cx, cy = S // 2, SYMBOL_CY
+    im, d = layer()
+    d.line((cx, cy + 40, cx, cy + length), fill=shaft + (255,), width=16)
+    d.polygon(
+        [(cx, cy - 20), (cx - 36, cy + 60), (cx, cy + 44), (cx + 36, cy + 60)], fill=head + (255,)
+    )
+    for side in (-1, 1):
+        d.polygon(
+            [
+                (cx + side * 6, cy + length - 150),
+                (cx + side * 46, cy + length - 110),
+                (cx + side * 46, cy + length - 10),
+                (cx + side * 6, cy + length - 40),
+            ],
+            fill=fletch + (255,),
+        )
+    return im
+
+
+def sym_hawkeye(bg: Image.Image) -> Image.Image:
+    out = bg.convert("RGBA")
+    cx, cy = S // 2, SYMBOL_CY
+    target, d = layer()
+    for r, col in (
+        (310, (246, 240, 250)),
+        (250, (120, 40, 170)),
+        (190, (246, 240, 250)),
+        (130, (120, 40, 170)),
+        (70, (236, 40, 60)),
+    ):
+        circle(d, cx, cy, r, fill=col + (255,))
+    circle(d, cx, cy, 310, outline=(40, 10, 60, 255), width=10)
+    out = shadow(out, target, offset=(0, 18), radius=22, opacity=190)
+    out = Image.alpha_composite(out, target)
+    purple, dark = (160, 70, 220), (30, 24, 36)
+    for angle in (-42, 30):
+        a = tilted(arrow(440, (220, 224, 232), dark, purple), angle)
+        out = shadow(out, a, offset=(10, 12), radius=8, opacity=150)
+        out = Image.alpha_composite(out, a)
+    hole, d = layer()
+    circle(d, cx, cy, 16, fill=(60, 10, 20, 255))
+    return Image.alpha_composite(out, hole)
+
+
+def sym_falcon(bg: Image.Image) -> Image.Image:
+    out = bg.convert("RGBA")
+    cx, cy = S // 2, SYMBOL_CY + 40
+    red, silver, edge = (214, 30, 44), (218, 224, 232), (28, 36, 56)
+    wings, d = layer()
+    # each wing: six blade-like feathers fanning out from the shoulder
+    for side in (-1, 1):
+        for i in range(6):
+            ang = 200 - i * 16 if side < 0 else -20 + i * 16
+            length = 470 - abs(i - 2) * 38
+            base = (cx + side * 40, cy + 10)
+            tip = polar(base[0], base[1], length, ang)
+            nx, ny = polar(0, 0, 34, ang + 90)
+            fx, fy = polar(0, 0, length * 0.78, ang)
+            feather = [
+                (base[0] + nx, base[1] + ny),
+                (base[0] + fx + nx * 0.8, base[1] + fy + ny * 0.8),
+                tip,
+                (base[0] + fx - nx, base[1] + fy - ny),
+                (base[0] - nx, base[1] - ny),
+            ]
+            d.polygon(
+                feather, fill=(red if i == 0 else silver) + (255,), outline=edge + (255,), width=6
+            )
+    out = shadow(out, wings, offset=(0, 20), radius=20, opacity=180)
+    out = Image.alpha_composite(out, wings)
+    body, d = layer()
+    circle(d, cx, cy + 10, 96, fill=edge + (255,))
+    circle(d, cx, cy + 10, 96, outline=silver + (255,), width=8)
+    d.polygon(
+        [
+            (cx - 62, cy - 30),
+            (cx, cy + 20),
+            (cx + 62, cy - 30),
+            (cx + 62, cy + 14),
+            (cx, cy + 66),
+            (cx - 62, cy + 14),
+        ],
+        fill=red + (255,),
+    )
+    return Image.alpha_composite(out, body)
+
+
+def sym_wolverine(bg: Image.Image) -> Image.Image:
+    out = bg.convert("RGBA")
+    cx, cy = S // 2, SYMBOL_CY
+    # three slash marks torn through the card, widest in the middle
+    sl, d = layer()
+    for dx in (-150, 0, 150):
+        p0 = (cx + dx - 190, cy - 320 + abs(dx) * 0.2)
+        p3 = (cx + dx + 190, cy + 300 - abs(dx) * 0.2)
+        path = bezier(p0, (p0[0] + 80, p0[1] + 140), (p3[0] - 80, p3[1] - 140), p3, 50)
+        d.polygon(swelling_stroke(path, 50), fill=(40, 20, 4, 200))
+    out = Image.alpha_composite(out, sl)
+    # three steel claws rising from a dark glove
+    claws, d = layer()
+    base_y = cy + 210
+    for i, tilt in enumerate((-14, 0, 14)):
+        c, dd = layer()
+        bx = cx + (i - 1) * 96
+        dd.polygon(
+            [(bx - 30, base_y), (bx - 24, cy - 250), (bx + 8, cy - 350), (bx + 30, base_y)],
+            fill=(218, 226, 236, 255),
+            outline=(40, 46, 60, 255),
+            width=7,
+        )
+        dd.line((bx - 12, base_y - 20, bx - 8, cy - 260), fill=(255, 255, 255, 200), width=8)
+        claws = Image.alpha_composite(claws, tilted(c, -tilt, center=(bx, base_y)))
+    out = glow(out, claws, 18, 0.9)
+    out = shadow(out, claws, offset=(8, 16), radius=14, opacity=170)
+    out = Image.alpha_composite(out, claws)
+    glove, d = layer()
+    d.rounded_rectangle(
+        (cx - 210, base_y - 30, cx + 210, base_y + 150),
+        radius=60,
+        fill=(24, 40, 96, 255),
+        outline=(8, 14, 36, 255),
+        width=8,
+    )
+    for i in range(3):
+        bx = cx + (i - 1) * 96
+        d.rounded_rectangle(
+            (bx - 42, base_y - 40, bx + 42, base_y + 10), radius=20, fill=(40, 62, 130, 255)
+        )
+    ImageDraw.Draw(glove).rectangle((0, BAND_TOP, S, S), fill=(0, 0, 0, 0))
+    out = shadow(out, glove, offset=(0, 14), radius=16, opacity=170)
+    return Image.alpha_composite(out, glove)
+
+
+def sym_venom(bg: Image.Image) -> Image.Image:
+    out = bg.convert("RGBA")
+    cx, cy = S // 2, SYMBOL_CY + 10
+    bm, d = new_mask()
+    # an ink blot: a core plus lobes and splashes, with drips running down
+    d.ellipse((cx - 280, cy - 240, cx + 280, cy + 250), fill=255)
+    for k, (u, v) in enumerate(sprinkle(14, 11)):
+        ang = k * 360 / 14 + u * 12
+        x, y = polar(cx, cy, 230 + v * 40, ang)
+        circle(d, x, y, 40 + v * 30, fill=255)
+    for k, (u, v) in enumerate(sprinkle(8, 13)):
+        x, y = polar(cx, cy, 340 + u * 30, k * 45 + 20)
+        circle(d, x, y, 14 + v * 18, fill=255)
+    for dx, length in ((-180, 160), (-60, 230), (90, 200), (210, 130)):
+        d.rounded_rectangle(
+            (cx + dx - 26, cy + 180, cx + dx + 26, cy + 220 + length), radius=26, fill=255
+        )
+        circle(d, cx + dx, cy + 220 + length, 36, fill=255)
+    d.rectangle((0, BAND_TOP, S, S), fill=0)
+    blot = outlined(bm, (12, 12, 18), (190, 200, 220), 4)
+    out = glow(out, blot, 30, 0.9)
+    out = Image.alpha_composite(out, blot)
+    face, d = layer()
+    white = (246, 246, 250, 255)
+    for side in (-1, 1):  # big hooked eyes
+        path = bezier(
+            (cx + side * 40, cy - 40),
+            (cx + side * 110, cy - 60),
+            (cx + side * 190, cy - 120),
+            (cx + side * 215, cy - 195),
+            40,
+        )
+        d.polygon(tapered_stroke(path, 90, 6), fill=white)
+    # a wide grin: jaw crescent with jagged fangs
+    d.chord((cx - 230, cy - 40, cx + 230, cy + 200), 10, 170, fill=white)
+    teeth, d2 = layer()
+    n = 11
+    for i in range(n):
+        x = cx - 210 + i * 420 / (n - 1)
+        d2.polygon([(x - 20, cy + 80), (x + 20, cy + 80), (x, cy + 140)], fill=(12, 12, 18, 255))
+    d2.line((cx - 210, cy + 80, cx + 210, cy + 80), fill=(12, 12, 18, 255), width=10)
+    d2.ellipse((cx - 60, cy + 110, cx + 100, cy + 190), fill=(200, 30, 60, 255))
+    face = Image.alpha_composite(face, teeth)
+    return Image.alpha_composite(out, face)
+
+
 # --------------------------------------------------------------------------- heroes
 
 HEROES = {
@@ -701,6 +1362,133 @@ HEROES = {
         (40, 20, 40),
         (226, 176, 52),
         sym_thanos,
+    ),
+    # 0008
+    "scarlet-witch": (
+        "Scarlet Witch",
+        (150, 16, 60),
+        (24, 2, 14),
+        (90, 10, 40),
+        (20, 2, 10),
+        (236, 28, 72),
+        sym_scarlet_witch,
+    ),
+    "captain-marvel": (
+        "Captain Marvel",
+        (40, 70, 170),
+        (8, 14, 50),
+        (24, 44, 120),
+        (130, 16, 30),
+        (255, 200, 60),
+        sym_captain_marvel,
+    ),
+    "gamora": (
+        "Gamora",
+        (30, 130, 120),
+        (4, 26, 30),
+        (20, 90, 86),
+        (30, 8, 30),
+        (255, 70, 170),
+        sym_gamora,
+    ),
+    "rescue": (
+        "Rescue",
+        (150, 170, 200),
+        (22, 30, 50),
+        (110, 130, 170),
+        (14, 20, 40),
+        (120, 210, 255),
+        sym_rescue,
+    ),
+    "mighty-thor": (
+        "Mighty Thor",
+        (110, 150, 220),
+        (20, 24, 70),
+        (70, 110, 190),
+        (30, 20, 60),
+        (120, 230, 255),
+        sym_mighty_thor,
+    ),
+    "jean-grey": (
+        "Jean Grey",
+        (120, 20, 30),
+        (14, 4, 8),
+        (70, 10, 20),
+        (10, 4, 6),
+        (255, 160, 40),
+        sym_jean_grey,
+    ),
+    "mystique": (
+        "Mystique",
+        (50, 100, 210),
+        (8, 16, 60),
+        (30, 70, 170),
+        (10, 14, 50),
+        (255, 206, 40),
+        sym_mystique,
+    ),
+    "jessica-jones": (
+        "Jessica Jones",
+        (110, 80, 140),
+        (14, 10, 24),
+        (70, 50, 100),
+        (20, 12, 30),
+        (190, 140, 230),
+        sym_jessica_jones,
+    ),
+    "thor": (
+        "Thor",
+        (90, 104, 130),
+        (12, 16, 26),
+        (60, 70, 96),
+        (14, 16, 24),
+        (214, 30, 40),
+        sym_thor,
+    ),
+    "star-lord": (
+        "Star-Lord",
+        (110, 40, 60),
+        (8, 8, 30),
+        (60, 20, 50),
+        (10, 10, 36),
+        (246, 140, 40),
+        sym_star_lord,
+    ),
+    "hawkeye": (
+        "Hawkeye",
+        (90, 40, 130),
+        (12, 6, 24),
+        (60, 24, 90),
+        (14, 6, 24),
+        (160, 70, 220),
+        sym_hawkeye,
+    ),
+    "falcon": (
+        "Falcon",
+        (140, 190, 240),
+        (20, 50, 110),
+        (110, 170, 230),
+        (16, 36, 90),
+        (214, 30, 44),
+        sym_falcon,
+    ),
+    "wolverine": (
+        "Wolverine",
+        (255, 214, 60),
+        (170, 100, 10),
+        (250, 200, 50),
+        (120, 70, 10),
+        (30, 60, 150),
+        sym_wolverine,
+    ),
+    "venom": (
+        "Venom",
+        (80, 90, 110),
+        (8, 8, 14),
+        (50, 56, 72),
+        (6, 6, 10),
+        (236, 236, 244),
+        sym_venom,
     ),
 }
 

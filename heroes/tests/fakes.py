@@ -14,9 +14,9 @@ import time
 
 import numpy as np
 
+from heroes.migrations._more_heroes import ALL_DEFAULT_HERO_KEYS
 from heroes.ml.engine import DetectedFace, EngineResult, HeroScore, NoFaceFound, NoSuchFace
 from heroes.ml.intake import load_image
-from heroes.migrations._more_heroes import ALL_DEFAULT_HERO_KEYS
 
 HEROES = list(ALL_DEFAULT_HERO_KEYS)
 # A subprocess (the real-kill test) sets these through the environment.

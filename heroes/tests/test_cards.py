@@ -9,10 +9,10 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont, ImageStat
 
 from heroes import cards
-from heroes.migrations._default_heroes import DEFAULT_HEROES
+from heroes.migrations._more_heroes import ALL_DEFAULT_HERO_KEYS
 
 EMBLEMS = Path(__file__).resolve().parents[1] / "static" / "heroes" / "emblems"
-HERO_KEYS = [hero["key"] for hero in DEFAULT_HEROES]
+HERO_KEYS = list(ALL_DEFAULT_HERO_KEYS)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -185,3 +185,18 @@ def test_all_emblems_exist():
         assert rgba.getpixel((0, 0))[3] == 0  # transparent rounded corner
         assert rgba.getpixel((256, 256))[3] == 255
         assert ImageStat.Stat(rgba.convert("L")).stddev[0] > 20
+
+
+def test_emblems_are_told_apart_at_small_size():
+    """At 64 px (a ranking row) no two heroes' symbol areas look alike."""
+    import itertools
+
+    import numpy as np
+
+    small = {}
+    for key in HERO_KEYS:
+        with Image.open(EMBLEMS / f"{key}.png") as im:
+            thumb = im.convert("RGBA").convert("RGB").resize((64, 64), Image.LANCZOS)
+        small[key] = np.asarray(thumb, dtype=float)[:50]  # above the name band
+    for a, b in itertools.combinations(HERO_KEYS, 2):
+        assert np.abs(small[a] - small[b]).mean() > 12, (a, b)
