@@ -2,7 +2,8 @@
 migration sets (heroes/migrations/ and mongo_migrations/heroes/). The
 migration loader skips modules whose name starts with an underscore.
 
-Descriptions are the project's own words.
+Descriptions are the project's own words. Migration 0008 adds fourteen
+more (``_more_heroes.py``, which also exports ``ALL_DEFAULT_HEROES``).
 """
 
 DEFAULT_HEROES = [
