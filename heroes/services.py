@@ -44,6 +44,15 @@ def _catalog_ranking(result):
     return ranking, heroes
 
 
+def _stored_photo_bytes(upload):
+    """The photo as it is kept: upright, at most 1024 px, re-encoded as JPEG
+    without EXIF. Raises ImageRejected for a file that is not a usable photo."""
+    from heroes.ml.intake import load_image
+
+    loaded = load_image(upload, max_bytes=settings.MLH_MAX_UPLOAD_BYTES)
+    return _jpeg_bytes(loaded.image)
+
+
 def _jpeg_bytes(image):
     """Re-encode: orientation already applied by intake, no EXIF (no GPS) kept."""
     buffer = io.BytesIO()
@@ -122,7 +131,10 @@ def prediction_create(*, user, upload, face_index=None):
     """
     started = time.perf_counter()
     try:
-        result = engine_api().predict(upload, face_index=face_index)
+        photo = _stored_photo_bytes(upload)
+        # Ranked from exactly the bytes that are stored: re-predicting the
+        # stored photo with the same model gives the same answer.
+        result = engine_api().predict(photo, face_index=face_index)
     except Exception as exc:
         _log("refused", user=user, started=started, error=exc)
         raise
@@ -133,9 +145,7 @@ def prediction_create(*, user, upload, face_index=None):
         _log("failed", user=user, started=started, error=exc)
         raise ServiceUnavailable("database_unavailable") from exc
     try:
-        prediction.image.save(
-            "photo.jpg", ContentFile(_jpeg_bytes(result.image.image)), save=False
-        )
+        prediction.image.save("photo.jpg", ContentFile(photo), save=False)
     except Exception as exc:  # noqa: BLE001 - disk full, read-only, S3 errors...
         _log("failed", user=user, started=started, error=exc)
         raise ServiceUnavailable("storage_unavailable") from exc

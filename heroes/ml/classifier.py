@@ -4,18 +4,35 @@ A nearest-neighbour prototype classifier built from Keras layers: the
 embedding is centred on the mean training face (which keeps "average-looking"
 heroes from winning for everyone) and scaled to unit length; a frozen Dense
 layer holds every training face of every hero (the gallery) and gives the
-cosine similarity to each; per hero, the mean of the ``k`` highest
-similarities is that hero's score (``k`` grows with the hero's number of
-faces, up to 40). Several actors play some heroes, so a hero is a set of
-faces rather than one mean face. Scores become probabilities through a
-softmax whose temperature is calibrated on the valid split, so that a
-displayed "80%" is right about 80% of the time. Next to the probability,
-every hero gets the cosine similarity between the face and that hero's mean
-face (its centroid).
+cosine similarity to each. Per hero, two pools of those similarities make
+its score:
+
+- the mean of the ``k`` highest (``k`` grows with the hero's number of
+  faces, up to 30): a smooth resemblance to the hero's closer faces, which
+  keeps the answer steady for ordinary people;
+- plus an identity bonus: ``weight * max(0, mean of the 3 highest - threshold)``.
+  Only a face that is nearly the same person as some of the hero's faces
+  (the actor, or the same film) gets past the threshold, so the actor's own
+  photos find their hero while everyone else is ranked by the smooth part.
+
+Several actors play some heroes, so a hero is a set of faces rather than one
+mean face. Scores become probabilities through a softmax whose temperature
+is calibrated on the valid splits, so that a displayed "80%" is right about
+80% of the time. Next to the probability, every hero gets the cosine
+similarity between the face and that hero's mean face (its centroid).
+
+The **match strength** says how strongly a face matches a hero in terms a
+person understands: the hero's smooth score as a z-score over all heroes'
+smooth scores for the same photo, placed on the distribution of the *top* hero's z-score
+over a reference population of ordinary faces that was never trained on
+(a percentile, 0-100). The top hero's index is the match strength; every
+other hero's index is on the same scale. Two heroes whose probabilities
+differ by less than the card's ``tie_margin`` are reported as nearly tied.
 
 A model lives in one folder: ``classifier.keras`` (the Keras model, gallery
 included) and ``model.json`` (the card: version, hero keys in output order,
-temperature, centroids, data counts, metrics, date).
+temperature, centroids, match-strength quantiles, tie margin, data counts,
+metrics, date).
 """
 
 from dataclasses import dataclass, field
@@ -25,7 +42,14 @@ from pathlib import Path
 import numpy as np
 
 LOGIT_SCALE = 16.0
-MAX_NEIGHBOURS = 40
+MAX_NEIGHBOURS = 30
+# The identity bonus (see the module docstring): the mean of a hero's
+# IDENTITY_NEIGHBOURS closest faces, beyond IDENTITY_THRESHOLD (a centred
+# cosine that ordinary people rarely reach: their closest gallery faces have
+# a median of about 0.5, an actor's own photos about 0.8), times IDENTITY_WEIGHT.
+IDENTITY_NEIGHBOURS = 3
+IDENTITY_THRESHOLD = 0.5
+IDENTITY_WEIGHT = 2.0
 CARD_NAME = "model.json"
 WEIGHTS_NAME = "classifier.keras"
 
@@ -49,9 +73,36 @@ def softmax(logits, temperature=1.0):
 
 
 def neighbours_for(count):
-    """How many of a hero's most similar faces make its score: the closer
-    half of the hero's faces, at most 40."""
+    """How many of a hero's most similar faces make its smooth score: the
+    closer half of the hero's faces, at most 30."""
     return int(min(MAX_NEIGHBOURS, max(1, round(0.5 * count))))
+
+
+def within_photo_z(logits):
+    """Each hero's score as a z-score over all heroes' scores for the same face
+    (scale-free: raw or scaled scores give the same z)."""
+    logits = np.asarray(logits, dtype=np.float64)
+    centred = logits - logits.mean(axis=-1, keepdims=True)
+    return centred / np.maximum(logits.std(axis=-1, keepdims=True), 1e-9)
+
+
+STRENGTH_POINTS = 101  # quantiles stored in the card: 0, 1, ..., 100 %
+
+
+def strength_quantiles(top_z):
+    """The quantiles of the top hero's within-photo z-score over a population."""
+    return [round(float(v), 5) for v in np.quantile(top_z, np.linspace(0, 1, STRENGTH_POINTS))]
+
+
+def strength_index(logits, quantiles):
+    """0-100: where each hero's within-photo z-score falls on the population's
+    distribution of the top hero's z-score (a percentile)."""
+    z = within_photo_z(logits)
+    q = np.asarray(quantiles, dtype=np.float64)
+    # Ties in the stored quantiles would make np.interp jump; they are
+    # strictly increasing after a tiny ramp.
+    q = q + np.arange(len(q)) * 1e-9
+    return np.interp(z, q, np.linspace(0.0, 100.0, len(q)), left=0.0, right=100.0)
 
 
 _pool_class = None
@@ -65,36 +116,65 @@ def _top_k_pool_class():
     import keras
 
     @keras.saving.register_keras_serializable(package="mylittlehero")
-    class TopKMeanPool(keras.layers.Layer):
-        """Per hero, the mean of its ``k`` highest gallery similarities.
+    class HeroPool(keras.layers.Layer):
+        """Per hero: the mean of its ``k`` highest gallery similarities (the
+        smooth part), plus ``weight * max(0, mean of its identity_k highest -
+        threshold)``. Outputs both the total and the smooth part.
 
         The gallery is sorted by hero; ``spans`` are [start, end) per hero.
         """
 
-        def __init__(self, spans, ks, **kwargs):
+        def __init__(self, spans, ks, identity_k=3, threshold=1.0, weight=0.0, **kwargs):
             super().__init__(**kwargs)
             self.spans = [tuple(int(v) for v in span) for span in spans]
             self.ks = [int(k) for k in ks]
+            self.identity_k = int(identity_k)
+            self.threshold = float(threshold)
+            self.weight = float(weight)
 
         def call(self, similarities):
             ops = keras.ops
-            scores = []
+            scores, smooths = [], []
             for (start, end), k in zip(self.spans, self.ks):
-                top, _ = ops.top_k(similarities[:, start:end], k=k, sorted=False)
-                scores.append(ops.mean(top, axis=-1))
-            return ops.stack(scores, axis=-1)
+                kk = max(k, min(self.identity_k, end - start))
+                top, _ = ops.top_k(similarities[:, start:end], k=kk, sorted=True)
+                smooth = ops.mean(top[:, :k], axis=-1)
+                closest = ops.mean(top[:, : min(self.identity_k, end - start)], axis=-1)
+                bonus = self.weight * ops.relu(closest - self.threshold)
+                scores.append(smooth + bonus)
+                smooths.append(smooth)
+            # [:, 0]: the scores that rank the heroes; [:, 1]: their smooth
+            # part alone, which the match strength is measured on.
+            return ops.stack([ops.stack(scores, axis=-1), ops.stack(smooths, axis=-1)], axis=1)
 
         def compute_output_shape(self, input_shape):
-            return (input_shape[0], len(self.spans))
+            return (input_shape[0], 2, len(self.spans))
 
         def get_config(self):
-            return {**super().get_config(), "spans": self.spans, "ks": self.ks}
+            return {
+                **super().get_config(),
+                "spans": self.spans,
+                "ks": self.ks,
+                "identity_k": self.identity_k,
+                "threshold": self.threshold,
+                "weight": self.weight,
+            }
 
-    _pool_class = TopKMeanPool
+    _pool_class = HeroPool
     return _pool_class
 
 
-def build_head(gallery, labels, n_classes, *, mean=None, scale=LOGIT_SCALE):
+def build_head(
+    gallery,
+    labels,
+    n_classes,
+    *,
+    mean=None,
+    scale=LOGIT_SCALE,
+    identity_k=IDENTITY_NEIGHBOURS,
+    threshold=IDENTITY_THRESHOLD,
+    weight=IDENTITY_WEIGHT,
+):
     """The Keras model: centre -> unit length -> gallery cosines -> per-hero pool -> x scale.
 
     ``gallery`` (n, dim) training embeddings, ``labels`` their class indices.
@@ -124,7 +204,9 @@ def build_head(gallery, labels, n_classes, *, mean=None, scale=LOGIT_SCALE):
         len(gallery), use_bias=False, trainable=False, name="gallery_cosine"
     )
     x = gallery_layer(x)
-    x = _top_k_pool_class()(spans, ks, name="hero_top_k")(x)
+    x = _top_k_pool_class()(
+        spans, ks, identity_k=identity_k, threshold=threshold, weight=weight, name="hero_pool"
+    )(x)
     outputs = keras.layers.Rescaling(scale, name="logits")(x)
     model = keras.Model(inputs, outputs, name="hero_classifier")
     gallery_layer.set_weights([unit(gallery - mean).T])
@@ -154,17 +236,39 @@ class HeroClassifier:
     def version(self):
         return self.card.get("version", "unversioned")
 
-    def logits(self, embeddings):
+    def outputs(self, embeddings):
+        """(n, 2, n_heroes): the scaled scores and their smooth part."""
         embeddings = np.asarray(embeddings, dtype=np.float32)
         if len(embeddings) == 0:
-            return np.zeros((0, len(self.heroes)), np.float32)
+            return np.zeros((0, 2, len(self.heroes)), np.float32)
         return self._logits(embeddings).numpy()
+
+    def logits(self, embeddings):
+        return self.outputs(embeddings)[:, 0]
 
     def scores(self, embeddings):
         """(probabilities, similarities), each (n, n_heroes)."""
         probabilities = softmax(self.logits(embeddings), self.temperature)
         similarities = unit(embeddings) @ self.centroids.T
         return probabilities, similarities
+
+    def analyse(self, embeddings):
+        """(probabilities, similarities, indices), each (n, n_heroes); indices
+        are None when the model has no population statistics."""
+        outputs = self.outputs(embeddings)
+        probabilities = softmax(outputs[:, 0], self.temperature)
+        similarities = unit(embeddings) @ self.centroids.T
+        quantiles = self.strength.get("quantiles")
+        indices = strength_index(outputs[:, 1], quantiles) if quantiles else None
+        return probabilities, similarities, indices
+
+    @property
+    def strength(self):
+        return self.card.get("match_strength") or {}
+
+    @property
+    def tie_margin(self):
+        return float(self.strength.get("tie_margin", 0.0))
 
     # -- files ---------------------------------------------------------------
 
@@ -192,7 +296,7 @@ class HeroClassifier:
             heroes = list(card["heroes"])
             centroids = unit(np.asarray(card["centroids"], dtype=np.float32))
             temperature = float(card["temperature"])
-            if model.output_shape[-1] != len(heroes) or centroids.shape[0] != len(heroes):
+            if model.output_shape[1:] != (2, len(heroes)) or centroids.shape[0] != len(heroes):
                 raise ValueError("the model's outputs do not match its hero list")
         except Exception as exc:  # noqa: BLE001 - any failure means "cannot load"
             raise ModelUnavailable(f"cannot load the hero model from {folder}: {exc}") from exc

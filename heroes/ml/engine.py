@@ -225,16 +225,23 @@ class HeroEngine:
         return (embeddings[:n] + embeddings[n:]) / 2.0
 
     def rank(self, embeddings):
-        probabilities, similarities = self.classifier.scores(embeddings)
+        """For each embedding: (every hero's HeroScore best first, nearly tied)."""
+        probabilities, similarities, indices = self.classifier.analyse(embeddings)
+        margin = self.classifier.tie_margin
         rankings = []
-        for p_row, s_row in zip(probabilities, similarities):
+        for row, (p_row, s_row) in enumerate(zip(probabilities, similarities)):
             order = np.argsort(-p_row, kind="stable")
-            rankings.append(
-                [
-                    HeroScore(self.classifier.heroes[i], float(p_row[i]), float(s_row[i]))
-                    for i in order
-                ]
-            )
+            ranking = [
+                HeroScore(
+                    self.classifier.heroes[i],
+                    float(p_row[i]),
+                    float(s_row[i]),
+                    None if indices is None else float(indices[row, i]),
+                )
+                for i in order
+            ]
+            tied = len(order) > 1 and float(p_row[order[0]] - p_row[order[1]]) < margin
+            rankings.append((ranking, tied))
         return rankings
 
     def _load(self, source):
@@ -293,7 +300,7 @@ class HeroEngine:
         timings["embed"] = (time.perf_counter() - mark) * 1000
 
         mark = time.perf_counter()
-        ranking = self.rank(embedding)[0]
+        ranking, tied = self.rank(embedding)[0]
         timings["classify"] = (time.perf_counter() - mark) * 1000
         timings["total"] = (time.perf_counter() - start) * 1000
         return EngineResult(
@@ -303,6 +310,7 @@ class HeroEngine:
             model_version=self.version,
             timings=timings,
             image=loaded,
+            nearly_tied=tied,
         )
 
     def analyse_many(self, sources, *, batch_size=32, face_indices=None):
@@ -338,13 +346,15 @@ class HeroEngine:
                     yield item
                     continue
                 source, loaded, faces, index, _chip, start = item
+                ranking, tied = next(rankings)
                 yield source, EngineResult(
                     faces=faces,
                     face_index=index,
-                    ranking=next(rankings),
+                    ranking=ranking,
                     model_version=self.version,
                     timings={"total": (done - start) * 1000},
                     image=loaded,
+                    nearly_tied=tied,
                 )
 
 

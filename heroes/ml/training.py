@@ -14,7 +14,16 @@ import re
 
 import numpy as np
 
-from heroes.ml.classifier import HeroClassifier, build_head, neighbours_for, softmax, unit
+from heroes.ml.classifier import (
+    HeroClassifier,
+    build_head,
+    neighbours_for,
+    softmax,
+    strength_index,
+    strength_quantiles,
+    unit,
+    within_photo_z,
+)
 from heroes.ml.intake import ImageRejected
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".heic", ".heif", ".tif", ".tiff"}
@@ -66,9 +75,21 @@ class FaceSet:
     face_sizes: list  # short side of the face box, pixels
     skipped: list = field(default_factory=list)  # (path, label, reason)
     total: int = 0
+    sources: list = None  # the --data source each face came from (its folder name)
+
+    def __post_init__(self):
+        if self.sources is None:
+            self.sources = [""] * len(self.labels)
 
     def __len__(self):
         return len(self.labels)
+
+    def with_source(self, name):
+        self.sources = [name] * len(self.labels)
+        return self
+
+    def counts(self, heroes):
+        return {hero: self.labels.count(hero) for hero in heroes}
 
     def save(self, path, *, key):
         np.savez_compressed(
@@ -101,26 +122,47 @@ class FaceSet:
             return None
 
 
-def items_key(items, *, min_face_px=0):
+def items_key(items, *, min_face_px=0, variant=""):
     """A fingerprint of what a FaceSet is made from: files, sizes, labels, settings."""
-    digest = hashlib.sha256(f"min_face_px={min_face_px};".encode())
+    digest = hashlib.sha256(f"min_face_px={min_face_px};{variant};".encode())
     for path, label in items:
         stat = os.stat(path) if isinstance(path, (str, os.PathLike)) else None
         digest.update(f"{path}|{label}|{stat.st_size if stat else len(path)}\n".encode())
     return digest.hexdigest()
 
 
-def extract_faces(engine, items, *, progress=None, batch_size=64, min_face_px=0):
+def reencoded(path, *, quality=75, scale=0.5):
+    """The photo at ``path`` as JPEG bytes at lower quality and size (a shared
+    or messaged copy): the perturbation the tie margin and the stability
+    check are measured on."""
+    import io
+
+    from PIL import Image
+
+    from heroes.ml.intake import load_image
+
+    image = load_image(path).image
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    buffer = io.BytesIO()
+    image.resize(size, Image.Resampling.BILINEAR).save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def extract_faces(engine, items, *, progress=None, batch_size=64, min_face_px=0, names=None):
     """Detect, align and embed the largest face of each (path, hero key).
 
     Faces whose short side is under ``min_face_px`` count as not found.
+    ``names``: optional, what to record as each item's path (for bytes).
     """
     from heroes.ml.align import align_face
     from heroes.ml.intake import load_image
 
     chips, labels, paths, sizes, skipped = [], [], [], [], []
     for number, (source, hero) in enumerate(items, start=1):
-        path = str(source) if isinstance(source, (str, os.PathLike)) else f"<image {number}>"
+        if names is not None:
+            path = str(names[number - 1])
+        else:
+            path = str(source) if isinstance(source, (str, os.PathLike)) else f"<image {number}>"
         try:
             loaded = load_image(source)
             faces = [
@@ -219,7 +261,87 @@ def _subset(faces, keep):
         face_sizes=[faces.face_sizes[i] for i in keep],
         skipped=list(faces.skipped),
         total=faces.total,
+        sources=[faces.sources[i] for i in keep],
     )
+
+
+def concat(facesets):
+    """One FaceSet from several (e.g. the train splits of several sources)."""
+    facesets = [faces for faces in facesets if faces is not None]
+    dim = facesets[0].embeddings.shape[1] if facesets else 128
+    return FaceSet(
+        embeddings=np.concatenate([f.embeddings.reshape(-1, dim) for f in facesets])
+        if facesets
+        else np.zeros((0, dim), np.float32),
+        labels=[label for f in facesets for label in f.labels],
+        paths=[path for f in facesets for path in f.paths],
+        face_sizes=[size for f in facesets for size in f.face_sizes],
+        skipped=[item for f in facesets for item in f.skipped],
+        total=sum(f.total for f in facesets),
+        sources=[source for f in facesets for source in f.sources],
+    )
+
+
+def filter_paths(faces, drop):
+    """``faces`` without the faces of the images in ``drop`` ({path: reason})."""
+    keep = [i for i, path in enumerate(faces.paths) if path not in drop]
+    cleaned = _subset(faces, keep)
+    cleaned.skipped = faces.skipped + [
+        (faces.paths[i], faces.labels[i], drop[faces.paths[i]])
+        for i in range(len(faces))
+        if faces.paths[i] in drop
+    ]
+    return cleaned
+
+
+# -- several sources --------------------------------------------------------------
+
+
+def source_names(roots):
+    """A short, unique name per --data folder (its folder name)."""
+    names = []
+    for root in roots:
+        base = Path(root).resolve().name or "data"
+        name, n = base, 2
+        while name in names:
+            name, n = f"{base}-{n}", n + 1
+        names.append(name)
+    return names
+
+
+def file_digest(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def content_duplicates(train_items, valid_items):
+    """Images repeated byte for byte across sources and splits.
+
+    Returns {path: reason} for training images to leave out: a picture filed
+    under two heroes is dropped everywhere in training (its label is
+    unknowable), a picture repeated under one hero is kept once, and a
+    training picture that is also in a valid split is dropped from training
+    (the valid splits are kept whole, so each source is judged on all of it).
+    """
+    valid_digests = {file_digest(path) for path, _hero in valid_items}
+    by_digest = {}
+    for path, hero in train_items:
+        by_digest.setdefault(file_digest(path), []).append((str(path), hero))
+    drop = {}
+    for digest, group in by_digest.items():
+        if digest in valid_digests:
+            for path, _hero in group:
+                drop[path] = "also_in_valid"
+        elif len({hero for _path, hero in group}) > 1:
+            for path, _hero in group:
+                drop[path] = "duplicate_across_heroes"
+        else:
+            for path, _hero in group[1:]:
+                drop[path] = "duplicate"
+    return drop
 
 
 # -- training ---------------------------------------------------------------------------
@@ -322,13 +444,98 @@ def make_version(heroes, embeddings, seed, config=None):
     return f"heroes-{today}-{digest.hexdigest()[:8]}"
 
 
-def train_classifier(train, valid, heroes, *, seed=0, keep_fraction=1.0, source=""):
+TIE_QUANTILE = 0.9
+
+
+def population_strength(classifier, population, reencoded=None):
+    """The match-strength statistics of a classifier over a reference population.
+
+    ``population``: a FaceSet of ordinary people (labels: person), never
+    trained on. ``reencoded``: optionally the same photos re-encoded (JPEG
+    quality 75 at half size), as a FaceSet whose ``paths`` match
+    ``population.paths``. Returns the card section: the quantiles of the top
+    hero's within-photo z-score, the tie margin, and summaries.
+    """
+    outputs = classifier.outputs(population.embeddings)
+    top = outputs[:, 0].argmax(axis=1)
+    smooth = outputs[:, 1]
+    top_z = within_photo_z(smooth)[np.arange(len(top)), top]
+    quantiles = strength_quantiles(top_z)
+    # Cross-validated: each person's photos placed on the distribution of the
+    # other people's, so the summary is not flattered by fitting on itself.
+    people = np.asarray(population.labels)
+    held_out = np.zeros(len(top_z))
+    for person in np.unique(people):
+        mine = people == person
+        if (~mine).sum() < 10:
+            continue
+        others = strength_quantiles(top_z[~mine])
+        held_out[mine] = strength_index(smooth[mine], others)[np.arange(mine.sum()), top[mine]]
+    spread = []
+    for person in np.unique(people):
+        values = held_out[people == person]
+        spread += [abs(a - b) for i, a in enumerate(values) for b in values[i + 1 :]]
+    section = {
+        "method": "the top hero's smooth score as a z-score over all heroes' smooth scores "
+        "for the same photo, placed on its distribution over a reference population of "
+        "ordinary faces never trained on (a percentile)",
+        "population": {
+            "faces": len(population),
+            "people": int(len(np.unique(people))),
+        },
+        "quantiles": quantiles,
+        "summary": {
+            "population_cv_median": round(float(np.median(held_out)), 1),
+            "population_cv_p10": round(float(np.quantile(held_out, 0.1)), 1),
+            "population_cv_p90": round(float(np.quantile(held_out, 0.9)), 1),
+            "same_person_median_difference": round(float(np.median(spread)), 1) if spread else None,
+        },
+        "tie_margin": 0.0,
+    }
+    if reencoded is not None and len(reencoded):
+        section.update(tie_margin_from_reencoding(classifier, population, reencoded))
+    return section
+
+
+def tie_margin_from_reencoding(classifier, population, reencoded):
+    """The probability gap between the top two heroes that re-encoding the
+    same photo moves by no more than in 90% of the population's photos: two
+    heroes closer than that cannot be told apart."""
+    where = {path: i for i, path in enumerate(population.paths)}
+    pairs = [(where[path], j) for j, path in enumerate(reencoded.paths) if path in where]
+    if not pairs:
+        return {}
+    original = softmax(classifier.logits(population.embeddings), classifier.temperature)
+    again = softmax(classifier.logits(reencoded.embeddings), classifier.temperature)
+    moves, kept = [], 0
+    for i, j in pairs:
+        a, b = np.argsort(-original[i])[:2]
+        moves.append(abs((original[i, a] - original[i, b]) - (again[j, a] - again[j, b])))
+        kept += int(np.argmax(again[j]) == a)
+    return {
+        "tie_margin": round(float(np.quantile(moves, TIE_QUANTILE)), 4),
+        "tie_margin_method": f"{int(TIE_QUANTILE * 100)}th percentile of how much re-encoding "
+        "a population photo (JPEG quality 75, half size) moves the probability gap between "
+        "its top two heroes",
+        "reencoding": {"photos": len(pairs), "top_hero_kept": kept},
+    }
+
+
+def train_classifier(
+    train, valid, heroes, *, population=None, reencoded=None, seed=0, keep_fraction=1.0, source=""
+):
     """Train, calibrate and describe a classifier. Returns (classifier, report).
 
-    ``seed`` is recorded for reproducibility; the build itself is
-    deterministic (no random initialisation, no sampling).
+    ``valid``: a FaceSet or {source name: FaceSet}; each is reported on its
+    own and all of them calibrate the temperature. ``population`` (and its
+    ``reencoded`` copies): see ``population_strength``. ``seed`` is recorded
+    for reproducibility; the build itself is deterministic (no random
+    initialisation, no sampling).
     """
-    cleaned = drop_duplicates(train, valid)
+    valid_sets = valid if isinstance(valid, dict) else ({"valid": valid} if valid is not None else {})
+    valid_sets = {name: faces for name, faces in valid_sets.items() if faces is not None and len(faces)}
+    all_valid = concat(list(valid_sets.values())) if valid_sets else None
+    cleaned = drop_duplicates(train, all_valid)
     if keep_fraction < 1.0:
         cleaned = drop_label_outliers(cleaned, heroes, keep_fraction=keep_fraction)
     model = train_head(cleaned, heroes)
@@ -339,14 +546,15 @@ def train_classifier(train, valid, heroes, *, seed=0, keep_fraction=1.0, source=
         centroids=centroids_for(cleaned, heroes),
         card={},
     )
-    if valid is not None and len(valid):
+    if all_valid is not None:
         index = {hero: i for i, hero in enumerate(heroes)}
-        y_valid = np.asarray([index[label] for label in valid.labels])
-        classifier.temperature = fit_temperature(classifier.logits(valid.embeddings), y_valid)
+        y_valid = np.asarray([index[label] for label in all_valid.labels])
+        classifier.temperature = fit_temperature(classifier.logits(all_valid.embeddings), y_valid)
     neighbours = {hero: neighbours_for(cleaned.labels.count(hero)) for hero in heroes}
     skipped_reasons = {}
     for _path, _label, reason in cleaned.skipped:
         skipped_reasons[reason] = skipped_reasons.get(reason, 0) + 1
+    sources = sorted(set(train.sources))
     report = {
         "version": make_version(heroes, cleaned.embeddings, seed, {"neighbours": neighbours}),
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -354,22 +562,40 @@ def train_classifier(train, valid, heroes, *, seed=0, keep_fraction=1.0, source=
         "seed": seed,
         "embedding": "dlib face recognition ResNet v1 (Keras port), 128-D, mirror-averaged",
         "detector": "MTCNN (mtcnn package weights), largest face",
-        "classifier": "Keras prototype classifier: centred cosine to every training face, "
-        "mean of each hero's top-k, softmax with a calibrated temperature",
+        "classifier": "Keras prototype classifier: centred cosine to every training face; per "
+        "hero the mean of its top-k plus an identity bonus for near-identical faces; softmax "
+        "with a calibrated temperature",
         "heroes": list(heroes),
         "train": {
             "images": train.total,
             "faces_found": len(train),
             "faces_used": len(cleaned),
             "per_hero": {hero: cleaned.labels.count(hero) for hero in heroes},
+            "per_source": {
+                name: {
+                    "faces_used": sum(1 for s in cleaned.sources if s == name),
+                    "per_hero": {
+                        hero: sum(
+                            1
+                            for s, label in zip(cleaned.sources, cleaned.labels)
+                            if s == name and label == hero
+                        )
+                        for hero in heroes
+                    },
+                }
+                for name in sources
+            },
             "skipped": skipped_reasons,
             "keep_fraction": keep_fraction,
             "neighbours_per_hero": neighbours,
         },
         "temperature": classifier.temperature,
     }
-    if valid is not None and len(valid):
-        report["valid"] = evaluate(classifier, valid)
+    if population is not None and len(population):
+        classifier.card = {"match_strength": population_strength(classifier, population, reencoded)}
+        report["match_strength"] = classifier.card["match_strength"]
+    if valid_sets:
+        report["valid"] = {name: evaluate(classifier, faces) for name, faces in valid_sets.items()}
     classifier.card = report
     return classifier, report
 

@@ -44,7 +44,13 @@ def predict(source, *, face_index=None):
         time.sleep(DELAY)
     loaded = load_image(source)
     array = np.asarray(loaded.image)
-    calls.append({"size": loaded.image.size, "face_index": face_index})
+    calls.append(
+        {
+            "size": loaded.image.size,
+            "face_index": face_index,
+            "sha256": hashlib.sha256(source).hexdigest() if isinstance(source, bytes) else None,
+        }
+    )
     if array.std() < 8:
         raise NoFaceFound("no face found")
     width, height = loaded.image.size

@@ -78,7 +78,7 @@ def test_classifier_learns_saves_and_loads(tmp_path):
     train, valid = synthetic(40, seed=0), synthetic(10, seed=0)
     valid.embeddings = valid.embeddings + 0.01  # the same people, other photos
     classifier, report = training.train_classifier(train, valid, ["a", "b", "c"])
-    assert report["valid"]["top1"] > 0.9
+    assert report["valid"]["valid"]["top1"] > 0.9
     assert report["version"].startswith("heroes-")
     folder = training.write_model(classifier, tmp_path, activate=True)
     assert (tmp_path / "CURRENT").read_text().strip() == classifier.version
@@ -127,3 +127,65 @@ def test_train_from_catalog_adds_a_new_hero(shared_datasets, tmp_path, capsys):
     assert result.top.hero == "astronaut"
     smiling = shared_datasets / "faces-london" / "smiling" / london[0].name
     assert engine.analyse(str(smiling)).top.hero == "loki"
+
+
+def _folder_photo(path, image):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", quality=90)
+
+
+@pytest.mark.django_db
+def test_train_from_several_sources_merges_dedups_and_measures_strength(
+    shared_datasets, tmp_path, capsys, monkeypatch
+):
+    """Two --data folders with the same heroes under other folder names, a
+    picture repeated byte for byte across them under two heroes, and a
+    population: one model, per-source counts, match-strength statistics."""
+    import shutil
+
+    from heroes.models import Hero
+
+    Hero.objects.exclude(key__in=["loki", "thor"]).update(is_active=False)
+    london = sorted((shared_datasets / "faces-london" / "neutral").glob("*.jpg"))
+    smiling = shared_datasets / "faces-london" / "smiling"
+    a, b, population = tmp_path / "a", tmp_path / "b", tmp_path / "population"
+    for i, path in enumerate(london[:6]):
+        _folder_photo(a / "train" / "loki" / f"{i}.jpg", Image.open(path))
+        _folder_photo(a / "valid" / "loki" / f"{i}.jpg", Image.open(smiling / path.name))
+    for i, path in enumerate(london[6:12]):
+        _folder_photo(b / "train" / "Thor" / f"{i}.jpg", Image.open(path))  # the key's case
+        _folder_photo(b / "valid" / "thor" / f"{i}.jpg", Image.open(smiling / path.name))
+    # The same bytes under both heroes: its label is unknowable.
+    shutil.copy(a / "train" / "loki" / "0.jpg", b / "train" / "Thor" / "dup.jpg")
+    for i, path in enumerate(london[12:24]):
+        _folder_photo(population / f"person{i // 3}" / f"{i}.jpg", Image.open(path))
+
+    call_command(
+        "train_heroes", "--data", str(a), "--data", str(b), "--population", str(population),
+        "--output", str(tmp_path / "models"), "--activate",
+    )
+    version = (tmp_path / "models" / "CURRENT").read_text().strip()
+    card = json.loads((tmp_path / "models" / version / "model.json").read_text())
+    assert set(card["valid"]) == {"a", "b"}
+    per_source = card["train"]["per_source"]
+    assert per_source["a"]["images"] == 6 and per_source["b"]["images"] == 7
+    assert per_source["a"]["per_hero"]["loki"] == 5 and per_source["b"]["per_hero"]["thor"] == 6
+    assert card["train"]["skipped"]["duplicate_across_heroes"] == 2
+    strength = card["match_strength"]
+    assert len(strength["quantiles"]) == 101 and strength["population"]["faces"] == 12
+    assert strength["quantiles"] == sorted(strength["quantiles"])
+    assert "tie_margin" in strength and strength["reencoding"]["photos"] > 0
+
+    from heroes.ml.engine import HeroEngine
+
+    engine = HeroEngine(tmp_path / "models" / version)
+    result = engine.analyse(str(smiling / london[1].name))  # 0 was the duplicate
+    assert result.top.hero == "loki"
+    assert 0 <= result.match_strength <= 100 and result.match_strength == result.top.index
+    assert all(0 <= score.index <= 100 for score in result.ranking)
+
+    capsys.readouterr()
+    monkeypatch.setenv("MLH_MODEL_DIR", str(tmp_path / "models" / version))
+    call_command("evaluate_heroes", "--data", str(a), "--data", str(b))
+    out = capsys.readouterr().out
+    assert "split a/valid" in out and "split b/valid" in out

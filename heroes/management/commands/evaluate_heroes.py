@@ -1,8 +1,9 @@
 """Evaluate the current hero model on a labelled image folder.
 
-    python manage.py evaluate_heroes --data DIR [--split valid] [--json-out FILE]
+    python manage.py evaluate_heroes --data DIR [--data DIR ...] [--split valid] [--json-out FILE]
 
-Prints the detection rate, top-1 and top-3 accuracy (on images with a face,
+Each folder's split is reported on its own (a clean actor set and a noisy
+web set say different things). Prints the detection rate, top-1 and top-3 accuracy (on images with a face,
 and counting faceless images as misses), per-hero accuracy, the confusion
 matrix and the expected calibration error.
 """
@@ -18,7 +19,12 @@ class Command(BaseCommand):
     help = "Evaluate the current hero model on DIR/<split>/<class>/ images."
 
     def add_arguments(self, parser):
-        parser.add_argument("--data", required=True, help="folder with <split>/<class>/ images")
+        parser.add_argument(
+            "--data",
+            required=True,
+            action="append",
+            help="folder with <split>/<class>/ images; repeat for several sources",
+        )
         parser.add_argument("--split", default="valid")
         parser.add_argument("--json-out", help="also write the metrics to this JSON file")
 
@@ -35,29 +41,32 @@ class Command(BaseCommand):
         heroes = list(Hero.objects.all())
         aliases = {hero.key: hero.aliases for hero in heroes}
         mapping = training.label_map([(key, aliases.get(key, [])) for key in engine.heroes])
-        try:
-            items = training.image_folder(options["data"], options["split"])
-        except FileNotFoundError as exc:
-            raise CommandError(str(exc)) from None
-        labelled = []
-        for path, label in items:
-            key = training.hero_for_label(label, mapping)
-            if key is None:
-                self.stderr.write(f"skipping {path}: folder {label!r} is not a hero of this model")
-            else:
-                labelled.append((path, key))
-        progress = Progress(self.stdout, "faces")
-        faces = training.extract_faces(
-            engine, labelled, progress=progress, min_face_px=MIN_FACE_PX
-        )
-        progress.close()
-        metrics = training.evaluate(engine.classifier, faces, total_images=len(labelled))
-        metrics["model_version"] = engine.version
-        metrics["split"] = options["split"]
-        self._print(metrics)
+        report = {}
+        for name, root in zip(training.source_names(options["data"]), options["data"]):
+            try:
+                items = training.image_folder(root, options["split"])
+            except FileNotFoundError as exc:
+                raise CommandError(str(exc)) from None
+            labelled = []
+            for path, label in items:
+                key = training.hero_for_label(label, mapping)
+                if key is None:
+                    self.stderr.write(f"skipping {path}: folder {label!r} is not a hero of this model")
+                else:
+                    labelled.append((path, key))
+            progress = Progress(self.stdout, f"{name} faces")
+            faces = training.extract_faces(
+                engine, labelled, progress=progress, min_face_px=MIN_FACE_PX
+            )
+            progress.close()
+            metrics = training.evaluate(engine.classifier, faces, total_images=len(labelled))
+            metrics["model_version"] = engine.version
+            metrics["split"] = f"{name}/{options['split']}"
+            self._print(metrics)
+            report[name] = metrics
         if options["json_out"]:
             with open(options["json_out"], "w") as handle:
-                json.dump(metrics, handle, indent=2, ensure_ascii=False)
+                json.dump(report, handle, indent=2, ensure_ascii=False)
             self.stdout.write(f"metrics written to {options['json_out']}")
 
     def _print(self, m):

@@ -2,9 +2,12 @@
 
     python manage.py predict_image PATH [PATH ...] [--json]
 
-Each line is ``{"path", "faces", "hero", "ranking": [{"hero", "probability",
-"similarity"}], "model_version"}`` or ``{"path", "error"}``. Folders are
-walked. This output is the contract scripts use: keep it stable.
+Each line is ``{"path", "faces", "hero", "match_strength", "nearly_tied",
+"ranking": [{"hero", "probability", "similarity", "index"}], "model_version"}``
+or ``{"path", "error"}``. ``index`` and ``match_strength`` are 0-100 on the
+match-strength scale (null for a model without population statistics).
+Folders are walked. This output is the contract scripts use: keep every key;
+add, never rename.
 """
 
 import json
@@ -13,6 +16,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from heroes.ml.training import IMAGE_SUFFIXES
+
+
+def score_or_none(value):
+    return None if value is None else round(value, 1)
 
 
 def _walk(paths):
@@ -54,6 +61,8 @@ class Command(BaseCommand):
                         "path": source,
                         "faces": len(outcome.faces),
                         "hero": outcome.top.hero,
+                        "match_strength": score_or_none(outcome.match_strength),
+                        "nearly_tied": outcome.nearly_tied,
                         "ranking": [score.as_dict() for score in outcome.ranking],
                         "model_version": outcome.model_version,
                     }
