@@ -8,7 +8,7 @@ cosine similarity to each. Per hero, two pools of those similarities make
 its score:
 
 - the mean of the ``k`` highest (``k`` grows with the hero's number of
-  faces, up to 30): a smooth resemblance to the hero's closer faces, which
+  faces, up to 20): a smooth resemblance to the hero's closer faces, which
   keeps the answer steady for ordinary people;
 - plus an identity bonus: ``weight * max(0, mean of the 3 highest - threshold)``.
   Only a face that is nearly the same person as some of the hero's faces
@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 LOGIT_SCALE = 16.0
-MAX_NEIGHBOURS = 30
+MAX_NEIGHBOURS = 20
 # The identity bonus (see the module docstring): the mean of a hero's
 # IDENTITY_NEIGHBOURS closest faces, beyond IDENTITY_THRESHOLD (a centred
 # cosine that ordinary people rarely reach: their closest gallery faces have
@@ -74,7 +74,7 @@ def softmax(logits, temperature=1.0):
 
 def neighbours_for(count):
     """How many of a hero's most similar faces make its smooth score: the
-    closer half of the hero's faces, at most 30."""
+    closer half of the hero's faces, at most 20."""
     return int(min(MAX_NEIGHBOURS, max(1, round(0.5 * count))))
 
 

@@ -70,10 +70,11 @@ def test_the_caller_can_choose_a_face(engine):
     assert len(first.faces) == 2
     assert second.face_index == 1
     assert first.faces[0].box[0] > 280
-    from heroes.ml.engine import NoFaceFound
+    from heroes.ml.engine import NoSuchFace
 
-    with pytest.raises(NoFaceFound):
+    with pytest.raises(NoSuchFace) as info:
         engine.analyse(data, face_index=2)
+    assert info.value.code == "no_such_face" and info.value.faces_found == 2
 
 
 def test_no_face_is_a_specific_error(engine):
@@ -120,11 +121,17 @@ def test_predict_image_prints_one_json_line_per_file(tmp_path, capsys):
     by_name = {os.path.basename(line["path"]): line for line in lines}
     assert set(by_name) == {"astronaut.jpg", "broken.jpg", "missing.png"}
     good = by_name["astronaut.jpg"]
-    assert set(good) == {"path", "faces", "hero", "ranking", "model_version"}
+    # Every key of the first contract, plus the match strength (added, never renamed).
+    assert set(good) == {
+        "path", "faces", "hero", "ranking", "model_version", "match_strength", "nearly_tied"
+    }
     assert good["faces"] == 1
     assert good["hero"] == good["ranking"][0]["hero"]
-    assert set(good["ranking"][0]) == {"hero", "probability", "similarity"}
-    assert len(good["ranking"]) == 8
+    assert set(good["ranking"][0]) == {"hero", "probability", "similarity", "index"}
+    assert len(good["ranking"]) == 22
+    assert 0 <= good["match_strength"] <= 100
+    assert good["match_strength"] == good["ranking"][0]["index"]
+    assert all(0 <= row["index"] <= 100 for row in good["ranking"])
     assert by_name["broken.jpg"] == {"path": str(folder / "broken.jpg"), "error": "corrupt_image"}
     assert by_name["missing.png"]["error"] == "not_found"
 
