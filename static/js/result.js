@@ -133,7 +133,8 @@
   var button = byId("share-button");
 
   function makeLink() {
-    return fetch(form.action, {
+    // form.action would be the hidden input named "action", not the URL
+    return fetch(form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form),
       headers: { "Accept": "application/json" },
