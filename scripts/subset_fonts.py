@@ -21,7 +21,7 @@ from fontTools import subset
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "static" / "fonts"
-WEIGHTS = {"Regular": 400, "Bold": 700, "ExtraBold": 800}
+WEIGHTS = {"Regular": 400, "Bold": 700}
 # Korean names of heroes that may join the catalogue, so their syllables are in.
 EXTRA = (
     "스칼렛 위치 캡틴 마블 가모라 레스큐 마이티 토르 진 그레이 미스틱 제시카 존스 스타로드 "
