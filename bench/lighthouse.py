@@ -54,9 +54,13 @@ def lighthouse(url, headers_file, out_file):
         "node", str(CLI), url, "--quiet", "--output=json", f"--output-path={out_file}",
         f"--only-categories={','.join(CATEGORIES)}", f"--extra-headers={headers_file}",
         "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run",
-        "--locale=ko",
     ]
-    subprocess.run(command, env=env, check=True, cwd=ROOT)
+    for attempt in range(3):  # Lighthouse sometimes loses a trace on a busy machine (NO_NAVSTART)
+        if subprocess.run(command, env=env, cwd=ROOT).returncode == 0:
+            break
+        print(f"  Lighthouse failed on {url}; attempt {attempt + 2} of 3", file=sys.stderr)
+    else:
+        raise SystemExit(f"Lighthouse failed three times on {url}")
     report = json.loads(Path(out_file).read_text())
     scores = {name: report["categories"][name]["score"] for name in CATEGORIES}
     scores["lcp_ms"] = report["audits"]["largest-contentful-paint"]["numericValue"]

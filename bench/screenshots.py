@@ -36,7 +36,7 @@ def main():
             context = browser.new_context(locale="ko-KR", **options)
             page = context.new_page()
             page.goto(site.url + "/")
-            page.screenshot(path=str(out / f"home-{label}.png"))
+            page.screenshot(path=str(out / f"home-{label}.jpg"), type="jpeg", quality=80)
             page.goto(site.url + "/accounts/login/")
             page.get_by_label("이메일").fill(site.email)
             page.get_by_label("비밀번호").fill(site.password)
@@ -50,19 +50,19 @@ def main():
             ):
                 page.goto(site.url + path)
                 page.wait_for_timeout(1200)  # the reveal
-                page.screenshot(path=str(out / f"{name}-{label}.png"), full_page=full)
+                page.screenshot(path=str(out / f"{name}-{label}.jpg"), full_page=full, type="jpeg", quality=80)
             context.close()
             context = browser.new_context(locale="ko-KR", **options)
             page = context.new_page()
             page.goto(site.url + site.share_path)
             page.wait_for_timeout(500)
-            page.screenshot(path=str(out / f"share-{label}.png"))
+            page.screenshot(path=str(out / f"share-{label}.jpg"), type="jpeg", quality=80)
             context.close()
         browser.close()
         card = urllib.request.urlopen(site.url + site.share_path + "card.png?lang=ko").read()
         (out / "share-card.png").write_bytes(card)
         print(f"match strength of the astronaut result: {site.match_strength}")
-    for path in sorted(out.glob("*.png")):
+    for path in sorted([*out.glob("*.jpg"), *out.glob("*.png")]):
         print(path)
 
 

@@ -31,7 +31,7 @@ class HeroImageInline(admin.TabularInline):
         if not obj.pk or not obj.image:
             return "-"
         return format_html(
-            '<img src="{}" alt="" width="64" height="64" style="object-fit:cover">',
+            '<img src="{}" alt="" width="64" height="64" class="mlh-thumb">',
             reverse("heroes:reference_image", args=[obj.pk]),
         )
 
@@ -71,6 +71,9 @@ class HeroAdminForm(forms.ModelForm):
 @admin.register(Hero)
 class HeroAdmin(admin.ModelAdmin):
     form = HeroAdminForm
+
+    class Media:
+        css = {"all": ["heroes/admin.css"]}
     list_display = ["portrait_preview", "key", "name_ko", "name_en", "order", "is_active", "image_count"]
     list_display_links = ["portrait_preview", "key"]
     list_editable = ["order", "is_active"]
@@ -93,7 +96,7 @@ class HeroAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "-"
         return format_html(
-            '<img src="{}" alt="" width="48" height="48" style="border-radius:8px">',
+            '<img src="{}" alt="" width="48" height="48" class="mlh-thumb">',
             reverse("heroes:portrait", args=[obj.key]),
         )
 
@@ -187,7 +190,7 @@ class PredictionAdmin(admin.ModelAdmin):
     @admin.display(description=_("photo"))
     def photo(self, obj):
         return format_html(
-            '<img src="{}" alt="" style="max-width:360px;height:auto">',
+            '<img src="{}" alt="" class="mlh-photo">',
             reverse("history:photo", args=[obj.pk]),
         )
 

@@ -154,7 +154,7 @@ def test_result_page_words_intact_at_320(result_page):
     assert broken == []
 
 
-def test_phone_sees_hero_name_portrait_and_strength_without_scrolling(chromium_browser, live_server, tmp_path):
+def test_phone_sees_hero_name_portrait_and_strength_without_scrolling(chromium_browser, live_server, tmp_path, screenshot):
     page = new_page(chromium_browser, live_server, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     sign_up(page, "phone@example.com")
     page.wait_for_url(page.base_url + "/")
@@ -167,6 +167,7 @@ def test_phone_sees_hero_name_portrait_and_strength_without_scrolling(chromium_b
     assert photo["y"] > page.locator("#main-strength-value").bounding_box()["y"]
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     assert prediction.model_version not in page.inner_text("body")
+    screenshot(page, "result-with-strength")
     page.context.close()
 
 
