@@ -331,3 +331,27 @@ def test_upload_offers_a_selfie_button_on_touch_and_a_drop_hint_with_a_mouse(chr
         assert page.locator("#id_photo").get_attribute("capture") is None
         assert page.locator("#id_selfie").get_attribute("capture") == "user"
         page.context.close()
+
+
+def test_admin_prediction_list_fits_1366_with_local_dates(chromium_browser, live_server, result_page, make_user):
+    """Bug 8: the admin's date column is not cut at 1366 px and shows KST."""
+    from django.utils import timezone
+
+    _page, prediction = result_page
+    make_user("boss@example.com", is_staff=True, is_superuser=True)
+    admin = new_page(chromium_browser, live_server, viewport={"width": 1366, "height": 900})
+    admin.goto(live_server.url + "/admin/login/")
+    admin.locator("#id_username").fill("boss@example.com")
+    admin.locator("#id_password").fill("correct-horse-battery-staple-42")
+    admin.locator("input[type=submit]").click()
+    admin.goto(live_server.url + "/admin/heroes/prediction/")
+    cell = admin.locator("td.field-created").first
+    expected = timezone.localtime(prediction.created_at).strftime("%Y-%m-%d %H:%M")
+    assert cell.inner_text().strip() == expected
+    box = cell.bounding_box()
+    assert box["x"] + box["width"] <= 1366
+    assert cell.evaluate("td => td.scrollWidth <= td.clientWidth")
+    one_line = """td => { const r = document.createRange(); r.selectNodeContents(td);
+        return new Set(Array.from(r.getClientRects()).map((x) => Math.round(x.top))).size === 1; }"""
+    assert cell.evaluate(one_line)
+    admin.context.close()
