@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from heroes.views import favicon, home
-
 from heroes.health import healthz
+from heroes.views import favicon, home
 
 urlpatterns = [
     path("", home, name="home"),

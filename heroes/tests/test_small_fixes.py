@@ -7,9 +7,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
-from heroes.models import Hero, Prediction
+from heroes.models import Hero
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,13 @@
 import pytest
 from django.utils import translation
 
-from heroes.strength import headline, nearly_tied_text, shared_headline, strength_band, strength_sentence
+from heroes.strength import (
+    headline,
+    nearly_tied_text,
+    shared_headline,
+    strength_band,
+    strength_sentence,
+)
 
 
 @pytest.mark.parametrize(
