@@ -1,5 +1,6 @@
 """Share cards: a 1200x630 (OpenGraph) PNG with the person's face, the hero's
-portrait, the hero's name and the match score. Pure Pillow, no Django.
+portrait, the hero's name and the match strength. Pure Pillow (the band
+names come from heroes.strength).
 
 Fonts: ``find_font`` prefers a Hangul-capable font (Noto Sans CJK from Debian's
 ``fonts-noto-cjk``, Nanum, Apple SD Gothic Neo, Malgun Gothic, or whatever
