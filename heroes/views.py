@@ -111,8 +111,10 @@ def hero_detail(request, key):
 def hero_portrait(request, key):
     """The moderator-uploaded portrait, or the project's emblem art."""
     hero = get_object_or_404(Hero, key=key)
+    from heroes.emblems import emblem_url
+
     response = stored_file_response(hero.portrait) if hero.portrait else None
-    return response or redirect(static(hero.emblem_static_path))
+    return response or redirect(emblem_url(hero))
 
 
 @require_GET

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import get_language
 
+from heroes.emblems import hero_image_url
 from heroes.korean import with_particle
 from heroes.strength import strength_band
 
@@ -23,3 +24,9 @@ def josa(name, pair):
 def match_band(value):
     """The word band for a 0-100 match strength (None stays None)."""
     return strength_band(value)
+
+
+@register.filter
+def hero_image(hero):
+    """``{{ hero|hero_image }}``: portrait, emblem or placeholder URL."""
+    return hero_image_url(hero)

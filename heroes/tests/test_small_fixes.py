@@ -107,3 +107,13 @@ def test_favicon(client):
     assert 'rel="icon"' in html
     response = client.get("/favicon.ico")
     assert response.status_code == 302 and response.url.endswith("favicon.ico")
+
+
+def test_a_hero_without_emblem_or_portrait_gets_a_placeholder(client, default_heroes):
+    Hero.objects.create(key="new-hero-without-art", name_ko="새 히어로", name_en="New Hero", order=999)
+    html = client.get(reverse("home")).content.decode()
+    assert "heroes/hero-placeholder.svg" in html
+    assert "heroes/emblems/loki.png" in html
+    assert client.get(reverse("heroes:list")).status_code == 200
+    response = client.get(reverse("heroes:portrait", args=["new-hero-without-art"]))
+    assert response.status_code == 302 and response.url.endswith("heroes/hero-placeholder.svg")
