@@ -31,6 +31,7 @@ TEXTS = {
         "tagline": "나와 닮은 히어로",
         "score": "{score}% 닮았어요",
         "strength": "닮음 지수 {value}/100 · {words}",
+        "tie": "{second} 거의 동점",
         "very_strong": "아주 많이 닮음",
         "strong": "많이 닮음",
         "clear": "꽤 닮음",
@@ -41,6 +42,7 @@ TEXTS = {
         "tagline": "My look-alike hero",
         "score": "{score}% match",
         "strength": "Match strength {value}/100 · {words}",
+        "tie": "Nearly tied with {second}",
         "very_strong": "Very strong resemblance",
         "strong": "Strong resemblance",
         "clear": "Clear resemblance",
@@ -369,6 +371,17 @@ def _strength_line(texts, strength) -> str | None:
     return texts["strength"].format(value=value, words=texts[band_code(value)])
 
 
+def _tie_line(texts, language, second) -> str | None:
+    """"닥터 스트레인지와 거의 동점" when the top two are nearly tied."""
+    if not second:
+        return None
+    if language == "ko":
+        from heroes.korean import with_particle
+
+        second = with_particle(second, "과/와")
+    return texts["tie"].format(second=second)
+
+
 def _wrap_words(draw, text: str, font, max_width: int) -> list[str]:
     """Split ``text`` into lines at spaces only (a Korean word is never cut)."""
     lines, line = [], ""
@@ -396,6 +409,8 @@ def render_share_card(
     site_name: str = "MyLittleHero",
     tagline: str | None = None,
     fallback_name: str | None = None,
+    tied_with: str | None = None,
+    tied_with_fallback: str | None = None,
 ) -> bytes:
     """Render the share card and return it as PNG bytes (1200x630).
 
@@ -407,14 +422,18 @@ def render_share_card(
     texts = TEXTS[language]
     line1 = tagline if tagline else texts["tagline"]
     line2 = _strength_line(texts, strength) or ""
+    tie_line = _tie_line(texts, language, tied_with)
 
-    hangul = any(_has_hangul(t) for t in (line1, line2, hero_name, site_name))
+    hangul = any(_has_hangul(t) for t in (line1, line2, tie_line, hero_name, site_name))
     if hangul and find_font(bold=True, need_hangul=True) is None:
         # No font can draw Korean here: an all-Latin card instead of tofu boxes.
         hangul = False
         texts = TEXTS["en"]
         line1 = tagline if tagline and not _has_hangul(tagline) else texts["tagline"]
         line2 = _strength_line(texts, strength) or ""
+        tie_line = _tie_line(texts, "en", tied_with_fallback or tied_with) if tied_with else None
+        if tie_line and _has_hangul(tie_line):
+            tie_line = None
         if _has_hangul(hero_name):
             hero_name = (
                 (fallback_name or "").strip() or _latin_only(hero_name) or DEFAULT_HERO_NAME_EN
@@ -485,6 +504,10 @@ def render_share_card(
         score_font = _fit_font(draw, line2, 1000, 36, True, hangul)
         light_accent = tuple(int(c + (255 - c) * 0.3) for c in accent)
         _text(draw, (WIDTH // 2, 582 if len(lines) > 1 else 575), line2, score_font, light_accent)
+
+    if tie_line:
+        tie_font = _fit_font(draw, tie_line, 900, 26, True, hangul)
+        _text(draw, (WIDTH // 2, 104), tie_line, tie_font, (255, 214, 120))
 
     # --- footer: site name bottom right, accent bar along the bottom
     site_font = _font(22, True, hangul and _has_hangul(site_name))

@@ -186,6 +186,17 @@ def share_page(request, token):
     )
 
 
+def _tied_with(prediction, language):
+    """The close second's name for the card when the top two are nearly tied."""
+    if not (prediction.nearly_tied and len(prediction.ranking) > 1):
+        return {}
+    second = Hero.objects.filter(key=prediction.ranking[1]["hero"]).first()
+    if second is None:
+        return {}
+    name = second.name_en if language == "en" else second.name_ko
+    return {"tied_with": name, "tied_with_fallback": second.name_en}
+
+
 def _portrait_image(hero):
     from PIL import Image
 
@@ -227,5 +238,6 @@ def share_card(request, token):
         score=prediction.top_probability or 0.0,
         strength=prediction.match_strength,
         language=language,
+        **_tied_with(prediction, language),
     )
     return HttpResponse(png, content_type="image/png")

@@ -57,3 +57,13 @@ def test_a_very_long_name_still_renders(face, portrait):
         score=0.3, strength=50, language="ko",
     )
     assert Image.open(io.BytesIO(png)).size == (1200, 630)
+
+
+def test_nearly_tied_line_under_the_tagline(face, portrait):
+    kwargs = {"face": face, "portrait": portrait, "hero_name": "캡틴 아메리카", "score": 0.3, "strength": 60}
+    tied = cards.render_share_card(tied_with="닥터 스트레인지", **kwargs)
+    plain = cards.render_share_card(**kwargs)
+    assert (band(tied, 90, 118) > 120).sum() > 300
+    assert (band(plain, 90, 118) > 120).sum() < (band(tied, 90, 118) > 120).sum() / 3
+    assert cards._tie_line(cards.TEXTS["ko"], "ko", "닥터 스트레인지") == "닥터 스트레인지와 거의 동점"
+    assert cards._tie_line(cards.TEXTS["en"], "en", "Doctor Strange") == "Nearly tied with Doctor Strange"

@@ -204,3 +204,13 @@ def test_share_page_title_and_og_title_use_the_right_particle(client, user, resu
     assert '<meta property="og:title" content="캡틴 아메리카를 닮은 사람">' in html
     assert "을(를)" not in html
     assert "닮음 지수 73/100 · 많이 닮음" in html
+
+
+def test_share_card_of_a_nearly_tied_result(client, result):
+    result.nearly_tied = True
+    result.is_shared = True
+    result.save()
+    for language in ("ko", "en"):
+        response = client.get(reverse("heroes:share_card", args=[result.share_token]) + f"?lang={language}")
+        assert response.status_code == 200 and response["Content-Type"] == "image/png"
+        assert Image.open(io.BytesIO(response.content)).size == (1200, 630)
