@@ -125,6 +125,10 @@ def test_history_list_shows_strength_words_and_face_thumbnails(client, user, res
     assert reverse("history:thumb", args=[result.pk]) in html
     assert reverse("history:photo", args=[result.pk]) not in html
     assert "<strong>73</strong>/100 · 많이 닮음" in html
+    assert "거의 동점" not in html
+    result.nearly_tied = True
+    result.save()
+    assert "다음 히어로와 거의 동점" in client.get(reverse("history:list")).content.decode()
 
 
 def test_empty_history_offers_an_upload_button_and_labels_are_distinct(client, user):
