@@ -28,7 +28,7 @@ migrate: setup
 	$(BIN)/python manage.py migrate --noinput
 
 run: migrate
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py devserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest

@@ -4,8 +4,11 @@ Photos are shown through the authorized photo view (history.views.photo),
 never a public URL. Deleting predictions here deletes their photos too.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 
@@ -28,13 +31,49 @@ class HeroImageInline(admin.TabularInline):
         if not obj.pk or not obj.image:
             return "-"
         return format_html(
-            '<img src="{}" alt="" width="64" height="64" style="object-fit:cover">',
+            '<img src="{}" alt="" width="64" height="64" class="mlh-thumb">',
             reverse("heroes:reference_image", args=[obj.pk]),
         )
 
 
+class AliasesField(forms.CharField):
+    """Hero aliases as one name per line (stored as a JSON list)."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 40})
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return "\n".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value) or ""
+        names = []
+        for line in value.replace(",", "\n").splitlines():
+            name = line.strip()
+            if name and name not in names:
+                names.append(name)
+        return names
+
+
+class HeroAdminForm(forms.ModelForm):
+    aliases = AliasesField(
+        label=_("aliases"),
+        required=False,
+        help_text=_("One name per line (or separated by commas), e.g. training folder names like 'ironman'."),
+    )
+
+    class Meta:
+        model = Hero
+        fields = "__all__"
+
+
 @admin.register(Hero)
 class HeroAdmin(admin.ModelAdmin):
+    form = HeroAdminForm
+
+    class Media:
+        css = {"all": ["heroes/admin.css"]}
     list_display = ["portrait_preview", "key", "name_ko", "name_en", "order", "is_active", "image_count"]
     list_display_links = ["portrait_preview", "key"]
     list_editable = ["order", "is_active"]
@@ -57,7 +96,7 @@ class HeroAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "-"
         return format_html(
-            '<img src="{}" alt="" width="48" height="48" style="border-radius:8px">',
+            '<img src="{}" alt="" width="48" height="48" class="mlh-thumb">',
             reverse("heroes:portrait", args=[obj.key]),
         )
 
@@ -88,10 +127,11 @@ class PredictionAdmin(admin.ModelAdmin):
         "thumbnail",
         "owner_email",
         "top_hero",
+        "strength",
         "score",
         "model_version",
         "face_count",
-        "created_at",
+        "created",
     ]
     list_select_related = ["owner", "top_hero"]
     list_filter = ["top_hero", "model_version", StaleFilter, "created_at"]
@@ -127,17 +167,30 @@ class PredictionAdmin(admin.ModelAdmin):
             actions.pop("repredict", None)
         return actions
 
+    class Media:
+        css = {"all": ["heroes/admin.css"]}
+
     @admin.display(description=_("photo"))
     def thumbnail(self, obj):
+        # A small crop around the chosen face, not the whole photo.
         return format_html(
-            '<img src="{}" alt="" width="56" height="56" style="object-fit:cover;border-radius:6px" loading="lazy">',
-            reverse("history:photo", args=[obj.pk]),
+            '<img src="{}" alt="" width="56" height="56" class="mlh-thumb" loading="lazy">',
+            reverse("history:thumb", args=[obj.pk]),
         )
+
+    @admin.display(description=_("created"), ordering="created_at")
+    def created(self, obj):
+        """In the site's time zone (KST by default), like the pages."""
+        return date_format(timezone.localtime(obj.created_at), "Y-m-d H:i")
+
+    @admin.display(description=Prediction._meta.get_field("match_strength").verbose_name, ordering="match_strength")
+    def strength(self, obj):
+        return "-" if obj.match_strength is None else f"{obj.match_strength:.0f}"
 
     @admin.display(description=_("photo"))
     def photo(self, obj):
         return format_html(
-            '<img src="{}" alt="" style="max-width:360px;height:auto">',
+            '<img src="{}" alt="" class="mlh-photo">',
             reverse("history:photo", args=[obj.pk]),
         )
 

@@ -6,12 +6,15 @@ message in the request's language.
 """
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, serializers, status
+from rest_framework import exceptions, generics, renderers, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -24,6 +27,8 @@ from heroes.ml.classifier import ModelUnavailable
 from heroes.ml.intake import ImageRejected
 from heroes.models import Hero
 from heroes.ratelimit import prediction_rate_check
+from heroes.storage import stored_file_response
+from heroes.strength import headline, nearly_tied_text, strength_band, strength_sentence
 
 # -- errors ---------------------------------------------------------------------------
 
@@ -81,7 +86,9 @@ def exception_handler(exc, context):
 
 
 class ErrorBodySerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Stable, machine-readable: no_face, not_an_image, too_large, rate_limited, ...")
+    code = serializers.CharField(
+        help_text="Stable, machine-readable: no_face, no_such_face, not_an_image, too_large, rate_limited, ..."
+    )
     message = serializers.CharField(help_text="For people, in the request's language.")
     fields = serializers.DictField(required=False, help_text="Per-field messages (code 'invalid').")
 
@@ -110,8 +117,18 @@ class HeroSerializer(serializers.ModelSerializer):
 
 class RankingRowSerializer(serializers.Serializer):
     hero = serializers.CharField()
-    probability = serializers.FloatField(min_value=0, max_value=1)
+    probability = serializers.FloatField(
+        min_value=0, max_value=1, help_text="Calibrated probability that this hero is the closest match."
+    )
     similarity = serializers.FloatField(min_value=-1, max_value=1)
+    index = serializers.FloatField(
+        min_value=0,
+        max_value=100,
+        allow_null=True,
+        default=None,
+        help_text="This person's resemblance to the hero on the match-strength scale (0-100); "
+        "null for results computed before it existed.",
+    )
 
 
 class FaceSerializer(serializers.Serializer):
@@ -124,6 +141,20 @@ class PredictionSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     top_hero = serializers.SerializerMethodField()
     top_probability = serializers.FloatField(allow_null=True)
+    match_strength = serializers.FloatField(
+        allow_null=True,
+        help_text="How strongly the face matches its top hero, as a percentile (0-100) of ordinary "
+        "people's match with their own closest hero; null for results computed before it existed.",
+    )
+    match_strength_band = serializers.SerializerMethodField(
+        help_text="very_strong, strong, clear, mild or faint; null without a match strength."
+    )
+    summary = serializers.SerializerMethodField(
+        help_text="The top hero and the match strength in words, in the request's language."
+    )
+    nearly_tied = serializers.BooleanField(
+        help_text="The top two heroes are too close to tell apart (the second is ranking[1])."
+    )
     ranking = RankingRowSerializer(many=True)
     faces = FaceSerializer(many=True)
     face_index = serializers.IntegerField()
@@ -135,9 +166,30 @@ class PredictionSerializer(serializers.Serializer):
     def get_top_hero(self, prediction) -> str | None:
         return prediction.top_hero.key if prediction.top_hero_id else None
 
+    def get_match_strength_band(self, prediction) -> str | None:
+        band = strength_band(prediction.match_strength)
+        return band.code if band else None
+
+    def get_summary(self, prediction) -> str | None:
+        hero = prediction.top_hero
+        if hero is None:
+            return None
+        text = headline(hero.name)
+        if prediction.nearly_tied and len(prediction.ranking) > 1:
+            second = Hero.objects.filter(key=prediction.ranking[1]["hero"]).first()
+            if second is not None:
+                text = f"{text} ({nearly_tied_text(hero.name, second.name)})"
+        band = strength_band(prediction.match_strength)
+        if band:
+            text = f"{text}. {band.label} ({band.value}/100). " + strength_sentence(
+                hero.name, prediction.match_strength
+            )
+        return text
+
     def get_photo_url(self, prediction) -> str:
+        """Fetchable with the same token as the rest of the API."""
         return self.context["request"].build_absolute_uri(
-            reverse("history:photo", args=[prediction.pk])
+            reverse("api-prediction-photo", args=[prediction.pk])
         )
 
     def get_share_url(self, prediction) -> str | None:
@@ -229,6 +281,36 @@ class PredictionDetail(APIView):
     def delete(self, request, pk):
         services.prediction_delete(prediction=_own_prediction(request, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PhotoRenderer(renderers.BaseRenderer):
+    """Lets a client ask for ``Accept: image/*``; errors are still JSON."""
+
+    media_type = "image/*"
+    format = "image"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return renderers.JSONRenderer().render(data, "application/json", renderer_context)
+
+
+class PredictionPhoto(APIView):
+    renderer_classes = [renderers.JSONRenderer, PhotoRenderer]
+
+    @extend_schema(
+        operation_id="predictions_photo",
+        description="The stored photo (JPEG, EXIF-free), with the same token as the rest of the API.",
+        responses={(200, "image/jpeg"): OpenApiTypes.BINARY, **errors(401, 403, 404)},
+    )
+    def get(self, request, pk):
+        prediction = _own_prediction(request, pk)
+        if not isinstance(prediction.image.storage, FileSystemStorage):
+            return redirect(prediction.image.url)  # a short-lived presigned URL
+        response = stored_file_response(prediction.image)
+        if response is None:
+            raise exceptions.NotFound(_("This photo is no longer stored."))
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class PredictionShare(APIView):

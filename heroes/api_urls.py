@@ -6,6 +6,7 @@ from heroes import api
 urlpatterns = [
     path("predictions/", api.PredictionListCreate.as_view(), name="api-predictions"),
     path("predictions/<str:pk>/", api.PredictionDetail.as_view(), name="api-prediction"),
+    path("predictions/<str:pk>/photo/", api.PredictionPhoto.as_view(), name="api-prediction-photo"),
     path("predictions/<str:pk>/share/", api.PredictionShare.as_view(), name="api-prediction-share"),
     path("heroes/", api.HeroList.as_view(), name="api-heroes"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,5 +1,6 @@
 """Share cards: a 1200x630 (OpenGraph) PNG with the person's face, the hero's
-portrait, the hero's name and the match score. Pure Pillow, no Django.
+portrait, the hero's name and the match strength. Pure Pillow (the band
+names come from heroes.strength).
 
 Fonts: ``find_font`` prefers a Hangul-capable font (Noto Sans CJK from Debian's
 ``fonts-noto-cjk``, Nanum, Apple SD Gothic Neo, Malgun Gothic, or whatever
@@ -26,8 +27,28 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 WIDTH, HEIGHT = 1200, 630
 
 TEXTS = {
-    "ko": {"tagline": "나와 닮은 히어로", "score": "{score}% 닮았어요"},
-    "en": {"tagline": "My look-alike hero", "score": "{score}% match"},
+    "ko": {
+        "tagline": "나와 닮은 히어로",
+        "score": "{score}% 닮았어요",
+        "strength": "닮음 지수 {value}/100 · {words}",
+        "tie": "{second} 거의 동점",
+        "very_strong": "아주 많이 닮음",
+        "strong": "많이 닮음",
+        "clear": "꽤 닮음",
+        "mild": "조금 닮음",
+        "faint": "살짝 닮음",
+    },
+    "en": {
+        "tagline": "My look-alike hero",
+        "score": "{score}% match",
+        "strength": "Match strength {value}/100 · {words}",
+        "tie": "Nearly tied with {second}",
+        "very_strong": "Very strong resemblance",
+        "strong": "Strong resemblance",
+        "clear": "Clear resemblance",
+        "mild": "Mild resemblance",
+        "faint": "Faint resemblance",
+    },
 }
 DEFAULT_HERO_NAME_EN = "My hero"
 
@@ -341,32 +362,78 @@ def _text(draw, xy, text, font, fill, anchor="mm", shadow=True):
 # ----------------------------------------------------------------------------- the card
 
 
+def _strength_line(texts, strength) -> str | None:
+    from heroes.strength import band_code
+
+    if strength is None:
+        return None
+    value = int(round(min(max(float(strength), 0.0), 100.0)))
+    return texts["strength"].format(value=value, words=texts[band_code(value)])
+
+
+def _tie_line(texts, language, second) -> str | None:
+    """"닥터 스트레인지와 거의 동점" when the top two are nearly tied."""
+    if not second:
+        return None
+    if language == "ko":
+        from heroes.korean import with_particle
+
+        second = with_particle(second, "과/와")
+    return texts["tie"].format(second=second)
+
+
+def _wrap_words(draw, text: str, font, max_width: int) -> list[str]:
+    """Split ``text`` into lines at spaces only (a Korean word is never cut)."""
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        left, _top, right, _bottom = draw.textbbox((0, 0), candidate, font=font)
+        if line and right - left > max_width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    if line:
+        lines.append(line)
+    return lines
+
+
 def render_share_card(
     *,
     face: Image.Image,
     portrait: Image.Image,
     hero_name: str,
     score: float,
+    strength: float | None = None,
     language: str = "ko",
     site_name: str = "MyLittleHero",
     tagline: str | None = None,
     fallback_name: str | None = None,
+    tied_with: str | None = None,
+    tied_with_fallback: str | None = None,
 ) -> bytes:
-    """Render the share card and return it as PNG bytes (1200x630)."""
+    """Render the share card and return it as PNG bytes (1200x630).
+
+    It leads with the match strength (0-100, with words) when the result has
+    one; an older result without it shows the hero alone (``score``, the
+    calibrated probability, stays on the result page's full ranking)."""
     language = language if language in TEXTS else "en"
     hero_name = (hero_name or "").strip()
     texts = TEXTS[language]
     line1 = tagline if tagline else texts["tagline"]
-    pct = int(round(min(max(float(score or 0.0), 0.0), 1.0) * 100))
-    line2 = texts["score"].format(score=pct)
+    line2 = _strength_line(texts, strength) or ""
+    tie_line = _tie_line(texts, language, tied_with)
 
-    hangul = any(_has_hangul(t) for t in (line1, line2, hero_name, site_name))
+    hangul = any(_has_hangul(t) for t in (line1, line2, tie_line, hero_name, site_name))
     if hangul and find_font(bold=True, need_hangul=True) is None:
         # No font can draw Korean here: an all-Latin card instead of tofu boxes.
         hangul = False
         texts = TEXTS["en"]
         line1 = tagline if tagline and not _has_hangul(tagline) else texts["tagline"]
-        line2 = texts["score"].format(score=pct)
+        line2 = _strength_line(texts, strength) or ""
+        tie_line = _tie_line(texts, "en", tied_with_fallback or tied_with) if tied_with else None
+        if tie_line and _has_hangul(tie_line):
+            tie_line = None
         if _has_hangul(hero_name):
             hero_name = (
                 (fallback_name or "").strip() or _latin_only(hero_name) or DEFAULT_HERO_NAME_EN
@@ -423,11 +490,24 @@ def render_share_card(
         draw.line((WIDTH // 2 - half - 70, 64, WIDTH // 2 - half, 64), fill=accent, width=4)
         draw.line((WIDTH // 2 + half, 64, WIDTH // 2 + half + 70, 64), fill=accent, width=4)
 
-    name_font = _fit_font(draw, hero_name, 1080, 70, True, hangul, min_size=28)
-    _text(draw, (WIDTH // 2, 515), hero_name, name_font, (255, 255, 255))
-    score_font = _fit_font(draw, line2, 900, 36, True, hangul)
-    light_accent = tuple(int(c + (255 - c) * 0.3) for c in accent)
-    _text(draw, (WIDTH // 2, 575), line2, score_font, light_accent)
+    name_font = _fit_font(draw, hero_name, 1080, 70, True, hangul, min_size=48)
+    lines = _wrap_words(draw, hero_name, name_font, 1080)
+    if len(lines) == 1:
+        _text(draw, (WIDTH // 2, 515 if line2 else 535), hero_name, name_font, (255, 255, 255))
+    else:  # a long name wraps between words, two lines at most
+        name_font = _font(42, True, hangul)
+        lines = _wrap_words(draw, hero_name, name_font, 1080)
+        lines = lines[:1] + [" ".join(lines[1:])]
+        for number, line in enumerate(lines):
+            _text(draw, (WIDTH // 2, 488 + 46 * number), line, _fit_font(draw, line, 1080, 42, True, hangul), (255, 255, 255))
+    if line2:
+        score_font = _fit_font(draw, line2, 1000, 36, True, hangul)
+        light_accent = tuple(int(c + (255 - c) * 0.3) for c in accent)
+        _text(draw, (WIDTH // 2, 582 if len(lines) > 1 else 575), line2, score_font, light_accent)
+
+    if tie_line:
+        tie_font = _fit_font(draw, tie_line, 900, 26, True, hangul)
+        _text(draw, (WIDTH // 2, 104), tie_line, tie_font, (255, 214, 120))
 
     # --- footer: site name bottom right, accent bar along the bottom
     site_font = _font(22, True, hangul and _has_hangul(site_name))

@@ -8,7 +8,9 @@ class UploadForm(forms.Form):
     photo = forms.FileField(
         label=_("Photo of your face"),
         help_text=_("JPEG, PNG, WebP, HEIC or GIF. One face, looking at the camera, works best."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "user"}),
+        # No capture attribute: it forces the camera on many phones; the upload
+        # page offers a separate "take a selfie" input for that.
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
         error_messages={
             "required": _("Choose a photo first."),
             "empty": _("That file is empty. Choose a photo."),

@@ -74,7 +74,7 @@ class RepredictRun(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self):
-        return f"repredict {self.arguments} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"repredict {self.arguments} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
 
 
 def reference_image_path(instance, filename):
@@ -169,7 +169,8 @@ class Prediction(models.Model):
         indexes = [models.Index(fields=["owner", "-created_at"], name="prediction_owner_created")]
 
     def __str__(self):
-        return f"{self.owner_id} {self.created_at:%Y-%m-%d %H:%M}"
+        # In the site's time zone (KST by default), as the pages show it.
+        return f"{self.owner_id} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
     @property
     def face(self):

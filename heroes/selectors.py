@@ -62,6 +62,12 @@ def ranking_rows(prediction):
                 "probability": row["probability"],
                 "percent": round(100 * row["probability"], 1),
                 "similarity": row["similarity"],
+                # this person's resemblance to the hero, 0-100 (None before it existed)
+                "index": _index(row.get("index")),
             }
         )
     return rows
+
+
+def _index(value):
+    return None if value is None else int(round(min(max(float(value), 0.0), 100.0)))

@@ -20,6 +20,48 @@ from heroes.ratelimit import prediction_rate_check
 from heroes.storage import stored_file_response
 
 
+@require_GET
+def home(request):
+    """The front page: what the site does, a sample result, every hero."""
+    return render(
+        request,
+        "home.html",
+        {"heroes": selectors.hero_list_active(), "sample": sample_result()},
+    )
+
+
+def sample_result():
+    """The sample result on the home page: the astronaut test photo as the
+    real engine ranked it (static/sample/astronaut.json, written by
+    ``python scripts/make_sample_result.py``), joined with the catalog; None
+    when the file is missing or its hero is not in the catalog."""
+    import json
+
+    from heroes.strength import strength_band
+
+    path = finders.find("sample/astronaut.json")
+    if not path:
+        return None
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    ranking = data.get("ranking") or []
+    heroes = selectors.heroes_by_key(row["hero"] for row in ranking[:3])
+    rows = [
+        {"hero": heroes[row["hero"]], "percent": round(100 * row["probability"], 1), "index": row.get("index")}
+        for row in ranking[:3]
+        if row["hero"] in heroes
+    ]
+    if not rows or rows[0]["hero"].key != ranking[0]["hero"]:
+        return None
+    return {"rows": rows, "top": rows[0], "band": strength_band(data.get("match_strength"))}
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    return redirect(static("favicon.ico"), permanent=False)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
@@ -69,8 +111,10 @@ def hero_detail(request, key):
 def hero_portrait(request, key):
     """The moderator-uploaded portrait, or the project's emblem art."""
     hero = get_object_or_404(Hero, key=key)
+    from heroes.emblems import emblem_url
+
     response = stored_file_response(hero.portrait) if hero.portrait else None
-    return response or redirect(static(hero.emblem_static_path))
+    return response or redirect(emblem_url(hero))
 
 
 @require_GET
@@ -99,19 +143,58 @@ def _shared_or_404(token):
 
 @require_GET
 def share_page(request, token):
+    from heroes.strength import (
+        PROBABILITY_EXPLAINED,
+        nearly_tied_text,
+        shared_headline,
+        strength_band,
+        strength_sentence,
+    )
+
     prediction = _shared_or_404(token)
+    rows = selectors.ranking_rows(prediction)
+    hero_name = prediction.top_hero.name if prediction.top_hero else ""
+    band = strength_band(prediction.match_strength)
+    if band:
+        card_alt = _("A face next to %(hero)s, match strength %(value)d of 100") % {
+            "hero": hero_name,
+            "value": band.value,
+        }
+    else:
+        card_alt = _("A face next to %(hero)s") % {"hero": hero_name}
     return render(
         request,
         "heroes/share.html",
         {
             "prediction": prediction,
-            "rows": selectors.ranking_rows(prediction)[:3],
+            "rows": rows[:3],
+            "headline": shared_headline(hero_name),
+            "band": band,
+            "strength_sentence": strength_sentence(hero_name, prediction.match_strength),
+            "tie_text": (
+                nearly_tied_text(hero_name, rows[1]["hero"].name)
+                if prediction.nearly_tied and len(rows) > 1
+                else None
+            ),
+            "card_alt": card_alt,
+            "probability_explained": PROBABILITY_EXPLAINED,
             "card_url": request.build_absolute_uri(
                 f"/s/{prediction.share_token}/card.png?lang={get_language() or 'ko'}"
             ),
             "page_url": request.build_absolute_uri(),
         },
     )
+
+
+def _tied_with(prediction, language):
+    """The close second's name for the card when the top two are nearly tied."""
+    if not (prediction.nearly_tied and len(prediction.ranking) > 1):
+        return {}
+    second = Hero.objects.filter(key=prediction.ranking[1]["hero"]).first()
+    if second is None:
+        return {}
+    name = second.name_en if language == "en" else second.name_ko
+    return {"tied_with": name, "tied_with_fallback": second.name_en}
 
 
 def _portrait_image(hero):
@@ -153,6 +236,8 @@ def share_card(request, token):
         hero_name=hero.name_en if language == "en" else hero.name_ko,
         fallback_name=hero.name_en,
         score=prediction.top_probability or 0.0,
+        strength=prediction.match_strength,
         language=language,
+        **_tied_with(prediction, language),
     )
     return HttpResponse(png, content_type="image/png")

@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import FileSystemStorage
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _, ngettext
+from django.urls import reverse
+from django.utils.translation import gettext as _, gettext_lazy as _lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,6 +18,13 @@ from heroes.ml.intake import ImageRejected
 from heroes.selectors import prediction_get_for_user, prediction_list_for_user, ranking_rows
 from heroes.services import prediction_delete, prediction_delete_all_for_user
 from heroes.storage import stored_file_response
+from heroes.strength import (
+    PROBABILITY_EXPLAINED,
+    headline,
+    nearly_tied_text,
+    strength_band,
+    strength_sentence,
+)
 
 PAGE_SIZE = 12
 
@@ -36,45 +44,91 @@ def history_list(request):
     return render(request, "history/list.html", {"page": page})
 
 
+# How a runner-up shown in the main spot is labelled (rank 2 to 4).
+RUNNER_LABELS = {
+    2: _lazy("2nd closest hero"),
+    3: _lazy("3rd closest hero"),
+    4: _lazy("4th closest hero"),
+}
+RANKING_VISIBLE = 5  # the rest of the 22 heroes sit in a disclosure
+
+
 @login_required
 @require_GET
 def history_detail(request, pk):
     prediction = _own_prediction_or_404(request, pk)
     rows = ranking_rows(prediction)
+    top = rows[0] if rows else None
+    runners_up = rows[1:4]
+    for row in runners_up:
+        row["label"] = RUNNER_LABELS.get(row["rank"], "")
+        row["band"] = strength_band(row["index"])
     faces = [
-        {
-            "index": i,
-            "current": i == prediction.face_index,
-            "style": _thumbnail_style(prediction.box_percent(face["box"])),
-        }
-        for i, face in enumerate(prediction.faces or [])
+        {"index": i, "current": i == prediction.face_index}
+        for i, _face in enumerate(prediction.faces or [])
     ]
     face = prediction.face
-    return render(
-        request,
-        "history/detail.html",
-        {
-            "prediction": prediction,
-            "rows": rows,
-            "top": rows[0] if rows else None,
-            "runners_up": rows[1:3],
-            "faces": faces,
-            "face_box": prediction.box_percent(face["box"]) if face else None,
-            "share_url": request.build_absolute_uri(f"/s/{prediction.share_token}/"),
-        },
-    )
+    context = {
+        "prediction": prediction,
+        "rows": rows,
+        "rows_visible": rows[:RANKING_VISIBLE],
+        "rows_more": rows[RANKING_VISIBLE:],
+        "top": top,
+        "runners_up": runners_up,
+        "faces": faces,
+        "face_box": prediction.box_percent(face["box"]) if face else None,
+        "share_url": request.build_absolute_uri(f"/s/{prediction.share_token}/"),
+        "probability_explained": PROBABILITY_EXPLAINED,
+    }
+    if top:
+        context.update(
+            headline=headline(top["hero"].name),
+            band=strength_band(prediction.match_strength),
+            strength_sentence=strength_sentence(top["hero"].name, prediction.match_strength),
+            tie_text=(
+                nearly_tied_text(top["hero"].name, rows[1]["hero"].name)
+                if prediction.nearly_tied and len(rows) > 1
+                else None
+            ),
+        )
+    return render(request, "history/detail.html", context)
 
 
-def _thumbnail_style(box):
-    """CSS that zooms the photo so one face fills a square thumbnail."""
-    if not box:
-        return ""
-    width = max(box["width"], 1.0)
-    size = 100 * 100 / width
-    x = box["left"] / (100 - width) * 100 if width < 100 else 0
-    height = max(box["height"], 1.0)
-    y = box["top"] / (100 - height) * 100 if height < 100 else 0
-    return f"background-size: {size:.1f}% auto; background-position: {x:.1f}% {y:.1f}%;"
+THUMB_SIZE = 320
+
+
+@login_required
+@require_GET
+def thumbnail(request, pk):
+    """A square JPEG crop around one face of a stored photo (the chosen face,
+    or ``?face=N``): history cards and the face picker show the right person,
+    not the middle of a group photo. Staff see it in the admin."""
+    from PIL import Image, ImageOps
+
+    from heroes.cards import face_crop
+
+    prediction = _own_prediction_or_404(request, pk, allow_staff=True)
+    faces = prediction.faces or []
+    try:
+        index = int(request.GET.get("face", prediction.face_index))
+    except ValueError:
+        raise Http404(_("No such face.")) from None
+    if faces and not 0 <= index < len(faces):
+        raise Http404(_("No such face."))
+    try:
+        with prediction.image.open("rb") as handle:
+            image = Image.open(handle)
+            image.load()
+    except (OSError, ValueError):
+        raise Http404(_("This photo is no longer stored.")) from None
+    image = image.convert("RGB")
+    if faces:
+        image = face_crop(image, faces[index]["box"], margin=0.45)
+    image = ImageOps.fit(image, (THUMB_SIZE, THUMB_SIZE), Image.LANCZOS)
+    response = HttpResponse(content_type="image/jpeg")
+    image.save(response, "JPEG", quality=82, optimize=True)
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @login_required
@@ -98,13 +152,27 @@ def history_choose_face(request, pk):
 @require_http_methods(["POST"])
 def history_share(request, pk):
     prediction = _own_prediction_or_404(request, pk)
+    wants_json = "application/json" in request.headers.get("Accept", "")
     if request.POST.get("action") == "revoke":
         services.prediction_unshare(prediction=prediction)
-        messages.success(request, _("The share link was revoked. It no longer works."))
+        message = _("The share link was revoked. It no longer works.")
     else:
         services.prediction_share(prediction=prediction)
-        messages.success(request, _("Anyone with the link can now see this result's card."))
-    return redirect("history:detail", pk=prediction.pk)
+        message = _("Anyone with the link can now see this result's card.")
+    if wants_json:
+        # The result page's share button: no reload, the page stays where it is.
+        share_path = f"/s/{prediction.share_token}/"
+        shared = prediction.is_shared
+        return JsonResponse(
+            {
+                "shared": shared,
+                "share_url": request.build_absolute_uri(share_path) if shared else None,
+                "card_url": request.build_absolute_uri(share_path + "card.png") if shared else None,
+                "message": message,
+            }
+        )
+    messages.success(request, message)
+    return redirect(reverse("history:detail", args=[prediction.pk]) + "#share")
 
 
 @never_cache

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from heroes.health import healthz
+from heroes.views import favicon, home
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", home, name="home"),
+    path("favicon.ico", favicon),
     path("accounts/", include("accounts.urls")),
     path("history/", include("history.urls")),
     path("", include("heroes.urls")),

@@ -37,8 +37,7 @@ def test_sign_up_log_out_log_in_in_korean_then_english(page, screenshot):
     page.wait_for_url(base + "/")
     assert page.get_by_role("link", name="내 결과", exact=True).is_visible()
 
-    page.get_by_label("언어").select_option("en")
-    page.get_by_role("button", name="변경").click()
+    page.get_by_role("button", name="English").click()
     page.wait_for_selector("html[lang=en]")
     assert page.get_by_role("heading", level=1).inner_text() == "Which Marvel hero do you look like?"
     assert page.get_by_role("link", name="My results", exact=True).is_visible()

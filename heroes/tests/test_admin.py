@@ -57,7 +57,7 @@ def test_admin_pages_render(client, request, prediction, name, arg, who):
 def test_prediction_list_shows_thumbnail_owner_and_filters(client, moderator, prediction):
     client.force_login(moderator)
     html = client.get(reverse("admin:heroes_prediction_changelist")).content.decode()
-    assert reverse("history:photo", args=[prediction.pk]) in html  # authorized view
+    assert reverse("history:thumb", args=[prediction.pk]) in html  # authorized view
     assert "/media" not in html
     assert prediction.owner.email in html
     html = client.get(reverse("admin:heroes_prediction_changelist") + "?stale=yes").content.decode()

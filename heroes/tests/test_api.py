@@ -31,7 +31,7 @@ def test_create_list_get_share_revoke_delete(api, user, fake_predictor, media_ro
     body = response.json()
     assert body["top_hero"] == body["ranking"][0]["hero"]
     assert len(body["ranking"]) == len(ALL_DEFAULT_HERO_KEYS) and body["model_version"] == "fake-1"
-    assert body["share_url"] is None and body["photo_url"].endswith(f"/history/{body['id']}/photo/")
+    assert body["share_url"] is None and body["photo_url"].endswith(f"/api/predictions/{body['id']}/photo/")
 
     listing = api.get(reverse("api-predictions")).json()
     assert listing["count"] == 1 and listing["results"][0]["id"] == body["id"]

@@ -41,7 +41,7 @@ def upload(page, path):
     page.goto(page.base_url + "/upload/")
     assert not page.locator("#preview").is_visible()
     assert not page.locator("#analysing").is_visible()
-    page.locator("input[type=file]").set_input_files(str(path))
+    page.locator("#id_photo").set_input_files(str(path))
     expect(page.locator("#preview")).to_be_visible()
     page.get_by_role("button", name="내 히어로 찾기").click()
 
@@ -63,10 +63,11 @@ def test_upload_result_history_share_revoke_delete(page, chromium_browser, live_
     assert no_horizontal_scroll(page)
     screenshot(page, "result")
 
-    # A runner-up swaps into the main spot.
+    # A runner-up is previewed in the main spot, labelled for what it is.
     second = Hero.objects.get(key=prediction.ranking[1]["hero"])
     page.locator(".runner-card").first.click()
     assert page.locator("#main-name").inner_text() == second.name_ko
+    assert page.locator("#main-eyebrow").inner_text() == "두 번째로 닮은 히어로"
 
     page.get_by_role("link", name="내 결과", exact=True).click()
     assert page.locator(".result-card").count() == 1
@@ -74,9 +75,10 @@ def test_upload_result_history_share_revoke_delete(page, chromium_browser, live_
     screenshot(page, "history")
 
     page.locator(".result-card a").first.click()
-    page.get_by_role("button", name="공유 링크 만들기").click()
+    page.get_by_role("button", name="결과 공유하기").click()
+    expect(page.locator("#share-url")).to_have_value(re.compile("/s/"))
     share_url = page.locator("#share-url").input_value()
-    assert "/s/" in share_url
+    page.reload()  # the revoke button is on the page once the link exists
 
     stranger = chromium_browser.new_context()
     public = stranger.new_page()
@@ -137,8 +139,7 @@ def test_london_face_gets_a_result(page, shared_datasets, engine):
     upload(page, shared_datasets / "faces-london" / "neutral" / "001.jpg")
     page.wait_for_url(re.compile(r"/history/[^/]+/$"), timeout=60_000)
     assert page.locator("#main-name").inner_text()
-    page.get_by_label("언어").select_option("en")
-    page.get_by_role("button", name="변경").click()
+    page.get_by_role("button", name="English").click()
     page.wait_for_selector("html[lang=en]")
     assert page.get_by_role("heading", name="Full ranking").is_visible()
     assert page.locator("#main-name").inner_text() in set(Hero.objects.values_list("name_en", flat=True))

@@ -50,7 +50,7 @@ def test_upload_stores_photo_and_result_then_shows_it(client, user, fake_predict
     page = client.get(response.url).content.decode()
     assert prediction.top_hero.name_ko in page
     assert 'class="face-box"' in page
-    assert page.count('class="runner-card"') == 2
+    assert page.count('class="runner-card"') == 3
     assert page.count("ranking-percent") == len(ALL_DEFAULT_HERO_KEYS)
 
 

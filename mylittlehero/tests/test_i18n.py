@@ -35,7 +35,10 @@ def test_every_page_has_the_switcher_and_skip_link(client):
     html = client.get(reverse("accounts:signup")).content.decode()
     assert 'action="/i18n/setlang/"' in html
     assert 'class="skip-link"' in html
-    assert '<label for="language-select"' in html
+    # One tap per language: a button for each, no dropdown plus "change".
+    assert '<button type="submit" name="language" value="en"' in html
+    assert '<button type="submit" name="language" value="ko"' in html
+    assert "<select" not in html
 
 
 def test_korean_catalog_is_complete_and_compiled():

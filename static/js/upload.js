@@ -4,7 +4,9 @@
   "use strict";
   var form = document.getElementById("upload-form");
   if (!form) return;
-  var input = form.querySelector('input[type="file"]');
+  var inputs = Array.prototype.slice.call(form.querySelectorAll('input[type="file"]'));
+  var input = inputs[0];  // the gallery input; a second one opens the camera
+  var chosenName = document.getElementById("chosen-name");
   var zone = document.getElementById("dropzone");
   var preview = document.getElementById("preview");
   var errors = document.getElementById(input.id + "_error");
@@ -47,9 +49,21 @@
     preview.hidden = false;
   }
 
-  input.addEventListener("change", function () {
-    var file = input.files && input.files[0];
-    if (check(file)) showPreview(file); else preview.hidden = true;
+  function chosenFile() {
+    for (var i = 0; i < inputs.length; i++) {
+      if (inputs[i].files && inputs[i].files[0]) return inputs[i].files[0];
+    }
+    return null;
+  }
+
+  inputs.forEach(function (each) {
+    each.addEventListener("change", function () {
+      // One photo at a time: choosing in one input clears the other.
+      inputs.forEach(function (other) { if (other !== each) other.value = ""; });
+      var file = each.files && each.files[0];
+      if (chosenName) chosenName.textContent = file ? file.name : "";
+      if (check(file)) showPreview(file); else preview.hidden = true;
+    });
   });
 
   ["dragenter", "dragover"].forEach(function (name) {
@@ -72,7 +86,7 @@
   });
 
   form.addEventListener("submit", function (event) {
-    var file = input.files && input.files[0];
+    var file = chosenFile();
     if (!file) {
       event.preventDefault();
       showError(input.getAttribute("data-required") || errors.getAttribute("data-not-image"));

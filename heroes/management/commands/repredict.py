@@ -36,7 +36,7 @@ class Command(BaseCommand):
         from heroes.services import engine_api, predictions_repredict
 
         try:
-            version = engine_api().model_version()
+            version = _model_version(engine_api())
         except ModelUnavailable as exc:
             raise CommandError(str(exc)) from None
 
@@ -57,6 +57,10 @@ class Command(BaseCommand):
         if options["dry_run"]:
             todo = predictions.count()
             self.stdout.write(f"would re-predict {todo} photos with model {version}")
+            return
+        if run is None and count == 0:
+            # Nothing stale: TensorFlow is never loaded.
+            self.stdout.write(f"nothing to re-predict: every selected photo uses model {version}")
             return
         if run is None:
             run = RepredictRun.objects.create(arguments=arguments, model_version=version)
@@ -110,3 +114,20 @@ class Command(BaseCommand):
         if options["hero"]:
             predictions = predictions.filter(top_hero__key=options["hero"])
         return predictions
+
+
+def _model_version(api):
+    """The version of the model in use. For the real engine it is read from
+    the model card, without loading TensorFlow (a dry run or a run with
+    nothing to do never loads it); other engines (the tests' fake) are asked."""
+    from heroes.ml import api as real_api
+
+    if api is real_api:
+        from heroes.ml.classifier import ModelUnavailable
+        from heroes.ml.engine import current_model_version, model_files_present
+
+        version = current_model_version()
+        if version is None or not model_files_present():
+            raise ModelUnavailable("no usable hero model (model card or weights missing)")
+        return version
+    return api.model_version()

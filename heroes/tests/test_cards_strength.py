@@ -1,0 +1,69 @@
+"""The share card leads with the match strength; long names wrap between words."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from heroes import cards
+
+
+@pytest.fixture
+def face():
+    rng = np.random.default_rng(0)
+    return Image.fromarray(rng.integers(0, 255, (200, 200, 3), dtype=np.uint8))
+
+
+@pytest.fixture
+def portrait():
+    return Image.new("RGBA", (300, 300), (200, 30, 40, 255))
+
+
+def band(png, top, bottom):
+    image = Image.open(io.BytesIO(png)).convert("L")
+    return np.asarray(image)[top:bottom]
+
+
+def test_strength_line_is_drawn_only_when_known(face, portrait):
+    kwargs = {"face": face, "portrait": portrait, "hero_name": "로키", "score": 0.4, "language": "ko"}
+    with_strength = cards.render_share_card(strength=73.0, **kwargs)
+    without = cards.render_share_card(strength=None, **kwargs)
+    other = cards.render_share_card(strength=12.0, **kwargs)
+    # the strength line sits under the name, above the bottom bar
+    assert (band(with_strength, 555, 600) > 100).sum() > 500
+    assert 2 * (band(without, 555, 600) > 100).sum() < (band(with_strength, 555, 600) > 100).sum()
+    assert not np.array_equal(band(with_strength, 555, 600), band(other, 555, 600))
+
+
+def test_strength_text_in_both_languages():
+    assert cards._strength_line(cards.TEXTS["ko"], 73.4) == "닮음 지수 73/100 · 많이 닮음"
+    assert cards._strength_line(cards.TEXTS["en"], 95) == "Match strength 95/100 · Very strong resemblance"
+    assert cards._strength_line(cards.TEXTS["en"], None) is None
+
+
+def test_wrapping_never_cuts_a_korean_word():
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    font = cards._font(42, True, True)
+    text = "아주 아주 긴 이름의 닥터 스트레인지 슈프림 멀티버스 수호자"
+    lines = cards._wrap_words(draw, text, font, 300)
+    assert len(lines) > 1
+    assert " ".join(lines).split() == text.split()
+
+
+def test_a_very_long_name_still_renders(face, portrait):
+    png = cards.render_share_card(
+        face=face, portrait=portrait, hero_name="아주 아주 긴 이름의 닥터 스트레인지 슈프림 멀티버스 수호자 " * 2,
+        score=0.3, strength=50, language="ko",
+    )
+    assert Image.open(io.BytesIO(png)).size == (1200, 630)
+
+
+def test_nearly_tied_line_under_the_tagline(face, portrait):
+    kwargs = {"face": face, "portrait": portrait, "hero_name": "캡틴 아메리카", "score": 0.3, "strength": 60}
+    tied = cards.render_share_card(tied_with="닥터 스트레인지", **kwargs)
+    plain = cards.render_share_card(**kwargs)
+    assert (band(tied, 90, 118) > 120).sum() > 300
+    assert (band(plain, 90, 118) > 120).sum() < (band(tied, 90, 118) > 120).sum() / 3
+    assert cards._tie_line(cards.TEXTS["ko"], "ko", "닥터 스트레인지") == "닥터 스트레인지와 거의 동점"
+    assert cards._tie_line(cards.TEXTS["en"], "en", "Doctor Strange") == "Nearly tied with Doctor Strange"
