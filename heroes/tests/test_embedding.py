@@ -143,3 +143,15 @@ def test_modules_do_not_import_tensorflow():
         [sys.executable, "-c", code], check=False, cwd=REPO, capture_output=True, text=True
     )
     assert res.returncode == 0, res.stderr
+
+
+def test_the_graph_forward_computes_what_the_keras_model_computes():
+    """load_embedder runs the network as plain TensorFlow ops (faster to
+    build); it must give the Keras port's descriptors."""
+    from heroes.ml.embedding import DEFAULT_WEIGHTS, FaceEmbedder, load_embedder, load_model
+
+    rng = np.random.default_rng(7)
+    chips = rng.integers(0, 255, (3, 150, 150, 3), dtype=np.uint8)
+    fast = load_embedder().embed(chips)
+    keras_port = FaceEmbedder(load_model(DEFAULT_WEIGHTS)).embed(chips)
+    assert np.abs(fast - keras_port).max() < 1e-4
