@@ -433,7 +433,7 @@ SECANTUS_NESTED_ADD_FIELDS_BUG = pytest.mark.xfail(
     strict=True,
     reason=(
         "SecantusDB 0.7.0b3 bug: $addFields/$set with an embedded document replaces it "
-        "instead of merging; select_related('content_type') loses the content type and "
-        "the user-change page fails"
+        "instead of merging; a select_related() model ordered by its own fields comes back "
+        "empty (the admin's user-change and hero-delete pages fail)"
     ),
 )
