@@ -42,3 +42,24 @@ messages: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
+
+# --- MongoDB (docs/mongodb.md) ------------------------------------------------
+# test-mongodb: the whole suite against a throw-away MongoDB emulator
+#   (SecantusDB in its own .venv-secantus/, test-only, in memory), started on
+#   a free loopback port and stopped when the run ends.
+# run-mongodb: migrate and serve on MONGODB_URI when it is set (a real MongoDB
+#   7/8 replica set or Atlas), else on the emulator with its data kept in
+#   .secantus-data/.
+.PHONY: test-mongodb run-mongodb
+
+test-mongodb: $(VENV)/.installed-dev
+	scripts/mongodb_emulator.sh $(BIN)/python -m pytest
+
+MONGODB_SERVE = $(BIN)/python manage.py migrate --noinput && $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+run-mongodb: setup
+	@if [ -n "$$MONGODB_URI" ]; then \
+		sh -c '$(MONGODB_SERVE)'; \
+	else \
+		SECANTUS_STORAGE="$(CURDIR)/.secantus-data" scripts/mongodb_emulator.sh sh -c '$(MONGODB_SERVE)'; \
+	fi

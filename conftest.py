@@ -7,10 +7,12 @@
 - The cache (login throttle counters) is emptied before each test.
 """
 
+import contextlib
 import io
 import os
 import shutil
 import tempfile
+import types
 from pathlib import Path
 
 import pytest
@@ -262,3 +264,178 @@ def default_heroes(db):
 
     create_default_heroes(apps, None)
     create_more_heroes(apps, None)
+
+
+# --- Child processes on the test database ----------------------------------------
+
+
+def child_database_env():
+    """Environment variables that point a `manage.py` child process at this
+    session's test database, on SQLite or on MongoDB."""
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    if connection.vendor == "mongodb":
+        return {"MONGODB_URI": settings_dict["HOST"], "MONGODB_NAME": settings_dict["NAME"]}
+    return {"MLH_SQLITE_PATH": settings_dict["NAME"]}
+
+
+# --- Rows made by data migrations, restored after a flush ---------------------
+#
+# A test on a transactional database (live_server) and every test on MongoDB
+# (django-mongodb-backend reports supports_transactions = False, so Django
+# flushes instead of rolling back) leaves an empty database behind: the rows
+# the data migrations made (default heroes, the Moderators group...) are gone.
+# Before the next test that uses the database, every RunPython operation of
+# the active migration set (SQLite's or mongo_migrations/) runs again, each
+# with the historical models of its own migration, as `migrate` ran it.
+
+_database_flushed = False
+
+
+def _uses_database(request):
+    return request.node.get_closest_marker("django_db") is not None or (
+        "_django_db_helper" in request.fixturenames
+    )
+
+
+def _flushes_after(request):
+    from django.db import connection
+
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    transactional = transactional or any(
+        name in request.fixturenames
+        for name in ("transactional_db", "live_server", "django_db_reset_sequences")
+    )
+    return transactional or not connection.features.supports_transactions
+
+
+_data_migration_steps = None
+
+
+def migration_data_steps():
+    """[(RunPython code, the apps it ran with)] in migration order, computed once."""
+    global _data_migration_steps
+    if _data_migration_steps is None:
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+        from django.db.migrations.operations.special import RunPython
+
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
+        state = executor._create_project_state(with_applied_migrations=False)
+        steps = []
+        for migration, _backwards in plan:
+            for operation in migration.operations:
+                if isinstance(operation, RunPython):
+                    steps.append((operation.code, state.clone().apps))
+                operation.state_forwards(migration.app_label, state)
+        _data_migration_steps = steps
+    return _data_migration_steps
+
+
+def migration_data_restore():
+    from django.db import connection
+
+    # Data functions only read schema_editor.connection; a real schema editor
+    # cannot be opened inside a test's transaction on SQLite.
+    schema_editor = types.SimpleNamespace(connection=connection)
+    for code, apps in migration_data_steps():
+        code(apps, schema_editor)
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    global _database_flushed
+    if not _uses_database(request):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    if _database_flushed:
+        migration_data_restore()
+        _database_flushed = False
+    yield
+    _database_flushed = _database_flushed or _flushes_after(request)
+
+
+# --- on_commit on MongoDB ------------------------------------------------------
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
+    """On SQLite, pytest-django's fixture. On MongoDB a test is not wrapped in a
+    transaction: the code's own atomic() (heroes/transactions.py) commits and
+    runs its on_commit callbacks itself. There this records the callbacks
+    registered while a MongoDB transaction was open, i.e. deferred to its
+    commit (callbacks run at once outside a transaction are not counted)."""
+    from django.db import connection
+
+    if connection.vendor != "mongodb":
+        return django_capture_on_commit_callbacks
+    return _capture_deferred_on_commit
+
+
+@contextlib.contextmanager
+def _capture_deferred_on_commit(*, using="default", execute=False):
+    from django.db import connections
+
+    if not execute:
+        raise NotImplementedError("on MongoDB, on_commit callbacks always run at commit")
+    connection = connections[using]
+    callbacks = []
+    register = connection.on_commit
+
+    def recording_on_commit(func, robust=False):
+        if connection.in_atomic_block_mongo:
+            callbacks.append(func)
+        return register(func, robust)
+
+    connection.on_commit = recording_on_commit
+    try:
+        yield callbacks
+    finally:
+        del connection.on_commit
+
+
+# --- Known bugs of the MongoDB emulator -------------------------------------------
+#
+# `make test-mongodb` runs the suite on SecantusDB, a MongoDB emulator. Two of
+# its bugs break query shapes that django-mongodb-backend 5.2.x always emits
+# for joined fields (no setting or 5.2.x release avoids them). The tests they
+# break are marked with these: expected to fail (strictly: a fix on the
+# emulator's side makes them fail loudly) only when the server says it is
+# SecantusDB; on a real MongoDB they run unmarked and must pass. Minimal
+# pymongo reproductions: mylittlehero/tests/test_mongodb_server.py.
+
+
+def _server_is_secantus():
+    uri = os.environ.get("MONGODB_URI")
+    if not uri:
+        return False
+    import pymongo
+
+    with pymongo.MongoClient(uri, serverSelectionTimeoutMS=10_000) as client:
+        return "secantusVersion" in client.admin.command("buildInfo")
+
+
+ON_SECANTUS = _server_is_secantus()
+
+SECANTUS_NESTED_PROJECT_BUG = pytest.mark.xfail(
+    ON_SECANTUS,
+    strict=True,
+    reason=(
+        "SecantusDB 0.7.0b3 bug: an aggregate $project of a joined field in nested form "
+        "{'t': {'f': 1}} returns the literal 1; a moderator's group permissions read as "
+        "'1.change_hero' and the admin answers 403"
+    ),
+)
+SECANTUS_NESTED_ADD_FIELDS_BUG = pytest.mark.xfail(
+    ON_SECANTUS,
+    strict=True,
+    reason=(
+        "SecantusDB 0.7.0b3 bug: $addFields/$set with an embedded document replaces it "
+        "instead of merging; a select_related() model ordered by its own fields comes back "
+        "empty (the admin's user-change and hero-delete pages fail)"
+    ),
+)

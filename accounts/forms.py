@@ -7,6 +7,9 @@ from accounts import throttle
 from accounts.models import User
 
 
+DUPLICATE_EMAIL = _("An account with this email already exists. Log in instead.")
+
+
 class SignUpForm(BaseUserCreationForm):
     class Meta:
         model = User
@@ -23,9 +26,7 @@ class SignUpForm(BaseUserCreationForm):
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
         if User.objects.filter(email=email).exists():
-            raise ValidationError(
-                _("An account with this email already exists. Log in instead."), code="duplicate"
-            )
+            raise ValidationError(DUPLICATE_EMAIL, code="duplicate")
         return email
 
 

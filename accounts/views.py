@@ -2,15 +2,24 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import AccountDeleteForm, ApiTokenForm, LoginForm, ProfileForm, SignUpForm
+from accounts.forms import (
+    DUPLICATE_EMAIL,
+    AccountDeleteForm,
+    ApiTokenForm,
+    LoginForm,
+    ProfileForm,
+    SignUpForm,
+)
 from accounts.services import api_token_create, api_token_revoke, user_create, user_delete
+from heroes.lookups import row_or_404
 
 
 def _safe_next(request):
@@ -31,14 +40,20 @@ def signup(request):
         return redirect(next_url or "home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = user_create(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            display_name=form.cleaned_data["display_name"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Your account is ready."))
-        return redirect(next_url or "home")
+        try:
+            user = user_create(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                display_name=form.cleaned_data["display_name"],
+            )
+        except IntegrityError:
+            # The same email signed up in parallel, after this form's check:
+            # the unique index refused the second one.
+            form.add_error("email", ValidationError(DUPLICATE_EMAIL, code="duplicate"))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect(next_url or "home")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
@@ -87,21 +102,10 @@ def token_create(request):
 @login_required
 @require_http_methods(["POST"])
 def token_revoke(request, pk):
-    token = request.user.api_tokens.filter(pk=_pk_or_none(pk)).first()
-    if token is None:
-        raise Http404(_("No such token."))
+    token = row_or_404(request.user.api_tokens.all(), pk, _("No such token."))
     api_token_revoke(token=token)
     messages.success(request, _("The token was revoked. Programs using it can no longer sign in."))
     return redirect("accounts:account")
-
-
-def _pk_or_none(raw):
-    from accounts.models import ApiToken
-
-    try:
-        return ApiToken._meta.pk.to_python(raw)
-    except Exception:  # noqa: BLE001 - malformed id: not found
-        return None
 
 
 @login_required

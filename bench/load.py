@@ -1,7 +1,12 @@
-"""Concurrent load on loopback: gunicorn (2 workers) with SQLite, prediction
-uploads through the API from 8 concurrent clients, then worker memory.
+"""Concurrent load on loopback: gunicorn (2 workers) with SQLite or MongoDB,
+prediction uploads through the API from 8 concurrent clients, then worker memory.
 
     .venv/bin/python bench/load.py [--uploads 300] [--clients 8] [--memory-to 1000]
+    scripts/mongodb_emulator.sh .venv/bin/python bench/load.py --database both
+
+``--database`` picks SQLite (the default), MongoDB (the server of MONGODB_URI,
+a fresh database that is dropped afterwards) or both, one after the other in
+the same session, with their throughputs side by side at the end.
 
 Bounded: a fixed number of requests, each with a timeout, to 127.0.0.1 only.
 Prints p50/p95 latency, throughput, status counts, and checks that every
@@ -173,11 +178,36 @@ def main():
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--memory-to", type=int, default=1000, help="0 to skip the memory run")
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (0: any free one)")
+    parser.add_argument(
+        "--database", choices=["sqlite", "mongodb", "both"], default="sqlite",
+        help="mongodb and both need MONGODB_URI (e.g. from scripts/mongodb_emulator.sh)",
+    )
     args = parser.parse_args()
+    databases = ["sqlite", "mongodb"] if args.database == "both" else [args.database]
+    if "mongodb" in databases and not os.environ.get("MONGODB_URI"):
+        sys.exit("--database mongodb needs MONGODB_URI: scripts/mongodb_emulator.sh bench/load.py ...")
 
+    figures, base = {}, None
+    for database in databases:
+        print(f"== {database} ==", flush=True)
+        figures[database], base = run(args, database, base)
+    if len(figures) > 1:
+        print("== side by side (same session, same photos) ==")
+        for database, result in figures.items():
+            print(f"{database:8} throughput {result['rate']:.1f} uploads/s, p50 {result['p50']:.0f} ms, "
+                  f"p95 {result['p95']:.0f} ms, server errors {result['server_errors']}, "
+                  f"stored exactly once: {result['exactly_once']}")
+    # Correctness is pass/fail; speed figures are for reading, not gating.
+    ok = all(r["server_errors"] == 0 and r["exactly_once"] for r in figures.values())
+    return 0 if ok else 1
+
+
+def run(args, database, base):
+    """One load run on ``database``; returns (figures, the engine's baseline rate)."""
     work = Path(tempfile.mkdtemp(prefix="mlh-load-"))
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("MONGODB_")},
         "DJANGO_SETTINGS_MODULE": "mylittlehero.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -194,6 +224,20 @@ def main():
         "GUNICORN_ACCESS_LOG": "",
         "MLH_WARM_ON_START": "1",
     }
+    if database == "mongodb":
+        env["MONGODB_URI"] = os.environ["MONGODB_URI"]
+        env["MONGODB_NAME"] = f"mlh_load_{uuid.uuid4().hex[:8]}"
+    try:
+        return _run(args, env, work, base)
+    finally:
+        if database == "mongodb":
+            import pymongo
+
+            with pymongo.MongoClient(env["MONGODB_URI"]) as client:
+                client.drop_database(env["MONGODB_NAME"])
+
+
+def _run(args, env, work, base):
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=REPO, env=env, check=True)
     tokens = json.loads(
         subprocess.run(
@@ -203,10 +247,11 @@ def main():
     )
     data = photos(max(args.uploads, 60))
 
-    print("baseline: the engine alone in one process (1 TensorFlow thread)...", flush=True)
-    base = baseline_rate(data, env)
+    if base is None:
+        print("baseline: the engine alone in one process (1 TensorFlow thread)...", flush=True)
+        base = baseline_rate(data, env)
 
-    port = free_port()
+    port = args.port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "mylittlehero.wsgi", "--bind", f"127.0.0.1:{port}"],
@@ -280,8 +325,9 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
-    # Correctness is pass/fail; speed figures are for reading, not gating.
-    return 0 if server_errors == 0 and exactly_once else 1
+    figures = {"rate": rate, "p50": p50, "p95": p95, "server_errors": server_errors,
+               "exactly_once": exactly_once}
+    return figures, base
 
 
 if __name__ == "__main__":

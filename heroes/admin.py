@@ -1,7 +1,7 @@
 """The admin for moderators: the hero catalog, uploads, people.
 
 Photos are shown through the authorized photo view (history.views.photo),
-never a public URL. Deleting predictions here deletes their photos too.
+never a public URL. Deleting predictions or heroes here deletes their photos too.
 """
 
 from django import forms
@@ -103,6 +103,14 @@ class HeroAdmin(admin.ModelAdmin):
     @admin.display(description=_("reference images"))
     def image_count(self, obj):
         return obj.images.count()
+
+    # Deleting a hero deletes its reference images with their files, and its
+    # portrait file; results that named it keep their row (top hero cleared).
+    def delete_model(self, request, obj):
+        rows_delete_with_files([obj])
+
+    def delete_queryset(self, request, queryset):
+        rows_delete_with_files(list(queryset))
 
 
 class StaleFilter(admin.SimpleListFilter):

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from heroes import selectors, services
+from heroes.lookups import row_or_404
 from heroes.messages import rate_limited_message, refusal_message, refusal_status
 from heroes.ml.classifier import ModelUnavailable
 from heroes.ml.intake import ImageRejected
@@ -61,7 +62,7 @@ DRF_CODES = {
 
 def exception_handler(exc, context):
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound(_("Not found."))
+        exc = exceptions.NotFound(exc.args[0] if exc.args else _("Not found."))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -220,10 +221,8 @@ class PredictionCreateSerializer(serializers.Serializer):
 
 
 def _own_prediction(request, pk):
-    prediction = selectors.prediction_get_for_user(user=request.user, pk=pk)
-    if prediction is None:
-        raise exceptions.NotFound(_("No such result."))
-    return prediction
+    queryset = selectors.prediction_queryset_for_user(user=request.user)
+    return row_or_404(queryset, pk, _("No such result."))
 
 
 class PredictionListCreate(generics.GenericAPIView):

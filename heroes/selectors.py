@@ -1,7 +1,6 @@
 """Reads for predictions. Every read of a person's data is scoped to its owner."""
 
-from django.core.exceptions import ValidationError
-
+from heroes.lookups import row_or_none
 from heroes.models import Prediction
 
 
@@ -9,19 +8,21 @@ def prediction_list_for_user(*, user):
     return Prediction.objects.filter(owner=user).select_related("top_hero").order_by("-created_at")
 
 
+def prediction_queryset_for_user(*, user, allow_staff=False):
+    """The predictions ``user`` may see (every one for staff when allowed)."""
+    queryset = Prediction.objects.select_related("top_hero")
+    if not (allow_staff and user.is_staff):
+        queryset = queryset.filter(owner=user)
+    return queryset
+
+
 def prediction_get_for_user(*, user, pk, allow_staff=False):
     """The prediction with this id if ``user`` may see it, else None.
 
     Ids are integers on SQLite and ObjectIds on MongoDB; a malformed id is
-    simply not found.
+    simply not found (heroes/lookups.py).
     """
-    queryset = Prediction.objects.select_related("top_hero")
-    if not (allow_staff and user.is_staff):
-        queryset = queryset.filter(owner=user)
-    try:
-        return queryset.filter(pk=pk).first()
-    except (ValueError, TypeError, ValidationError):
-        return None
+    return row_or_none(prediction_queryset_for_user(user=user, allow_staff=allow_staff), pk)
 
 
 def prediction_get_shared(*, token):

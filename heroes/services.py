@@ -6,13 +6,14 @@ import time
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.utils import timezone
 from importlib import import_module
 
 from heroes.ml.classifier import ModelUnavailable
 from heroes.models import Hero, Prediction, new_share_token
 from heroes.storage import rows_delete_with_files
+from heroes.transactions import atomic
 
 logger = logging.getLogger("heroes.predictions")
 
@@ -206,7 +207,7 @@ def prediction_delete_all_for_user(*, user):
     return len(predictions)
 
 
-@transaction.atomic
+@atomic()
 def predictions_purge(*, older_than, dry_run=False):
     """Delete predictions (and photos) created before ``older_than``."""
     predictions = list(Prediction.objects.filter(created_at__lt=older_than))
@@ -272,10 +273,10 @@ def predictions_repredict(*, predictions, run, batch_size=32, limit=None, progre
             old_top = prediction.top_hero_id
             _apply_result(prediction, result)
             updates.append((prediction, old_top != prediction.top_hero_id))
-        with transaction.atomic():
+        with atomic():
             for prediction, changed in updates:
                 try:
-                    with transaction.atomic():
+                    with atomic():
                         prediction.save(update_fields=RESULT_FIELDS)
                 except DatabaseError:
                     outcome.gone += 1  # deleted meanwhile: nothing to update

@@ -14,6 +14,8 @@ from django.http import FileResponse
 from django.db.models import FileField
 from django.db.models.deletion import Collector
 
+from heroes.transactions import atomic
+
 logger = logging.getLogger(__name__)
 
 
@@ -64,7 +66,7 @@ def rows_delete_with_files(instances):
     if not instances:
         return 0
     using = router.db_for_write(type(instances[0]), instance=instances[0])
-    with transaction.atomic(using=using):
+    with atomic(using=using):
         collector = Collector(using=using)
         collector.collect(instances)
         files = _stored_files(collector)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from heroes import selectors, services
 from heroes.forms import UploadForm
+from heroes.lookups import row_or_404
 from heroes.messages import rate_limited_message, refusal_message, refusal_status
 from heroes.ml.classifier import ModelUnavailable
 from heroes.ml.intake import ImageRejected
@@ -124,11 +125,8 @@ def reference_image(request, pk):
         raise Http404
     from heroes.models import HeroImage
 
-    try:
-        image = HeroImage.objects.filter(pk=pk).first()
-    except (ValueError, TypeError):  # a malformed id
-        image = None
-    response = stored_file_response(image.image) if image else None
+    image = row_or_404(HeroImage.objects.all(), pk)
+    response = stored_file_response(image.image) if image.image else None
     if response is None:
         raise Http404
     return response

@@ -15,7 +15,8 @@ from heroes import services
 from heroes.messages import refusal_message
 from heroes.ml.classifier import ModelUnavailable
 from heroes.ml.intake import ImageRejected
-from heroes.selectors import prediction_get_for_user, prediction_list_for_user, ranking_rows
+from heroes.lookups import row_or_404
+from heroes.selectors import prediction_list_for_user, prediction_queryset_for_user, ranking_rows
 from heroes.services import prediction_delete, prediction_delete_all_for_user
 from heroes.storage import stored_file_response
 from heroes.strength import (
@@ -30,10 +31,8 @@ PAGE_SIZE = 12
 
 
 def _own_prediction_or_404(request, pk, *, allow_staff=False):
-    prediction = prediction_get_for_user(user=request.user, pk=pk, allow_staff=allow_staff)
-    if prediction is None:
-        raise Http404(_("No such result."))
-    return prediction
+    queryset = prediction_queryset_for_user(user=request.user, allow_staff=allow_staff)
+    return row_or_404(queryset, pk, _("No such result."))
 
 
 @login_required

@@ -167,15 +167,13 @@ def test_repredict_killed_with_sigkill_and_rerun_processes_each_once(
     import sys
     import time
 
-    from django.db import connection
-
-    from conftest import REPO_ROOT
+    from conftest import REPO_ROOT, child_database_env
 
     predictions = make(user, 10, fake_predictor)
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MLH_"))},
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MLH_", "MONGODB_"))},
         "DJANGO_SETTINGS_MODULE": "mylittlehero.settings",
-        "MLH_SQLITE_PATH": connection.settings_dict["NAME"],
+        **child_database_env(),
         "MLH_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "MLH_ENGINE": "heroes.tests.fakes",
         "MLH_FAKE_VERSION": "fake-2",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
-from conftest import photo_upload
+from conftest import SECANTUS_NESTED_ADD_FIELDS_BUG, SECANTUS_NESTED_PROJECT_BUG, photo_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +63,26 @@ def _url(name, prediction):
     return reverse(name, args=[prediction.pk])
 
 
-@pytest.mark.parametrize("role_index, role", list(enumerate(ROLES)))
-@pytest.mark.parametrize("method, kind, name", list(TABLE))
+# Cells that the MongoDB emulator's bugs break (see conftest.py); marked only there.
+EMULATOR_BUGS = {
+    ("admin:heroes_prediction_change", "moderator"): SECANTUS_NESTED_PROJECT_BUG,
+    ("admin:accounts_user_change", "moderator"): SECANTUS_NESTED_PROJECT_BUG,
+    ("admin:accounts_user_change", "superuser"): SECANTUS_NESTED_ADD_FIELDS_BUG,
+}
+
+
+def _cells():
+    for method, kind, name in TABLE:
+        for role_index, role in enumerate(ROLES):
+            bug = EMULATOR_BUGS.get((name, role))
+            yield pytest.param(
+                method, kind, name, role_index, role,
+                marks=[bug] if bug else [],
+                id=f"{method}-{kind}-{name}-{role_index}-{role}",
+            )
+
+
+@pytest.mark.parametrize("method, kind, name, role_index, role", list(_cells()))
 def test_access_table(method, kind, name, role_index, role, people, fake_predictor):
     from heroes.services import prediction_create, prediction_share
 

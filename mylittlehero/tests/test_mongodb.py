@@ -1,9 +1,9 @@
 """The main flows against a live MongoDB server.
 
-Run with a server: ``MONGODB_URI=mongodb://127.0.0.1:27017 make test`` (the
-whole suite then runs on MongoDB), or only these with
-``MONGODB_URI=... .venv/bin/python -m pytest -m mongodb``. Without
-MONGODB_URI they skip: no MongoDB server can be installed on the CI machine.
+``make test-mongodb`` (and CI) runs the whole suite, these included, on a
+MongoDB emulator; ``MONGODB_URI=mongodb://... make test`` runs it on a real
+server, ``MONGODB_URI=... .venv/bin/python -m pytest -m mongodb`` only these.
+Without MONGODB_URI (``make test``) they skip. See docs/mongodb.md.
 """
 
 import os
@@ -19,7 +19,7 @@ pytestmark = [
     pytest.mark.mongodb,
     pytest.mark.skipif(
         not os.environ.get("MONGODB_URI"),
-        reason="MONGODB_URI is not set: these tests need a live MongoDB server (see README)",
+        reason="MONGODB_URI is not set: these tests need a live MongoDB server (see docs/mongodb.md)",
     ),
     pytest.mark.django_db(transaction=True),
 ]
