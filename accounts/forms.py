@@ -1,9 +1,9 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from accounts import throttle
 from accounts.models import User
 
 
@@ -29,8 +29,35 @@ class SignUpForm(BaseUserCreationForm):
         return email
 
 
-class LoginForm(AuthenticationForm):
-    """Django's login form with the failed-login throttle in front of it."""
+def lockout_error(lockout):
+    minutes = lockout.retry_after_minutes
+    return ValidationError(
+        ngettext(
+            "Too many failed login attempts. Try again in %(minutes)d minute.",
+            "Too many failed login attempts. Try again in %(minutes)d minutes.",
+            minutes,
+        ),
+        code="throttled",
+        params={"minutes": minutes},
+    )
+
+
+class ThrottleMessageMixin:
+    """The failed-login throttle itself lives in the authentication backend
+    (accounts/backends.py); a form only turns its lockout into a message."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            lockout = getattr(self.request, "login_lockout", None)
+            if lockout is not None:
+                raise lockout_error(lockout) from None
+            raise
+
+
+class LoginForm(ThrottleMessageMixin, AuthenticationForm):
+    """Django's login form; the backend counts failures and locks out."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -44,28 +71,9 @@ class LoginForm(AuthenticationForm):
             attrs={"autocomplete": "email", "autofocus": True}
         )
 
-    def clean(self):
-        email = (self.cleaned_data.get("username") or "").strip().lower()
-        ip = throttle.client_ip(self.request) if self.request else "unknown"
-        lockout = throttle.login_lockout(email=email, ip=ip)
-        if lockout:
-            minutes = lockout.retry_after_minutes
-            raise ValidationError(
-                ngettext(
-                    "Too many failed login attempts. Try again in %(minutes)d minute.",
-                    "Too many failed login attempts. Try again in %(minutes)d minutes.",
-                    minutes,
-                ),
-                code="throttled",
-                params={"minutes": minutes},
-            )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            throttle.login_failure_record(email=email, ip=ip)
-            raise
-        throttle.login_success_record(email=email)
-        return cleaned
+
+class AdminLoginForm(ThrottleMessageMixin, AdminAuthenticationForm):
+    """The admin's login form, with the same lockout message."""
 
 
 class ProfileForm(forms.ModelForm):

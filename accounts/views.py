@@ -23,7 +23,7 @@ def signup(request):
             password=form.cleaned_data["password1"],
             display_name=form.cleaned_data["display_name"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.ThrottledModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("home")
     return render(request, "accounts/signup.html", {"form": form})

@@ -16,7 +16,7 @@ from heroes.messages import rate_limited_message, refusal_message, refusal_statu
 from heroes.ml.classifier import ModelUnavailable
 from heroes.ml.intake import ImageRejected
 from heroes.models import Hero
-from heroes.ratelimit import prediction_rate_check
+from heroes.ratelimit import RateLimited, prediction_rate_take
 from heroes.storage import stored_file_response
 
 
@@ -25,11 +25,11 @@ from heroes.storage import stored_file_response
 def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     status, page_error, headers = 200, None, {}
-    limited = prediction_rate_check(request) if request.method == "POST" else None
-    if limited:
+    ticket = prediction_rate_take(request) if request.method == "POST" else None
+    if isinstance(ticket, RateLimited):
         form = UploadForm()
-        status, page_error = 429, rate_limited_message(limited.retry_after)
-        headers["Retry-After"] = str(limited.retry_after)
+        status, page_error = 429, rate_limited_message(ticket)
+        headers["Retry-After"] = str(ticket.retry_after)
     elif request.method == "POST":
         if form.is_valid():
             try:
@@ -37,14 +37,20 @@ def upload(request):
                     user=request.user, upload=form.cleaned_data["photo"]
                 )
             except ImageRejected as exc:
+                ticket.refused()
                 form.add_error("photo", refusal_message(exc.code))
                 status = refusal_status(exc.code)
             except (ModelUnavailable, services.ServiceUnavailable) as exc:
+                ticket.failed()
                 form.add_error(None, refusal_message(exc.code))
                 status = 503
+            except BaseException:
+                ticket.failed()
+                raise
             else:
                 return redirect("history:detail", pk=prediction.pk)
         else:
+            ticket.refused()
             status = 413 if form.has_error("photo", "too_large") else 400
     context = {"form": form, "max_bytes": settings.MLH_MAX_UPLOAD_BYTES, "page_error": page_error}
     response = render(request, "heroes/upload.html", context, status=status)

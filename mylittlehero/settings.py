@@ -197,6 +197,9 @@ TEMPLATES = [
 # --- Accounts ---------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# Every authenticate() call (site, admin, anything else) goes through the
+# failed-login throttle (accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -224,16 +227,24 @@ LOGIN_THROTTLE = {
 # How many reverse proxies in front of the site append to X-Forwarded-For.
 # 0 (default): the client IP is REMOTE_ADDR.
 NUM_PROXIES = env_int("MLH_NUM_PROXIES", 0)
+# Only requests from these addresses may tell the client's address through
+# X-Forwarded-For (the proxy on the same machine by default); anyone else
+# reaching gunicorn directly is identified by REMOTE_ADDR.
+TRUSTED_PROXIES = frozenset(env_list("MLH_TRUSTED_PROXIES", default=["127.0.0.1", "::1"]))
 
 # --- Cache --------------------------------------------------------------------
-# locmem (default) is per process; production with several workers should use
-# "database" (a table on SQLite, a collection on MongoDB; run
-# `manage.py createcachetable` once) so throttles are shared.
+# The cache holds the login throttle and the rate-limit counters, so every
+# worker must see the same one. "redis://host:port/db" (or rediss://) is the
+# production choice: Django's RedisCache, counters shared by all workers and
+# kept across worker restarts. locmem (default) is per process: fine for one
+# process, refused by `check --deploy` for several workers. "database" (a
+# table on SQLite, a collection on MongoDB; run `manage.py createcachetable`
+# once) is shared too, but slower.
 
-_CACHE = env_str("MLH_CACHE", "locmem")
-if _CACHE == "locmem":
+CACHE_SETTING = env_str("MLH_CACHE", "locmem").strip()
+if CACHE_SETTING == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-elif _CACHE == "database":
+elif CACHE_SETTING == "database":
     CACHES = {
         "default": {
             "BACKEND": (
@@ -244,8 +255,25 @@ elif _CACHE == "database":
             "LOCATION": "mlh_cache",
         }
     }
+elif CACHE_SETTING.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_SETTING,
+            "KEY_PREFIX": env_str("MLH_CACHE_PREFIX", "mlh"),
+            # A Redis that is down answers 503 (through the fault handling)
+            # quickly instead of hanging a worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
-    raise ImproperlyConfigured("MLH_CACHE must be 'locmem' or 'database'.")
+    raise ImproperlyConfigured(
+        "MLH_CACHE must be 'locmem', 'database' or a Redis URL (redis://host:6379/0)."
+    )
+# Worker processes serving this settings module (gunicorn.conf.py reads the
+# same variable); the deploy checks refuse a per-process cache for more than one.
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2)
+GUNICORN_BIND = env_str("GUNICORN_BIND")
 
 # --- Internationalization ---------------------------------------------------
 
@@ -312,6 +340,13 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+elif PRODUCTION and not env_bool("MLH_EMAIL_CONSOLE"):
+    # Password-reset links printed to stdout end up in log collectors.
+    raise ImproperlyConfigured(
+        "EMAIL_HOST is not set. Production refuses to start without a mail server "
+        "(password-reset links would be printed to the log); set EMAIL_HOST, or "
+        "MLH_EMAIL_CONSOLE=1 to choose the console on purpose."
+    )
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
@@ -365,6 +400,10 @@ MLH_ENGINE = env_str("MLH_ENGINE", "heroes.ml.api")
 # period second/minute/hour/day; empty: no limit).
 MLH_PREDICTION_RATE_USER = env_str("MLH_PREDICTION_RATE_USER", "30/hour")
 MLH_PREDICTION_RATE_IP = env_str("MLH_PREDICTION_RATE_IP", "60/hour")
+# Photos refused for the file itself (no face, not an image, too big) count
+# apart, with a higher cap: they do not use up the quota for real results.
+MLH_PREDICTION_REFUSED_RATE_USER = env_str("MLH_PREDICTION_REFUSED_RATE_USER", "60/hour")
+MLH_PREDICTION_REFUSED_RATE_IP = env_str("MLH_PREDICTION_REFUSED_RATE_IP", "120/hour")
 
 # --- API ---------------------------------------------------------------------------
 
