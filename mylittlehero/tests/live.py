@@ -183,3 +183,72 @@ def login_attempt(base_url, email, password, *, session=None):
         return "locked"
     assert "not correct" in response.text, response.text[:500]
     return "wrong"
+
+
+def slow_clients(host, port, *, headers=64, bodies=4, interval=2.0, stop):
+    """Hold `headers` connections that send one header line every `interval`
+    seconds and `bodies` POSTs that send 1 KB of a 1 MB body as slowly, until
+    `stop` (a threading.Event) is set. Returns the threads to join."""
+    import threading
+
+    def header_dribbler():
+        try:
+            with socket.create_connection((host, port), timeout=5) as sock:
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                n = 0
+                while not stop.wait(interval):
+                    n += 1
+                    sock.sendall(f"X-Slow-{n}: x\r\n".encode())
+        except OSError:
+            pass  # dropped by the server: what a timeout should do
+
+    def body_dribbler():
+        try:
+            with socket.create_connection((host, port), timeout=5) as sock:
+                sock.sendall(
+                    b"POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    b"Content-Type: application/x-www-form-urlencoded\r\n"
+                    b"Content-Length: 1000000\r\n\r\n"
+                )
+                while not stop.wait(interval):
+                    sock.sendall(b"a" * 1024)
+        except OSError:
+            pass
+
+    threads = [threading.Thread(target=header_dribbler, daemon=True) for _ in range(headers)]
+    threads += [threading.Thread(target=body_dribbler, daemon=True) for _ in range(bodies)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def latencies_under_slow_clients(base_url, *, requests_count=30, warmup=3.0):
+    """Start the slow clients against base_url, then time `requests_count`
+    ordinary page loads (each with a 5 s timeout; a timeout counts as 5 s)."""
+    import threading
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    stop = threading.Event()
+    threads = slow_clients(parts.hostname, parts.port, stop=stop)
+    timings, statuses = [], []
+    try:
+        time.sleep(warmup)
+        for _ in range(requests_count):
+            start = time.perf_counter()
+            try:
+                status = requests.get(
+                    base_url + "/accounts/login/", timeout=5, headers={"Connection": "close"}
+                ).status_code
+            except requests.RequestException:
+                status = 0
+            timings.append(time.perf_counter() - start)
+            statuses.append(status)
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
+    timings.sort()
+    p95 = timings[int(0.95 * (len(timings) - 1))]
+    return p95, statuses
