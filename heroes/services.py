@@ -159,12 +159,32 @@ def prediction_create(*, user, upload, face_index=None):
 
 
 def prediction_choose_face(*, prediction, face_index):
-    """Rank the heroes again for another face of the same stored photo."""
-    with prediction.image.open("rb") as handle:
-        data = handle.read()
-    result = engine_api().predict(data, face_index=face_index)
-    _apply_result(prediction, result)
-    prediction.save(update_fields=RESULT_FIELDS)
+    """Rank the heroes again for another face of the same stored photo.
+
+    Fails like an upload: ImageRejected (e.g. no_such_face) or
+    ModelUnavailable from the engine, ServiceUnavailable when the stored
+    photo cannot be read or the result cannot be saved. Logged like an upload
+    (outcome ``rechosen``)."""
+    started = time.perf_counter()
+    user = prediction.owner
+    try:
+        with prediction.image.open("rb") as handle:
+            data = handle.read()
+    except Exception as exc:  # noqa: BLE001 - missing file, S3 errors...
+        _log("failed", user=user, started=started, error=exc)
+        raise ServiceUnavailable("storage_unavailable") from exc
+    try:
+        result = engine_api().predict(data, face_index=face_index)
+    except Exception as exc:
+        _log("refused", user=user, started=started, error=exc)
+        raise
+    try:
+        _apply_result(prediction, result)
+        prediction.save(update_fields=RESULT_FIELDS)
+    except DatabaseError as exc:
+        _log("failed", user=user, started=started, error=exc)
+        raise ServiceUnavailable("database_unavailable") from exc
+    _log("rechosen", user=user, started=started, result=result)
     return prediction
 
 

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
 
@@ -212,3 +213,60 @@ def test_one_structured_log_line_per_prediction(client, user, fake_predictor):
     assert stored["user_id"] == str(user.pk) and user.email not in stream.getvalue()
     assert stored["model_version"] == "fake-1" and "ms" in stored and "stages_ms" in stored
     assert refused["error"] == "no_face"
+
+
+@override_settings(MLH_PREDICTION_RATE_USER="2/hour", MLH_PREDICTION_RATE_IP="")
+def test_choosing_another_face_counts_toward_the_upload_limit(client, user, fake_predictor):
+    client.force_login(user)
+    client.post(reverse("heroes:upload"), {"photo": photo_upload(size=(600, 200))})
+    prediction = Prediction.objects.get(owner=user)
+    url = reverse("history:choose_face", args=[prediction.pk])
+    client.post(url, {"face": "1"})  # the second analysis this hour
+    calls = len(fake_predictor.calls)
+    response = client.post(url, {"face": "0"}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert "at most 2 per hour" in response.content.decode()
+    assert len(fake_predictor.calls) == calls, "the engine must not run over the limit"
+    prediction.refresh_from_db()
+    assert prediction.face_index == 1
+    # Uploads are refused too: one quota.
+    assert client.post(reverse("heroes:upload"), {"photo": photo_upload()}).status_code == 429
+
+
+def test_choosing_another_face_is_logged(client, user, fake_predictor, caplog):
+    client.force_login(user)
+    client.post(reverse("heroes:upload"), {"photo": photo_upload(size=(600, 200))})
+    prediction = Prediction.objects.get(owner=user)
+    caplog.clear()
+    with caplog.at_level("INFO", logger="heroes.predictions"):
+        client.post(reverse("history:choose_face", args=[prediction.pk]), {"face": "1"})
+    records = [r.prediction for r in caplog.records if r.name == "heroes.predictions"]
+    assert [r["outcome"] for r in records] == ["rechosen"]
+    assert records[0]["user_id"] == str(user.pk) and "stages_ms" in records[0]
+
+
+def test_choosing_a_face_when_the_photo_is_gone_answers_like_a_storage_failure(
+    client, user, fake_predictor
+):
+    client.force_login(user)
+    client.post(reverse("heroes:upload"), {"photo": photo_upload(size=(600, 200))})
+    prediction = Prediction.objects.get(owner=user)
+    prediction.image.storage.delete(prediction.image.name)
+    response = client.post(
+        reverse("history:choose_face", args=[prediction.pk]), {"face": "1"},
+        HTTP_ACCEPT_LANGUAGE="en", follow=True,
+    )
+    assert response.status_code == 200
+    assert "We could not store your photo just now" in response.content.decode()
+    assert Prediction.objects.filter(pk=prediction.pk).values_list("face_index", flat=True)[0] == 0
+
+
+def test_a_face_number_the_photo_lacks_has_its_own_code(client, user, fake_predictor):
+    from heroes import services
+    from heroes.ml.intake import ImageRejected
+
+    client.force_login(user)
+    client.post(reverse("heroes:upload"), {"photo": photo_upload()})
+    prediction = Prediction.objects.get(owner=user)
+    with pytest.raises(ImageRejected) as info:
+        services.prediction_choose_face(prediction=prediction, face_index=3)
+    assert info.value.code == "no_such_face"
