@@ -32,3 +32,12 @@ def api_token_create(*, user, name):
 
 def api_token_revoke(*, token):
     token.delete()
+
+
+def api_tokens_revoke_all(*, user):
+    """Revoke every API token of a person (after a password change or reset:
+    a token made by whoever knew the old password must stop working).
+    Returns how many were revoked."""
+    count = user.api_tokens.count()
+    user.api_tokens.all().delete()
+    return count

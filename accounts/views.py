@@ -5,11 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import AccountDeleteForm, ApiTokenForm, LoginForm, ProfileForm, SignUpForm
-from accounts.services import api_token_create, api_token_revoke, user_create, user_delete
+from accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    api_tokens_revoke_all,
+    user_create,
+    user_delete,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -111,7 +117,22 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(self.request, _("Your password was changed."))
+        _revoke_tokens_and_say_so(self.request, form.user)
         return response
+
+
+def _revoke_tokens_and_say_so(request, user):
+    count = api_tokens_revoke_all(user=user)
+    if count:
+        messages.info(
+            request,
+            ngettext(
+                "Your %(count)d API token was revoked: programs using it must get a new one.",
+                "Your %(count)d API tokens were revoked: programs using them must get new ones.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -128,6 +149,11 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        _revoke_tokens_and_say_so(self.request, form.user)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

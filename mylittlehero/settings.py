@@ -161,6 +161,8 @@ if USE_MONGODB:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a body (sessions, CSRF, forms).
+    "core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -296,6 +298,9 @@ MEDIA_URL = "/media-not-served/"
 MEDIA_ROOT = Path(env_str("MLH_MEDIA_ROOT", str(BASE_DIR / "media")))
 # Uploads above this size are refused (checked in the browser and on the server).
 MLH_MAX_UPLOAD_BYTES = env_int("MLH_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Any other request body (forms, JSON) over this is refused by its
+# Content-Length before it is read (core/middleware.py; nginx: 1m).
+MLH_MAX_BODY_BYTES = env_int("MLH_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -160,3 +160,47 @@ def test_profile_display_name_can_change(client, user):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.display_name == "히어로"
+
+
+def _token_works(secret):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    return api.get(reverse("api-predictions")).status_code == 200
+
+
+def test_a_password_change_revokes_api_tokens_and_says_so(client, user, password):
+    from accounts.services import api_token_create
+
+    _token, secret = api_token_create(user=user, name="script")
+    assert _token_works(secret)
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": password, "new_password1": "another-long-pass-77",
+         "new_password2": "another-long-pass-77"},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "Your 1 API token was revoked" in response.content.decode()
+    assert not _token_works(secret)
+
+
+def test_a_password_reset_revokes_api_tokens_and_says_so(client, user):
+    from accounts.services import api_token_create
+
+    _token, secret = api_token_create(user=user, name="script")
+    api_token_create(user=user, name="other")
+    client.post(reverse("accounts:password_reset"), {"email": user.email})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/\S+/)", mail.outbox[0].body).group(1)
+    set_password_url = client.get(link, follow=True).redirect_chain[-1][0]
+    response = client.post(
+        set_password_url,
+        {"new_password1": "reset-long-pass-55", "new_password2": "reset-long-pass-55"},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "Your 2 API tokens were revoked" in response.content.decode()
+    assert not _token_works(secret)
+    assert not user.api_tokens.exists()

@@ -1,0 +1,48 @@
+"""Request-level protections shared by every page and the API."""
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+# Routes that take a photo (the upload page, the API, the admin's portraits
+# and reference images); everything else is forms and JSON.
+PHOTO_ROUTE_PREFIXES = ("/upload/", "/api/predictions/", "/admin/")
+# The multipart envelope around a photo: boundaries, headers, other fields.
+ENVELOPE_BYTES = 512 * 1024
+
+
+def body_limit_for(path):
+    if path.startswith(PHOTO_ROUTE_PREFIXES):
+        return settings.MLH_MAX_UPLOAD_BYTES + ENVELOPE_BYTES
+    return settings.MLH_MAX_BODY_BYTES
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request whose declared body is over the route's limit, by its
+    Content-Length, before anything reads it (nginx does the same in front;
+    this holds when gunicorn is reached some other way)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = body_limit_for(request.path_info)
+        if length > limit:
+            return self._too_large(request, limit)
+        return self.get_response(request)
+
+    def _too_large(self, request, limit):
+        message = _("The request is too large.")
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse(
+                {"error": {"code": "too_large", "message": message}}, status=413
+            )
+        else:
+            response = HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        # The body was not read: the connection cannot be reused.
+        response["Connection"] = "close"
+        return response
