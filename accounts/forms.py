@@ -21,12 +21,12 @@ class SignUpForm(BaseUserCreationForm):
         self.fields["display_name"].widget.attrs.update({"autocomplete": "nickname"})
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email=email).exists():
-            raise ValidationError(
-                _("An account with this email already exists. Log in instead."), code="duplicate"
-            )
-        return email
+        # No "already exists" error: that would tell anyone which addresses
+        # have an account. accounts.services.user_sign_up handles it.
+        return User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
+
+    def validate_unique(self):
+        pass  # the same: a taken address is not a form error
 
 
 def lockout_error(lockout):

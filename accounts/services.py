@@ -8,6 +8,36 @@ def user_create(*, email, password, display_name=""):
     return User.objects.create_user(email=email, password=password, display_name=display_name)
 
 
+def user_sign_up(*, email, password, display_name=""):
+    """Sign-up that does not reveal whether an address has an account.
+
+    Returns (user, outcome): "created" (a new account, inactive until its
+    address is confirmed), "unconfirmed" (an earlier sign-up that was never
+    confirmed: it takes the new password, so whoever controls the mailbox
+    decides) or "exists" (an active account: nothing changes; its owner is
+    told by email). The caller answers the same in every case."""
+    email = User.objects.normalize_email(email).strip().lower()
+    existing = User.objects.filter(email=email).first()
+    if existing is None:
+        user = User.objects.create_user(
+            email=email, password=password, display_name=display_name, is_active=False
+        )
+        return user, "created"
+    if not existing.is_active and existing.last_login is None:
+        existing.set_password(password)
+        existing.display_name = display_name
+        existing.save(update_fields=["password", "display_name"])
+        return existing, "unconfirmed"
+    return existing, "exists"
+
+
+def user_confirm(*, user):
+    """Activate an account whose address was confirmed."""
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user
+
+
 def user_delete(*, user):
     """Delete a person, every row of theirs (predictions...) and their stored photos."""
     rows_delete_with_files([user])

@@ -71,6 +71,35 @@ def counter_incr(key, *, timeout):
     return count
 
 
+PERIODS = {"s": 1, "second": 1, "m": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+
+
+def parse_rate(rate):
+    """"N/period" (second, minute, hour, day) -> (N, seconds)."""
+    count, _, period = rate.partition("/")
+    return int(count), PERIODS[period.strip().lower()]
+
+
+def action_rate_take(action, *, ip, email):
+    """Count one attempt at ``action`` ("signup", "reset") per client IP and
+    per address (fixed windows, shared cache); a Lockout when either is over
+    its limit (settings.ACTION_RATES[action] = {"ip": rate, "email": rate})."""
+    rates = settings.ACTION_RATES.get(action, {})
+    now = time.time()
+    waits = []
+    for kind, value in (("ip", ip), ("email", (email or "").strip().lower())):
+        rate = rates.get(kind)
+        if not rate or not value:
+            continue
+        limit, period = parse_rate(rate)
+        window = int(now // period)
+        remaining = (window + 1) * period - now
+        key = f"{_key(action + '-' + kind, value)}:{period}:{window}"
+        if counter_incr(key, timeout=remaining + 1) > limit:
+            waits.append(remaining)
+    return Lockout(retry_after_seconds=math.ceil(max(waits))) if waits else None
+
+
 def _key(kind, value):
     digest = hashlib.sha256(value.encode("utf-8")).hexdigest()
     return f"login-throttle:{kind}:{digest}"

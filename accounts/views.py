@@ -6,33 +6,88 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _, ngettext
-from django.views.decorators.http import require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import throttle
+from accounts.emails import action_limited_message, send_signup_email
 from accounts.forms import AccountDeleteForm, ApiTokenForm, LoginForm, ProfileForm, SignUpForm
 from accounts.services import (
     api_token_create,
     api_token_revoke,
     api_tokens_revoke_all,
-    user_create,
+    user_confirm,
     user_delete,
+    user_sign_up,
 )
+
+
+def _safe_next(request, value):
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return ""
+
+
+def _limited_page(request, template, form, lockout):
+    form.add_error(None, action_limited_message(lockout))
+    return render(request, template, {"form": form}, status=429)
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """Sign up. The answer is the same whether or not the address already has
+    an account (no account enumeration): the owner of the address learns
+    which by email, and a new account starts once its address is confirmed."""
     if request.user.is_authenticated:
         return redirect("home")
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = user_create(
+        lockout = throttle.action_rate_take(
+            "signup", ip=throttle.client_ip(request), email=form.cleaned_data["email"]
+        )
+        if lockout:
+            return _limited_page(request, "accounts/signup.html", form, lockout)
+        user, outcome = user_sign_up(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
             display_name=form.cleaned_data["display_name"],
         )
+        send_signup_email(request, user=user, outcome=outcome, next_url=next_url)
+        return redirect("accounts:signup_sent")
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@require_GET
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request, uidb64, token):
+    """The link from the confirmation email: a button (a GET never changes
+    anything, so mail scanners that open links confirm nothing), then the
+    account starts and its owner is logged in."""
+    from django.contrib.auth import get_user_model
+    from django.utils.http import urlsafe_base64_decode
+
+    from accounts.tokens import signup_confirm_token
+
+    try:
+        user = get_user_model().objects.get(pk=urlsafe_base64_decode(uidb64).decode())
+    except Exception:  # noqa: BLE001 - malformed or unknown id: an invalid link
+        user = None
+    valid = user is not None and not user.is_active and signup_confirm_token.check_token(user, token)
+    if not valid:
+        return render(request, "accounts/signup_confirm.html", {"valid": False}, status=400)
+    if request.method == "POST":
+        user_confirm(user=user)
         login(request, user, backend="accounts.backends.ThrottledModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
-        return redirect("home")
-    return render(request, "accounts/signup.html", {"form": form})
+        return redirect(_safe_next(request, request.GET.get("next")) or "home")
+    return render(request, "accounts/signup_confirm.html", {"valid": True})
 
 
 class LoginView(auth_views.LoginView):
@@ -140,6 +195,15 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # Per IP and per address, whether or not the address has an account.
+        lockout = throttle.action_rate_take(
+            "reset", ip=throttle.client_ip(self.request), email=form.cleaned_data["email"]
+        )
+        if lockout:
+            return _limited_page(self.request, self.template_name, form, lockout)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

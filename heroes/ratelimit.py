@@ -24,9 +24,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from accounts.throttle import client_ip, counter_incr
-
-PERIODS = {"s": 1, "second": 1, "m": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+from accounts.throttle import client_ip, counter_incr, parse_rate
 
 
 @dataclass(frozen=True)
@@ -68,11 +66,6 @@ class RateTicket:
                 pass
             if count_refusal and refused_key:
                 counter_incr(refused_key, timeout=refused_timeout)
-
-
-def parse_rate(rate):
-    count, _, period = rate.partition("/")
-    return int(count), PERIODS[period.strip().lower()]
 
 
 def _quotas(request):

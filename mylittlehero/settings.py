@@ -226,6 +226,18 @@ LOGIN_THROTTLE = {
     "IP_LIMIT": env_int("MLH_LOGIN_IP_LIMIT", 20),
     "WINDOW_SECONDS": env_int("MLH_LOGIN_WINDOW_SECONDS", 15 * 60),
 }
+# Sign-up and password-reset requests per client IP and per address
+# ("N/period"; empty: no limit).
+ACTION_RATES = {
+    "signup": {
+        "ip": env_str("MLH_SIGNUP_RATE_IP", "10/hour"),
+        "email": env_str("MLH_SIGNUP_RATE_EMAIL", "3/hour"),
+    },
+    "reset": {
+        "ip": env_str("MLH_RESET_RATE_IP", "10/hour"),
+        "email": env_str("MLH_RESET_RATE_EMAIL", "3/hour"),
+    },
+}
 # How many reverse proxies in front of the site append to X-Forwarded-For.
 # 0 (default): the client IP is REMOTE_ADDR.
 NUM_PROXIES = env_int("MLH_NUM_PROXIES", 0)
