@@ -16,7 +16,9 @@ def prediction_get_for_user(*, user, pk, allow_staff=False):
     simply not found.
     """
     queryset = Prediction.objects.select_related("top_hero")
-    if not (allow_staff and user.is_staff):
+    # Staff see other people's results only with the permission to view them
+    # (moderators have it; a bare is_staff account does not).
+    if not (allow_staff and user.is_staff and user.has_perm("heroes.view_prediction")):
         queryset = queryset.filter(owner=user)
     try:
         return queryset.filter(pk=pk).first()

@@ -81,8 +81,8 @@ def hero_portrait(request, key):
 
 @require_GET
 def reference_image(request, pk):
-    """A hero's reference photo, for staff in the admin only."""
-    if not request.user.is_staff:
+    """A hero's reference photo, for staff who may view them in the admin."""
+    if not (request.user.is_staff and request.user.has_perm("heroes.view_heroimage")):
         raise Http404
     from heroes.models import HeroImage
 
