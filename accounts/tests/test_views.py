@@ -291,3 +291,12 @@ def test_a_password_reset_revokes_api_tokens_and_says_so(client, user):
     assert "Your 2 API tokens were revoked" in response.content.decode()
     assert not _token_works(secret)
     assert not user.api_tokens.exists()
+
+
+def test_login_page_with_next_pointing_at_itself_while_logged_in(client, user):
+    client.force_login(user)
+    login_url = reverse("accounts:login")
+    response = client.get(f"{login_url}?next={login_url}")
+    assert response.status_code == 302 and response.url == reverse("home")
+    response = client.get(f"{login_url}?next={login_url}%3Fnext%3D{login_url}")
+    assert response.status_code == 302 and response.url == reverse("home")
