@@ -45,9 +45,12 @@ def _catalog_ranking(result):
 
 
 def _jpeg_bytes(image):
-    """Re-encode: orientation already applied by intake, no EXIF (no GPS) kept."""
+    """Re-encode: orientation already applied by intake; no metadata kept (no
+    EXIF or GPS, no comment, XMP, IPTC or ICC profile)."""
     buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    clean = image.convert("RGB")
+    clean.info = {}  # Pillow writes a comment or profile found here
+    clean.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     return buffer.getvalue()
 
 

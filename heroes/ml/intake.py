@@ -11,6 +11,8 @@
   decodes within about 300 MB and 2 s (measured in
   heroes/tests/test_intake.py with files just under every limit).
 - HEIC/HEIF (iPhone) photos are accepted through pillow-heif.
+- The image comes out without any of the file's metadata (EXIF, comments,
+  XMP, IPTC, ICC profile).
 - Refused, each with its own error: not an image (or a format we do not
   take), truncated or corrupt, over the byte limit, over the pixel limit
   (decompression bombs are caught before decoding).
@@ -265,4 +267,7 @@ def load_image(
         # Pillow's bilinear resize is antialiased (its filter widens with the
         # scale), and twice as fast as Lanczos here.
         image.thumbnail((max_side, max_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    # Nothing of the file's metadata travels on: EXIF (GPS), comments, XMP,
+    # IPTC, ICC. A re-encoded photo carries pixels only.
+    image.info = {}
     return LoadedImage(image=image, format=image_format, original_size=(width, height))

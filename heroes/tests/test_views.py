@@ -270,3 +270,34 @@ def test_a_face_number_the_photo_lacks_has_its_own_code(client, user, fake_predi
     with pytest.raises(ImageRejected) as info:
         services.prediction_choose_face(prediction=prediction, face_index=3)
     assert info.value.code == "no_such_face"
+
+
+def _with_app13_iptc(jpeg):
+    """Insert a Photoshop/IPTC (APP13) segment after SOI."""
+    import struct
+
+    iptc = b"\x1c\x02\x78" + struct.pack(">H", 17) + b"IPTC-CAPTION-HERE"
+    payload = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00" + struct.pack(">I", len(iptc)) + iptc
+    segment = b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
+    return jpeg[:2] + segment + jpeg[2:]
+
+
+def test_stored_photo_has_no_comment_xmp_iptc_or_profile(client, user, fake_predictor, media_root):
+    from PIL import ImageCms
+
+    noise = Image.effect_noise((300, 200), 40).convert("RGB")
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description>XMP-SECRET-HERE</rdf:Description></x:xmpmeta>'
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = io.BytesIO()
+    noise.save(buffer, "JPEG", comment=b"COMMENT-SECRET-HERE", xmp=xmp, icc_profile=profile)
+    data = _with_app13_iptc(buffer.getvalue())
+    uploaded = Image.open(io.BytesIO(data))
+    assert uploaded.info.get("comment") == b"COMMENT-SECRET-HERE" and "photoshop" in uploaded.info
+    client.force_login(user)
+    client.post(reverse("heroes:upload"), {"photo": photo_upload(content=data)})
+    prediction = Prediction.objects.get(owner=user)
+    stored_bytes = (media_root / prediction.image.name).read_bytes()
+    for secret in (b"COMMENT-SECRET", b"XMP-SECRET", b"IPTC-CAPTION", b"Photoshop 3.0", b"ICC_PROFILE"):
+        assert secret not in stored_bytes, secret
+    stored = Image.open(io.BytesIO(stored_bytes))
+    assert not {"comment", "xmp", "photoshop", "icc_profile"} & set(stored.info)
