@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _, ngettext
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import throttle
@@ -131,6 +132,7 @@ def account(request):
     return _account_page(request, form)
 
 
+@never_cache  # the page shows a new token's secret: never stored by a cache
 @login_required
 @require_http_methods(["POST"])
 def token_create(request):

@@ -46,3 +46,20 @@ class RequestBodyLimitMiddleware:
         # The body was not read: the connection cannot be reused.
         response["Connection"] = "close"
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response: no powerful feature anywhere,
+    the camera on the upload page only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Permissions-Policy" not in response:
+            policy = settings.PERMISSIONS_POLICY
+            if request.path_info in settings.PERMISSIONS_POLICY_CAMERA_PATHS:
+                policy = policy.replace("camera=()", "camera=(self)")
+            response["Permissions-Policy"] = policy
+        return response

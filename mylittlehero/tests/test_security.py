@@ -50,3 +50,83 @@ def test_a_photo_sized_body_is_fine_on_photo_routes_only(client, user):
     big = client.post(reverse("accounts:login"), {"username": "x" * (1536 * 1024), "password": "y"})
     assert big.status_code == 413
     assert client.post(reverse("accounts:login"), {"username": "a@b.c", "password": "y"}).status_code in (200, 302)
+
+
+# --- Headers (item 17) ---------------------------------------------------------
+
+
+def _scripts(html):
+    import re
+
+    return re.findall(r"<script\b([^>]*)>(.*?)</script>", html, flags=re.S | re.I)
+
+
+@pytest.mark.parametrize(
+    "name", ["home", "heroes:upload", "accounts:login", "accounts:signup", "heroes:list", "api-docs"]
+)
+def test_csp_allows_only_own_scripts_and_no_page_has_an_inline_one(client, user, name):
+    if not name.startswith("accounts:"):
+        client.force_login(user)
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    policy = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
+    assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+    for attributes, body in _scripts(response.content.decode()):
+        assert "src=" in attributes and not body.strip(), f"inline script on {name}"
+        assert "on" not in attributes.split("src=")[0].replace("nonce", "")
+
+
+def test_result_and_share_pages_have_no_inline_script(client, user, fake_predictor):
+    from conftest import photo_upload
+    from heroes.models import Prediction
+    from heroes.services import prediction_share
+
+    client.force_login(user)
+    client.post(reverse("heroes:upload"), {"photo": photo_upload(size=(600, 200))})
+    prediction = prediction_share(prediction=Prediction.objects.get(owner=user))
+    for url in (reverse("history:detail", args=[prediction.pk]), reverse("history:list"),
+                reverse("heroes:share", args=[prediction.share_token])):
+        html = client.get(url).content.decode()
+        for attributes, body in _scripts(html):
+            assert "src=" in attributes and not body.strip(), f"inline script on {url}"
+
+
+def test_permissions_policy_allows_the_camera_on_the_upload_page_only(client, user):
+    client.force_login(user)
+    home = client.get(reverse("home"))["Permissions-Policy"]
+    upload = client.get(reverse("heroes:upload"))["Permissions-Policy"]
+    assert "camera=()" in home and "geolocation=()" in home and "microphone=()" in home
+    assert "camera=(self)" in upload and "geolocation=()" in upload
+
+
+def test_language_cookie_is_http_only_and_same_site(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    cookie = response.cookies["django_language"]
+    assert cookie["samesite"] == "Lax" and cookie["httponly"]
+
+
+def test_the_new_token_page_is_never_cached(client, user):
+    client.force_login(user)
+    response = client.post(reverse("accounts:token_create"), {"name": "script"})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_production_cookies_and_hsts_defaults():
+    from mylittlehero.tests.test_settings import PRODUCTION_ENV, run_manage
+
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.LANGUAGE_COOKIE_SECURE, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    )
+    result = run_manage("shell", "-c", code, env=PRODUCTION_ENV)
+    assert result.stdout.split()[-3:] == ["True", "False", "False"], result.stderr
+    opted_in = run_manage(
+        "shell", "-c", code,
+        env={**PRODUCTION_ENV, "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
+             "DJANGO_SECURE_HSTS_PRELOAD": "1"},
+    )
+    assert opted_in.stdout.split()[-3:] == ["True", "True", "True"], opted_in.stderr
