@@ -476,6 +476,10 @@ MLH_PREDICTION_RATE_IP = env_str("MLH_PREDICTION_RATE_IP", "60/hour")
 MLH_PREDICTION_REFUSED_RATE_USER = env_str("MLH_PREDICTION_REFUSED_RATE_USER", "60/hour")
 MLH_PREDICTION_REFUSED_RATE_IP = env_str("MLH_PREDICTION_REFUSED_RATE_IP", "120/hour")
 
+# Operators' detailed readiness check (/healthz/ready) answers staff, or a
+# request with this value in its X-Health-Token header (unset: staff only).
+MLH_HEALTH_TOKEN = env_str("MLH_HEALTH_TOKEN")
+
 # The admin's synchronous "Re-predict" action takes at most this many
 # predictions (more: `manage.py repredict`, in batches, resumable).
 MLH_ADMIN_REPREDICT_MAX = env_int("MLH_ADMIN_REPREDICT_MAX", 25)
