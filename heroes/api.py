@@ -6,6 +6,7 @@ message in the request's language.
 """
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -57,6 +58,13 @@ DRF_CODES = {
 def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
+    if isinstance(exc, SuspiciousOperation):
+        # Raised while reading the request (too many fields, a body over
+        # the memory limit): an API error like any other, not an HTML 400.
+        from core.errors import api_code_for
+
+        code, message = api_code_for(exc)
+        exc = ApiError(code, str(message), 413 if code == "too_large" else 400)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

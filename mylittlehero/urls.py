@@ -15,3 +15,9 @@ urlpatterns = [
     path("healthz/ready", readiness, name="readiness"),
     path("api/", include("heroes.api_urls")),
 ]
+
+# Under /api/ every error is JSON in the documented shape (core/errors.py).
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

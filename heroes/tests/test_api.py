@@ -234,3 +234,20 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
     assert schema.status_code == 200
     docs = client.get(reverse("api-docs")).content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
+
+
+def test_too_many_fields_is_a_json_error(api):
+    fields = "&".join(f"f{i}=x" for i in range(1200))
+    response = api.post(
+        reverse("api-predictions"), fields, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["error"]["code"] == "too_many_fields"
+
+
+def test_unknown_api_urls_answer_json(api, client):
+    for response in (api.get("/api/no-such-thing/"), client.get("/api/predictions/1/x/")):
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+    assert "<html" in client.get("/no-such-page/").content.decode().lower()
