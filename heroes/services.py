@@ -12,7 +12,12 @@ from importlib import import_module
 
 from heroes.ml.classifier import ModelUnavailable
 from heroes.models import Hero, Prediction, new_share_token
-from heroes.storage import rows_delete_with_files
+from heroes.storage import (
+    rows_delete_with_files,
+    share_card_files,
+    share_card_name,
+    stored_files_delete,
+)
 
 logger = logging.getLogger("heroes.predictions")
 
@@ -200,11 +205,39 @@ def prediction_share(*, prediction):
 
 
 def prediction_unshare(*, prediction):
-    """Revoke the share link: the old link stops working for good."""
+    """Revoke the share link: the old link stops working for good, and its
+    stored card images are deleted (once the change has committed)."""
+    old_token = prediction.share_token
     prediction.is_shared = False
     prediction.share_token = new_share_token()
     prediction.save(update_fields=["is_shared", "share_token"])
+    files = share_card_files([old_token])
+    transaction.on_commit(lambda: stored_files_delete(files))
     return prediction
+
+
+def share_card_png(*, prediction, language, render):
+    """The share card of a shared prediction, rendered once per share link
+    and language and kept in storage (rendering costs about 200 ms of CPU).
+    ``render()`` makes the PNG bytes when none is kept yet."""
+    from django.core.files.storage import default_storage
+
+    name = share_card_name(prediction.share_token, language)
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    except (OSError, ValueError):  # not rendered yet (S3 raises its own errors too)
+        pass
+    except Exception:  # noqa: BLE001 - storage backends raise anything; render instead
+        logger.warning("could not read the kept share card %s", name, exc_info=True)
+    png = render()
+    try:
+        saved = default_storage.save(name, ContentFile(png))
+        if saved != name:  # another request kept it first
+            default_storage.delete(saved)
+    except Exception:  # noqa: BLE001 - serving the card matters more than keeping it
+        logger.warning("could not keep the share card %s", name, exc_info=True)
+    return png
 
 
 def prediction_delete(*, prediction):

@@ -136,24 +136,44 @@ def _portrait_image(hero):
 
 
 @require_GET
-@cache_control(public=True, max_age=300)
 def share_card(request, token):
-    """The share card PNG: face, hero portrait, hero name, score, site name."""
-    from PIL import Image
+    """The share card PNG: face, hero portrait, hero name, score, site name.
 
-    from heroes.cards import face_crop, render_share_card
-
+    Rendered once per share link and language, then kept (services.
+    share_card_png). Public caches must ask again each time (no-cache, with
+    an ETag: a 304 costs one query), so a revoked link's card is gone from
+    them at once."""
     prediction = _shared_or_404(token)
     language = request.GET.get("lang") or get_language() or "ko"
     language = "en" if language.startswith("en") else "ko"
     hero = prediction.top_hero
     if hero is None:
         raise Http404(_("This result has no hero any more."))
+    etag = f'"{prediction.share_token}-{language}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        png = services.share_card_png(
+            prediction=prediction,
+            language=language,
+            render=lambda: _render_share_card(prediction, hero, language),
+        )
+        response = HttpResponse(png, content_type="image/png")
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, no-cache"
+    return response
+
+
+def _render_share_card(prediction, hero, language):
+    from PIL import Image
+
+    from heroes.cards import face_crop, render_share_card
+
     with prediction.image.open("rb") as handle:
         photo = Image.open(handle).convert("RGB")
     face = prediction.face
     crop = face_crop(photo, face["box"]) if face else photo
-    png = render_share_card(
+    return render_share_card(
         face=crop,
         portrait=_portrait_image(hero),
         hero_name=hero.name_en if language == "en" else hero.name_ko,
@@ -161,4 +181,3 @@ def share_card(request, token):
         score=prediction.top_probability or 0.0,
         language=language,
     )
-    return HttpResponse(png, content_type="image/png")

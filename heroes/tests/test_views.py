@@ -301,3 +301,80 @@ def test_stored_photo_has_no_comment_xmp_iptc_or_profile(client, user, fake_pred
         assert secret not in stored_bytes, secret
     stored = Image.open(io.BytesIO(stored_bytes))
     assert not {"comment", "xmp", "photoshop", "icc_profile"} & set(stored.info)
+
+
+def _shared_prediction(client, user):
+    from heroes.services import prediction_share
+
+    client.force_login(user)
+    client.post(reverse("heroes:upload"), {"photo": photo_upload()})
+    prediction = prediction_share(prediction=Prediction.objects.get(owner=user))
+    client.logout()
+    return prediction
+
+
+def _kept_cards(media_root):
+    folder = media_root / "cards"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_share_card_is_rendered_once_and_kept(
+    client, user, fake_predictor, media_root, monkeypatch
+):
+    from heroes import cards
+
+    renders = []
+    real = cards.render_share_card
+    monkeypatch.setattr(cards, "render_share_card", lambda **kw: renders.append(kw) or real(**kw))
+    prediction = _shared_prediction(client, user)
+    url = reverse("heroes:share_card", args=[prediction.share_token])
+    first = client.get(url + "?lang=ko")
+    for _ in range(3):
+        again = client.get(url + "?lang=ko")
+        assert again.content == first.content
+    client.get(url + "?lang=en")
+    assert [kw["language"] for kw in renders] == ["ko", "en"]
+    token = prediction.share_token
+    assert f"{token}-ko.png" in _kept_cards(media_root) and f"{token}-en.png" in _kept_cards(media_root)
+    # Caches must ask again every time; a 304 needs no rendering.
+    assert first["Cache-Control"] == "public, no-cache"
+    assert client.get(url + "?lang=ko", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_revoking_a_share_leaves_no_card_anywhere(
+    client, user, fake_predictor, media_root, django_capture_on_commit_callbacks
+):
+    prediction = _shared_prediction(client, user)
+    url = reverse("heroes:share_card", args=[prediction.share_token])
+    etag = client.get(url + "?lang=ko")["ETag"]
+    client.get(url + "?lang=en")
+    token = prediction.share_token
+    assert any(name.startswith(token) for name in _kept_cards(media_root))
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("history:share", args=[prediction.pk]), {"action": "revoke"})
+    assert not any(name.startswith(token) for name in _kept_cards(media_root))
+    client.logout()
+    # A cache revalidating its copy is told it is gone.
+    assert client.get(url + "?lang=ko", HTTP_IF_NONE_MATCH=etag).status_code == 404
+
+
+def test_deleting_a_shared_result_or_the_account_deletes_its_cards(
+    client, user, make_user, fake_predictor, media_root, django_capture_on_commit_callbacks
+):
+    from accounts.services import user_delete
+    from heroes.services import prediction_delete
+
+    prediction = _shared_prediction(client, user)
+    client.get(reverse("heroes:share_card", args=[prediction.share_token]))
+    with django_capture_on_commit_callbacks(execute=True):
+        prediction_delete(prediction=prediction)
+    assert not any(n.startswith(prediction.share_token) for n in _kept_cards(media_root))
+
+    person = make_user("cards@example.com")
+    kept = _shared_prediction(client, person)
+    client.get(reverse("heroes:share_card", args=[kept.share_token]))
+    assert any(n.startswith(kept.share_token) for n in _kept_cards(media_root))
+    with django_capture_on_commit_callbacks(execute=True):
+        user_delete(user=person)
+    assert not any(n.startswith(kept.share_token) for n in _kept_cards(media_root))
