@@ -1,7 +1,7 @@
 """Request-level protections shared by every page and the API."""
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
 # Routes that take a photo (the upload page, the API, the admin's portraits
@@ -36,13 +36,23 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
     def _too_large(self, request, limit):
-        message = _("The request is too large.")
+        from django.shortcuts import render
+        from django.template.defaultfilters import filesizeformat
+
+        if request.path_info.startswith(PHOTO_ROUTE_PREFIXES):
+            message = _("That photo is too large. Use one under %(size)s.") % {
+                "size": filesizeformat(settings.MLH_MAX_UPLOAD_BYTES)
+            }
+        else:
+            message = _("The request is too large.")
         if request.path_info.startswith("/api/"):
             response = JsonResponse(
                 {"error": {"code": "too_large", "message": message}}, status=413
             )
         else:
-            response = HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+            response = render(
+                request, "413.html", {"message": message, "back_url": request.path}, status=413
+            )
         # The body was not read: the connection cannot be reused.
         response["Connection"] = "close"
         return response
