@@ -9,6 +9,9 @@ set -euo pipefail
 listen_port=$1 upstream_port=$2 static_dir=$3 work=$4
 here="$(cd "$(dirname "$0")" && pwd)"
 mkdir -p "$work/tmp"
+# nginx's workers (nobody, when started as root) write request bodies under
+# $work/tmp: they must be able to reach it.
+chmod a+rx "$work"
 sed -e "s|listen 80;|listen 127.0.0.1:${listen_port};|" \
     -e "s|server 127.0.0.1:8000;|server 127.0.0.1:${upstream_port};|" \
     -e "s|/srv/mylittlehero/staticfiles/|${static_dir%/}/|" \

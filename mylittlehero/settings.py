@@ -290,7 +290,9 @@ else:
 # Worker processes serving this settings module (gunicorn.conf.py reads the
 # same variable); the deploy checks refuse a per-process cache for more than one.
 WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2)
-GUNICORN_BIND = env_str("GUNICORN_BIND")
+# Where gunicorn listens (the same default as gunicorn.conf.py): behind
+# nginx it must be loopback, or clients could bypass nginx (mlh.W004).
+GUNICORN_BIND = env_str("GUNICORN_BIND") or f"0.0.0.0:{env_str('PORT', '8000')}"
 
 # --- Internationalization ---------------------------------------------------
 
