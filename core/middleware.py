@@ -73,3 +73,38 @@ class PermissionsPolicyMiddleware:
                 policy = policy.replace("camera=()", "camera=(self)")
             response["Permissions-Policy"] = policy
         return response
+
+
+class SharedCacheUnavailableMiddleware:
+    """When the shared cache (Redis) does not answer, the login throttle and
+    the rate limits cannot be checked: answer 503 (JSON under /api/) instead
+    of a server error, and never let a request through unchecked."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        try:
+            from redis.exceptions import ConnectionError as RedisConnectionError
+            from redis.exceptions import TimeoutError as RedisTimeoutError
+        except ImportError:  # pragma: no cover - redis is in requirements
+            return None
+        if not isinstance(exception, (RedisConnectionError, RedisTimeoutError)):
+            return None
+        import logging
+
+        from django.shortcuts import render
+
+        logging.getLogger(__name__).error("shared cache unavailable: %s", exception)
+        message = _("The site is busy right now. Nothing was changed; please try again in a moment.")
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse(
+                {"error": {"code": "cache_unavailable", "message": message}}, status=503
+            )
+        else:
+            response = render(request, "503.html", {"message": message}, status=503)
+        response["Retry-After"] = "30"
+        return response

@@ -8,7 +8,8 @@ check for operators.
   told.
 - ``GET /healthz/ready`` (operators: staff, or the ``X-Health-Token`` header
   matching ``MLH_HEALTH_TOKEN``; 404 for anyone else): every check with its
-  details: the database (a query, the vendor), the storage (an object
+  details: the database (a query, the vendor), the shared cache (a write
+  and a read), the storage (an object
   written and deleted, at most once a minute: the result is kept in the
   cache), the model (files present, version, loaded in this process or not,
   without loading it). 200 when all are well, 503 otherwise.
@@ -49,15 +50,30 @@ def _storage():
     """The write probe, at most once per STORAGE_PROBE_SECONDS (a PUT and a
     DELETE on S3 each time)."""
     key = f"healthz:storage:{settings.MEDIA_ROOT}"
-    cached = cache.get(key)
+    try:
+        cached = cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache check reports that
+        cached = None
     if cached is not None:
         return {**cached, "cached": True}
     try:
         result = _storage_probe()
     except Exception as exc:  # noqa: BLE001 - reported, and kept for a while too
         result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
-    cache.set(key, result, STORAGE_PROBE_SECONDS)
+    try:
+        cache.set(key, result, STORAGE_PROBE_SECONDS)
+    except Exception:  # noqa: BLE001 - the cache check reports that
+        pass
     return result
+
+
+def _cache():
+    """The shared cache (throttles, rate limits): a write and a read."""
+    key = f"healthz:cache:{uuid.uuid4().hex}"
+    cache.set(key, "ok", 10)
+    ok = cache.get(key) == "ok"
+    cache.delete(key)
+    return {"ok": ok, "backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
 
 
 def _model():
@@ -103,7 +119,12 @@ def readiness(request):
     if not _is_operator(request):
         raise Http404
     checks = {}
-    for name, check in (("database", _database), ("storage", _storage), ("model", _model)):
+    for name, check in (
+        ("database", _database),
+        ("cache", _cache),
+        ("storage", _storage),
+        ("model", _model),
+    ):
         try:
             checks[name] = check()
         except Exception as exc:  # noqa: BLE001 - any failure is "not healthy"

@@ -173,6 +173,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
+    # Last: its process_exception sees the views' errors first.
+    "core.middleware.SharedCacheUnavailableMiddleware",
 ]
 
 if PRODUCTION:
@@ -278,8 +280,8 @@ elif CACHE_SETTING.startswith(("redis://", "rediss://", "unix://")):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_SETTING,
             "KEY_PREFIX": env_str("MLH_CACHE_PREFIX", "mlh"),
-            # A Redis that is down answers 503 (through the fault handling)
-            # quickly instead of hanging a worker.
+            # A Redis that is down answers 503 quickly (core.middleware.
+            # SharedCacheUnavailableMiddleware) instead of hanging a worker.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }

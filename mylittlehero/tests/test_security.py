@@ -130,3 +130,70 @@ def test_production_cookies_and_hsts_defaults():
              "DJANGO_SECURE_HSTS_PRELOAD": "1"},
     )
     assert opted_in.stdout.split()[-3:] == ["True", "True", "True"], opted_in.stderr
+
+
+# --- The shared cache down ----------------------------------------------------
+
+DOWN_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6399/0",  # nothing listens here
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
+
+
+def _redis_really_down():
+    import socket
+
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", 6399)) != 0
+
+
+def test_a_login_with_the_shared_cache_down_is_503_not_a_pass(client, user, password, settings):
+    if not _redis_really_down():
+        pytest.skip("something listens on 127.0.0.1:6399")
+    from django.core.cache import caches
+
+    settings.CACHES = DOWN_REDIS
+    try:
+        response = client.post(
+            reverse("accounts:login"), {"username": user.email, "password": password},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 503
+        assert "Nothing was changed" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+    finally:
+        caches["default"].close()
+
+
+def test_an_api_upload_with_the_shared_cache_down_is_a_json_503(user, fake_predictor, settings):
+    if not _redis_really_down():
+        pytest.skip("something listens on 127.0.0.1:6399")
+    from rest_framework.test import APIClient
+
+    from accounts.services import api_token_create
+    from conftest import photo_upload
+    from heroes.models import Prediction
+
+    _token, secret = api_token_create(user=user, name="t")
+    settings.CACHES = DOWN_REDIS
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    response = api.post(reverse("api-predictions"), {"photo": photo_upload()}, format="multipart")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "cache_unavailable"
+    assert Prediction.objects.count() == 0
+
+
+def test_readiness_reports_the_shared_cache(client, make_user, settings):
+    client.force_login(make_user("staff@example.com", is_staff=True))
+    assert client.get(reverse("readiness")).json()["checks"]["cache"]["ok"] is True
+    if not _redis_really_down():
+        pytest.skip("something listens on 127.0.0.1:6399")
+    settings.CACHES = DOWN_REDIS
+    # The session lives in the database: the staff login still holds.
+    body = client.get(reverse("readiness")).json()
+    assert body["checks"]["cache"]["ok"] is False and body["status"] == "unavailable"
