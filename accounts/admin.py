@@ -3,8 +3,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AdminLoginForm
 from accounts.models import User
 from heroes.storage import rows_delete_with_files
+
+
+# The admin's login goes through the same throttled backend as the site's;
+# this form only words the lockout the same way.
+admin.site.login_form = AdminLoginForm
 
 
 class UserAdminCreationForm(AdminUserCreationForm):

@@ -1,9 +1,9 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from accounts import throttle
 from accounts.models import User
 
 
@@ -24,14 +24,43 @@ class SignUpForm(BaseUserCreationForm):
         self.fields["display_name"].widget.attrs.update({"autocomplete": "nickname"})
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email=email).exists():
-            raise ValidationError(DUPLICATE_EMAIL, code="duplicate")
-        return email
+        # No "already exists" error: that would tell anyone which addresses
+        # have an account. accounts.services.user_sign_up handles it.
+        return User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
+
+    def validate_unique(self):
+        pass  # the same: a taken address is not a form error
 
 
-class LoginForm(AuthenticationForm):
-    """Django's login form with the failed-login throttle in front of it."""
+def lockout_error(lockout):
+    minutes = lockout.retry_after_minutes
+    return ValidationError(
+        ngettext(
+            "Too many failed login attempts. Try again in %(minutes)d minute.",
+            "Too many failed login attempts. Try again in %(minutes)d minutes.",
+            minutes,
+        ),
+        code="throttled",
+        params={"minutes": minutes},
+    )
+
+
+class ThrottleMessageMixin:
+    """The failed-login throttle itself lives in the authentication backend
+    (accounts/backends.py); a form only turns its lockout into a message."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            lockout = getattr(self.request, "login_lockout", None)
+            if lockout is not None:
+                raise lockout_error(lockout) from None
+            raise
+
+
+class LoginForm(ThrottleMessageMixin, AuthenticationForm):
+    """Django's login form; the backend counts failures and locks out."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -45,28 +74,9 @@ class LoginForm(AuthenticationForm):
             attrs={"autocomplete": "email", "autofocus": True}
         )
 
-    def clean(self):
-        email = (self.cleaned_data.get("username") or "").strip().lower()
-        ip = throttle.client_ip(self.request) if self.request else "unknown"
-        lockout = throttle.login_lockout(email=email, ip=ip)
-        if lockout:
-            minutes = lockout.retry_after_minutes
-            raise ValidationError(
-                ngettext(
-                    "Too many failed login attempts. Try again in %(minutes)d minute.",
-                    "Too many failed login attempts. Try again in %(minutes)d minutes.",
-                    minutes,
-                ),
-                code="throttled",
-                params={"minutes": minutes},
-            )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            throttle.login_failure_record(email=email, ip=ip)
-            raise
-        throttle.login_success_record(email=email)
-        return cleaned
+
+class AdminLoginForm(ThrottleMessageMixin, AdminAuthenticationForm):
+    """The admin's login form, with the same lockout message."""
 
 
 class ProfileForm(forms.ModelForm):

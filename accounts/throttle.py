@@ -6,6 +6,12 @@ limit, further attempts are refused without checking the password, until the
 window since the first failure runs out. A successful login clears the
 account's counter (not the IP's: one good password must not reopen an IP
 that is guessing at many accounts).
+
+The check and the counting sit in the authentication backend
+(accounts/backends.py), so every way to log in (the site's form, the admin's
+form, anything else calling ``authenticate()``) shares one lockout.
+Counters live in the shared cache (Redis in production): every worker sees
+the same counts, and a worker restart forgets nothing.
 """
 
 from dataclasses import dataclass
@@ -27,9 +33,17 @@ class Lockout:
 
 
 def client_ip(request):
-    """The client's address: REMOTE_ADDR, or the right proxy-added hop."""
+    """The client's address.
+
+    REMOTE_ADDR, unless the request comes from a trusted proxy
+    (``MLH_TRUSTED_PROXIES``, loopback by default) and ``MLH_NUM_PROXIES`` is
+    set: then the address the outermost of those proxies saw, taken from the
+    right of X-Forwarded-For. A client that reaches gunicorn directly cannot
+    choose its address by sending the header itself.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
     num_proxies = settings.NUM_PROXIES
-    if num_proxies > 0:
+    if num_proxies > 0 and remote in settings.TRUSTED_PROXIES:
         forwarded = [
             part.strip()
             for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
@@ -37,7 +51,53 @@ def client_ip(request):
         ]
         if len(forwarded) >= num_proxies:
             return forwarded[-num_proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return remote
+
+
+def counter_incr(key, *, timeout):
+    """Add one to a counter that expires ``timeout`` seconds from now; the new
+    count. add() and incr() are atomic in Redis (and in locmem); the database
+    cache's incr() is a get-then-set that puts its default 300 s timeout back,
+    so the window's own expiry is restored with touch(): a window never ends
+    early whatever the backend."""
+    timeout = max(1, int(math.ceil(timeout)))
+    cache.add(key, 0, timeout=timeout)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=timeout)
+        count = 1
+    cache.touch(key, timeout)
+    return count
+
+
+PERIODS = {"s": 1, "second": 1, "m": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+
+
+def parse_rate(rate):
+    """"N/period" (second, minute, hour, day) -> (N, seconds)."""
+    count, _, period = rate.partition("/")
+    return int(count), PERIODS[period.strip().lower()]
+
+
+def action_rate_take(action, *, ip, email):
+    """Count one attempt at ``action`` ("signup", "reset") per client IP and
+    per address (fixed windows, shared cache); a Lockout when either is over
+    its limit (settings.ACTION_RATES[action] = {"ip": rate, "email": rate})."""
+    rates = settings.ACTION_RATES.get(action, {})
+    now = time.time()
+    waits = []
+    for kind, value in (("ip", ip), ("email", (email or "").strip().lower())):
+        rate = rates.get(kind)
+        if not rate or not value:
+            continue
+        limit, period = parse_rate(rate)
+        window = int(now // period)
+        remaining = (window + 1) * period - now
+        key = f"{_key(action + '-' + kind, value)}:{period}:{window}"
+        if counter_incr(key, timeout=remaining + 1) > limit:
+            waits.append(remaining)
+    return Lockout(retry_after_seconds=math.ceil(max(waits))) if waits else None
 
 
 def _key(kind, value):
@@ -70,20 +130,19 @@ def login_lockout(*, email, ip):
 
 
 def login_failure_record(*, email, ip):
-    """Count a failure. add() and incr() are atomic in the cache backends, so
-    parallel guesses are all counted; both keys expire with the window."""
+    """Count a failure on the account's and the IP's counters; both expire
+    with the window that started at their first failure."""
     window = settings.LOGIN_THROTTLE["WINDOW_SECONDS"]
     now = time.time()
     for key, _limit in _keys(email=email, ip=ip):
         started = cache.get(f"{key}:start")
         if started is not None and started + window <= now:  # an old window
             cache.delete_many([f"{key}:start", f"{key}:count"])
-        cache.add(f"{key}:start", now, timeout=window)
-        cache.add(f"{key}:count", 0, timeout=window)
-        try:
-            cache.incr(f"{key}:count")
-        except ValueError:  # expired between add() and incr()
-            cache.set(f"{key}:count", 1, timeout=window)
+            started = None
+        if started is None:
+            cache.add(f"{key}:start", now, timeout=window)
+            started = cache.get(f"{key}:start", now)
+        counter_incr(f"{key}:count", timeout=started + window - now)
 
 
 def login_success_record(*, email):

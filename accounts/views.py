@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -6,61 +8,104 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _, ngettext
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.forms import (
-    DUPLICATE_EMAIL,
-    AccountDeleteForm,
-    ApiTokenForm,
-    LoginForm,
-    ProfileForm,
-    SignUpForm,
+from accounts import throttle
+from accounts.emails import action_limited_message, send_signup_email
+from accounts.forms import AccountDeleteForm, ApiTokenForm, LoginForm, ProfileForm, SignUpForm
+from accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    api_tokens_revoke_all,
+    user_confirm,
+    user_delete,
+    user_sign_up,
 )
-from accounts.services import api_token_create, api_token_revoke, user_create, user_delete
-from heroes.lookups import row_or_404
 
 
-def _safe_next(request):
-    """The ``next`` page asked for (a share link's "try it" button sends the
-    visitor to the upload page), if it is on this site; else ''."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+def _safe_next(request, value):
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return target
+        return value
     return ""
+
+
+def _limited_page(request, template, form, lockout):
+    form.add_error(None, action_limited_message(lockout))
+    return render(request, template, {"form": form}, status=429)
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    next_url = _safe_next(request)
+    """Sign up. The answer is the same whether or not the address already has
+    an account (no account enumeration): the owner of the address learns
+    which by email, and a new account starts once its address is confirmed."""
     if request.user.is_authenticated:
-        return redirect(next_url or "home")
+        return redirect("home")
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = user_create(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                display_name=form.cleaned_data["display_name"],
-            )
-        except IntegrityError:
-            # The same email signed up in parallel, after this form's check:
-            # the unique index refused the second one.
-            form.add_error("email", ValidationError(DUPLICATE_EMAIL, code="duplicate"))
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Your account is ready."))
-            return redirect(next_url or "home")
+        lockout = throttle.action_rate_take(
+            "signup", ip=throttle.client_ip(request), email=form.cleaned_data["email"]
+        )
+        if lockout:
+            return _limited_page(request, "accounts/signup.html", form, lockout)
+        user, outcome = user_sign_up(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            display_name=form.cleaned_data["display_name"],
+        )
+        send_signup_email(request, user=user, outcome=outcome, next_url=next_url)
+        return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@require_GET
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request, uidb64, token):
+    """The link from the confirmation email: a button (a GET never changes
+    anything, so mail scanners that open links confirm nothing), then the
+    account starts and its owner is logged in."""
+    from django.contrib.auth import get_user_model
+    from django.utils.http import urlsafe_base64_decode
+
+    from accounts.tokens import signup_confirm_token
+
+    try:
+        user = get_user_model().objects.get(pk=urlsafe_base64_decode(uidb64).decode())
+    except Exception:  # noqa: BLE001 - malformed or unknown id: an invalid link
+        user = None
+    valid = user is not None and not user.is_active and signup_confirm_token.check_token(user, token)
+    if not valid:
+        return render(request, "accounts/signup_confirm.html", {"valid": False}, status=400)
+    if request.method == "POST":
+        user_confirm(user=user)
+        login(request, user, backend="accounts.backends.ThrottledModelBackend")
+        messages.success(request, _("Welcome! Your account is ready."))
+        return redirect(_safe_next(request, request.GET.get("next")) or "home")
+    return render(request, "accounts/signup_confirm.html", {"valid": True})
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        # ?next= pointing back at the login page would loop for someone
+        # already logged in (Django raises on that): go home instead.
+        url = super().get_redirect_url()
+        if url and urlsplit(url).path == self.request.path:
+            return ""
+        return url
 
 
 def _account_page(request, form, *, new_token=None, status=200):
@@ -88,6 +133,7 @@ def account(request):
     return _account_page(request, form)
 
 
+@never_cache  # the page shows a new token's secret: never stored by a cache
 @login_required
 @require_http_methods(["POST"])
 def token_create(request):
@@ -128,7 +174,22 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(self.request, _("Your password was changed."))
+        _revoke_tokens_and_say_so(self.request, form.user)
         return response
+
+
+def _revoke_tokens_and_say_so(request, user):
+    count = api_tokens_revoke_all(user=user)
+    if count:
+        messages.info(
+            request,
+            ngettext(
+                "Your %(count)d API token was revoked: programs using it must get a new one.",
+                "Your %(count)d API tokens were revoked: programs using them must get new ones.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -136,6 +197,15 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # Per IP and per address, whether or not the address has an account.
+        lockout = throttle.action_rate_take(
+            "reset", ip=throttle.client_ip(self.request), email=form.cleaned_data["email"]
+        )
+        if lockout:
+            return _limited_page(self.request, self.template_name, form, lockout)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -145,6 +215,11 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        _revoke_tokens_and_say_so(self.request, form.user)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -4,7 +4,10 @@ Photos are shown through the authorized photo view (history.views.photo),
 never a public URL. Deleting predictions or heroes here deletes their photos too.
 """
 
+import logging
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +21,8 @@ from heroes.ml.engine import current_model_version
 from heroes.ml.intake import ImageRejected
 from heroes.models import Hero, HeroImage, Prediction
 from heroes.storage import rows_delete_with_files
+
+admin_logger = logging.getLogger("heroes.admin")
 
 
 class HeroImageInline(admin.TabularInline):
@@ -232,8 +237,35 @@ class PredictionAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         rows_delete_with_files(list(queryset))
 
-    @admin.action(description=_("Re-predict with the current model"), permissions=["view"])
+    def has_repredict_permission(self, request):
+        # Results are never edited by hand (no change form), but re-running
+        # the engine over them is a change: it needs the change permission,
+        # which the Moderators group does not have.
+        return request.user.has_perm("heroes.change_prediction")
+
+    @admin.action(description=_("Re-predict with the current model"), permissions=["repredict"])
     def repredict(self, request, queryset):
+        limit = settings.MLH_ADMIN_REPREDICT_MAX
+        count = queryset.count()
+        if count > limit:
+            admin_logger.info(
+                "admin repredict refused: %s predictions selected (max %s)",
+                count, limit, extra={"admin_action": {"user_id": str(request.user.pk),
+                                                      "selected": count, "refused": True}},
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "Select at most %(limit)d prediction here; for more, run "
+                    "`manage.py repredict` on the server.",
+                    "Select at most %(limit)d predictions here; for more, run "
+                    "`manage.py repredict` on the server.",
+                    limit,
+                )
+                % {"limit": limit},
+                messages.ERROR,
+            )
+            return
         done, failed = 0, 0
         for prediction in queryset:
             try:
@@ -241,8 +273,13 @@ class PredictionAdmin(admin.ModelAdmin):
                     prediction=prediction, face_index=prediction.face_index
                 )
                 done += 1
-            except (ImageRejected, ModelUnavailable, OSError):
+            except (ImageRejected, ModelUnavailable, services.ServiceUnavailable, OSError):
                 failed += 1
+        admin_logger.info(
+            "admin repredict: %s done, %s failed", done, failed,
+            extra={"admin_action": {"user_id": str(request.user.pk), "selected": count,
+                                    "done": done, "failed": failed}},
+        )
         self.message_user(
             request,
             ngettext("%(count)d prediction re-predicted.", "%(count)d predictions re-predicted.", done)

@@ -7,6 +7,7 @@ message in the request's language.
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
@@ -27,7 +28,7 @@ from heroes.messages import rate_limited_message, refusal_message, refusal_statu
 from heroes.ml.classifier import ModelUnavailable
 from heroes.ml.intake import ImageRejected
 from heroes.models import Hero
-from heroes.ratelimit import prediction_rate_check
+from heroes.ratelimit import RateLimited, prediction_rate_take
 from heroes.storage import stored_file_response
 from heroes.strength import headline, nearly_tied_text, strength_band, strength_sentence
 
@@ -63,6 +64,13 @@ DRF_CODES = {
 def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(exc.args[0] if exc.args else _("Not found."))
+    if isinstance(exc, SuspiciousOperation):
+        # Raised while reading the request (too many fields, a body over
+        # the memory limit): an API error like any other, not an HTML 400.
+        from core.errors import api_code_for
+
+        code, message = api_code_for(exc)
+        exc = ApiError(code, str(message), 413 if code == "too_large" else 400)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -246,26 +254,34 @@ class PredictionListCreate(generics.GenericAPIView):
         responses={201: PredictionSerializer, **errors(400, 401, 403, 413, 429, 503)},
     )
     def post(self, request):
-        limited = prediction_rate_check(request)
-        if limited:
+        ticket = prediction_rate_take(request)
+        if isinstance(ticket, RateLimited):
             raise ApiError(
                 "rate_limited",
-                rate_limited_message(limited.retry_after),
+                rate_limited_message(ticket),
                 429,
-                headers={"Retry-After": str(limited.retry_after)},
+                headers={"Retry-After": str(ticket.retry_after)},
             )
-        form = PredictionCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
         try:
+            form = PredictionCreateSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
             prediction = services.prediction_create(
                 user=request.user,
                 upload=form.validated_data["photo"],
                 face_index=form.validated_data.get("face_index"),
             )
         except ImageRejected as exc:
+            ticket.refused()
             raise refusal_error(exc) from None
         except (ModelUnavailable, services.ServiceUnavailable) as exc:
+            ticket.failed()
             raise ApiError(exc.code, str(refusal_message(exc.code)), 503) from None
+        except exceptions.ValidationError:
+            ticket.refused()
+            raise
+        except BaseException:
+            ticket.failed()
+            raise
         data = self.get_serializer(prediction).data
         return Response(data, status=status.HTTP_201_CREATED)
 

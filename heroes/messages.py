@@ -1,6 +1,6 @@
 """What a person reads when the engine refuses a photo, in their language."""
 
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, ngettext
 
 REFUSALS = {
     "not_an_image": _("That file is not a photo we can read. Use a JPEG, PNG, WebP, HEIC or GIF."),
@@ -37,7 +37,34 @@ def refusal_status(code):
     return 413 if code in ("too_large", "too_many_pixels") else 400
 
 
-def rate_limited_message(seconds):
-    return gettext("Too many photos at once. Try again in %(seconds)d seconds.") % {
-        "seconds": seconds
-    }
+def _per_period(limit, period):
+    if period >= 86400:
+        return ngettext("%(limit)d per day", "%(limit)d per day", limit) % {"limit": limit}
+    if period >= 3600:
+        return ngettext("%(limit)d per hour", "%(limit)d per hour", limit) % {"limit": limit}
+    if period >= 60:
+        return ngettext("%(limit)d per minute", "%(limit)d per minute", limit) % {"limit": limit}
+    return ngettext("%(limit)d per second", "%(limit)d per second", limit) % {"limit": limit}
+
+
+def rate_limited_message(limited):
+    """What the limit is and when it resets, in minutes (a RateLimited)."""
+    minutes = limited.retry_after_minutes
+    per_period = _per_period(limited.limit, limited.period)
+    if limited.kind == "refused":
+        text = ngettext(
+            "Too many photos could not be used (at most %(per_period)s). "
+            "You can try again in %(minutes)d minute.",
+            "Too many photos could not be used (at most %(per_period)s). "
+            "You can try again in %(minutes)d minutes.",
+            minutes,
+        )
+    else:
+        text = ngettext(
+            "You have used your results for now (at most %(per_period)s). "
+            "You can try again in %(minutes)d minute.",
+            "You have used your results for now (at most %(per_period)s). "
+            "You can try again in %(minutes)d minutes.",
+            minutes,
+        )
+    return text % {"per_period": per_period, "minutes": minutes}

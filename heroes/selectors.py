@@ -11,7 +11,9 @@ def prediction_list_for_user(*, user):
 def prediction_queryset_for_user(*, user, allow_staff=False):
     """The predictions ``user`` may see (every one for staff when allowed)."""
     queryset = Prediction.objects.select_related("top_hero")
-    if not (allow_staff and user.is_staff):
+    # Staff see other people's results only with the permission to view them
+    # (moderators have it; a bare is_staff account does not).
+    if not (allow_staff and user.is_staff and user.has_perm("heroes.view_prediction")):
         queryset = queryset.filter(owner=user)
     return queryset
 

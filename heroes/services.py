@@ -12,7 +12,12 @@ from importlib import import_module
 
 from heroes.ml.classifier import ModelUnavailable
 from heroes.models import Hero, Prediction, new_share_token
-from heroes.storage import rows_delete_with_files
+from heroes.storage import (
+    rows_delete_with_files,
+    share_card_files,
+    share_card_name,
+    stored_files_delete,
+)
 from heroes.transactions import atomic
 
 logger = logging.getLogger("heroes.predictions")
@@ -55,9 +60,12 @@ def _stored_photo_bytes(upload):
 
 
 def _jpeg_bytes(image):
-    """Re-encode: orientation already applied by intake, no EXIF (no GPS) kept."""
+    """Re-encode: orientation already applied by intake; no metadata kept (no
+    EXIF or GPS, no comment, XMP, IPTC or ICC profile)."""
     buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    clean = image.convert("RGB")
+    clean.info = {}  # Pillow writes a comment or profile found here
+    clean.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     return buffer.getvalue()
 
 
@@ -170,12 +178,32 @@ def prediction_create(*, user, upload, face_index=None):
 
 
 def prediction_choose_face(*, prediction, face_index):
-    """Rank the heroes again for another face of the same stored photo."""
-    with prediction.image.open("rb") as handle:
-        data = handle.read()
-    result = engine_api().predict(data, face_index=face_index)
-    _apply_result(prediction, result)
-    prediction.save(update_fields=RESULT_FIELDS)
+    """Rank the heroes again for another face of the same stored photo.
+
+    Fails like an upload: ImageRejected (e.g. no_such_face) or
+    ModelUnavailable from the engine, ServiceUnavailable when the stored
+    photo cannot be read or the result cannot be saved. Logged like an upload
+    (outcome ``rechosen``)."""
+    started = time.perf_counter()
+    user = prediction.owner
+    try:
+        with prediction.image.open("rb") as handle:
+            data = handle.read()
+    except Exception as exc:  # noqa: BLE001 - missing file, S3 errors...
+        _log("failed", user=user, started=started, error=exc)
+        raise ServiceUnavailable("storage_unavailable") from exc
+    try:
+        result = engine_api().predict(data, face_index=face_index)
+    except Exception as exc:
+        _log("refused", user=user, started=started, error=exc)
+        raise
+    try:
+        _apply_result(prediction, result)
+        prediction.save(update_fields=RESULT_FIELDS)
+    except DatabaseError as exc:
+        _log("failed", user=user, started=started, error=exc)
+        raise ServiceUnavailable("database_unavailable") from exc
+    _log("rechosen", user=user, started=started, result=result)
     return prediction
 
 
@@ -188,11 +216,39 @@ def prediction_share(*, prediction):
 
 
 def prediction_unshare(*, prediction):
-    """Revoke the share link: the old link stops working for good."""
+    """Revoke the share link: the old link stops working for good, and its
+    stored card images are deleted (once the change has committed)."""
+    old_token = prediction.share_token
     prediction.is_shared = False
     prediction.share_token = new_share_token()
     prediction.save(update_fields=["is_shared", "share_token"])
+    files = share_card_files([old_token])
+    transaction.on_commit(lambda: stored_files_delete(files))
     return prediction
+
+
+def share_card_png(*, prediction, language, render):
+    """The share card of a shared prediction, rendered once per share link
+    and language and kept in storage (rendering costs about 200 ms of CPU).
+    ``render()`` makes the PNG bytes when none is kept yet."""
+    from django.core.files.storage import default_storage
+
+    name = share_card_name(prediction.share_token, language)
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    except (OSError, ValueError):  # not rendered yet (S3 raises its own errors too)
+        pass
+    except Exception:  # noqa: BLE001 - storage backends raise anything; render instead
+        logger.warning("could not read the kept share card %s", name, exc_info=True)
+    png = render()
+    try:
+        saved = default_storage.save(name, ContentFile(png))
+        if saved != name:  # another request kept it first
+            default_storage.delete(saved)
+    except Exception:  # noqa: BLE001 - serving the card matters more than keeping it
+        logger.warning("could not keep the share card %s", name, exc_info=True)
+    return png
 
 
 def prediction_delete(*, prediction):

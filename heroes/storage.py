@@ -19,6 +19,27 @@ from heroes.transactions import atomic
 logger = logging.getLogger(__name__)
 
 
+CARD_LANGUAGES = ("ko", "en")
+
+
+def share_card_name(token, language):
+    """Where a share card is kept once rendered: named after the (secret,
+    unguessable) share token, so a revoked token's cards are found and
+    removed, and a new token never meets an old card."""
+    return f"cards/{token}-{language}.png"
+
+
+def share_card_files(tokens):
+    from django.core.files.storage import default_storage
+
+    return [
+        (default_storage, share_card_name(token, language))
+        for token in tokens
+        if token
+        for language in CARD_LANGUAGES
+    ]
+
+
 def _file_fields(model):
     return [f for f in model._meta.concrete_fields if isinstance(f, FileField)]
 
@@ -37,6 +58,8 @@ def _stored_files(collector):
                 name = getattr(instance, field.attname)
                 if name:
                     files.append((field.storage, str(name)))
+        if _has_share_cards(model):
+            files.extend(share_card_files(instance.share_token for instance in instances))
     for rows in collector.fast_deletes:
         model = rows.model if hasattr(rows, "model") else type(rows[0])
         for field in _file_fields(model):
@@ -45,14 +68,24 @@ def _stored_files(collector):
             else:
                 names = [getattr(row, field.attname) for row in rows]
             files.extend((field.storage, str(name)) for name in names if name)
+        if _has_share_cards(model):
+            if hasattr(rows, "values_list"):
+                tokens = list(rows.values_list("share_token", flat=True))
+            else:
+                tokens = [row.share_token for row in rows]
+            files.extend(share_card_files(tokens))
     return files
+
+
+def _has_share_cards(model):
+    return any(field.name == "share_token" for field in model._meta.concrete_fields)
 
 
 def stored_files_delete(files):
     """Delete stored files; a failure is logged, not raised (the rows are gone)."""
     for storage, name in files:
         try:
-            storage.delete(name)
+            storage.delete(name)  # a name that is not there is no error
         except Exception:  # noqa: BLE001 - storage backends raise anything
             logger.exception("could not delete stored file %s", name)
 

@@ -17,7 +17,7 @@ from heroes.messages import rate_limited_message, refusal_message, refusal_statu
 from heroes.ml.classifier import ModelUnavailable
 from heroes.ml.intake import ImageRejected
 from heroes.models import Hero
-from heroes.ratelimit import prediction_rate_check
+from heroes.ratelimit import RateLimited, prediction_rate_take
 from heroes.storage import stored_file_response
 
 
@@ -68,11 +68,11 @@ def favicon(request):
 def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     status, page_error, headers = 200, None, {}
-    limited = prediction_rate_check(request) if request.method == "POST" else None
-    if limited:
+    ticket = prediction_rate_take(request) if request.method == "POST" else None
+    if isinstance(ticket, RateLimited):
         form = UploadForm()
-        status, page_error = 429, rate_limited_message(limited.retry_after)
-        headers["Retry-After"] = str(limited.retry_after)
+        status, page_error = 429, rate_limited_message(ticket)
+        headers["Retry-After"] = str(ticket.retry_after)
     elif request.method == "POST":
         if form.is_valid():
             try:
@@ -80,14 +80,20 @@ def upload(request):
                     user=request.user, upload=form.cleaned_data["photo"]
                 )
             except ImageRejected as exc:
+                ticket.refused()
                 form.add_error("photo", refusal_message(exc.code))
                 status = refusal_status(exc.code)
             except (ModelUnavailable, services.ServiceUnavailable) as exc:
+                ticket.failed()
                 form.add_error(None, refusal_message(exc.code))
                 status = 503
+            except BaseException:
+                ticket.failed()
+                raise
             else:
                 return redirect("history:detail", pk=prediction.pk)
         else:
+            ticket.refused()
             status = 413 if form.has_error("photo", "too_large") else 400
     context = {"form": form, "max_bytes": settings.MLH_MAX_UPLOAD_BYTES, "page_error": page_error}
     response = render(request, "heroes/upload.html", context, status=status)
@@ -120,8 +126,8 @@ def hero_portrait(request, key):
 
 @require_GET
 def reference_image(request, pk):
-    """A hero's reference photo, for staff in the admin only."""
-    if not request.user.is_staff:
+    """A hero's reference photo, for staff who may view them in the admin."""
+    if not (request.user.is_staff and request.user.has_perm("heroes.view_heroimage")):
         raise Http404
     from heroes.models import HeroImage
 
@@ -211,24 +217,44 @@ def _portrait_image(hero):
 
 
 @require_GET
-@cache_control(public=True, max_age=300)
 def share_card(request, token):
-    """The share card PNG: face, hero portrait, hero name, score, site name."""
-    from PIL import Image
+    """The share card PNG: face, hero portrait, hero name, score, site name.
 
-    from heroes.cards import face_crop, render_share_card
-
+    Rendered once per share link and language, then kept (services.
+    share_card_png). Public caches must ask again each time (no-cache, with
+    an ETag: a 304 costs one query), so a revoked link's card is gone from
+    them at once."""
     prediction = _shared_or_404(token)
     language = request.GET.get("lang") or get_language() or "ko"
     language = "en" if language.startswith("en") else "ko"
     hero = prediction.top_hero
     if hero is None:
         raise Http404(_("This result has no hero any more."))
+    etag = f'"{prediction.share_token}-{language}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        png = services.share_card_png(
+            prediction=prediction,
+            language=language,
+            render=lambda: _render_share_card(prediction, hero, language),
+        )
+        response = HttpResponse(png, content_type="image/png")
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, no-cache"
+    return response
+
+
+def _render_share_card(prediction, hero, language):
+    from PIL import Image
+
+    from heroes.cards import face_crop, render_share_card
+
     with prediction.image.open("rb") as handle:
         photo = Image.open(handle).convert("RGB")
     face = prediction.face
     crop = face_crop(photo, face["box"]) if face else photo
-    png = render_share_card(
+    return render_share_card(
         face=crop,
         portrait=_portrait_image(hero),
         hero_name=hero.name_en if language == "en" else hero.name_ko,
@@ -238,4 +264,3 @@ def share_card(request, token):
         language=language,
         **_tied_with(prediction, language),
     )
-    return HttpResponse(png, content_type="image/png")

@@ -12,11 +12,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from heroes import services
-from heroes.messages import refusal_message
+from heroes.messages import rate_limited_message, refusal_message
 from heroes.ml.classifier import ModelUnavailable
 from heroes.ml.intake import ImageRejected
 from heroes.lookups import row_or_404
-from heroes.selectors import prediction_list_for_user, prediction_queryset_for_user, ranking_rows
+from heroes.ratelimit import RateLimited, prediction_rate_take
+from heroes.selectors import (
+    prediction_list_for_user,
+    prediction_queryset_for_user,
+    ranking_rows,
+)
 from heroes.services import prediction_delete, prediction_delete_all_for_user
 from heroes.storage import stored_file_response
 from heroes.strength import (
@@ -140,10 +145,22 @@ def history_choose_face(request, pk):
         raise Http404(_("No such face.")) from None
     if not 0 <= index < len(prediction.faces or []):
         raise Http404(_("No such face."))
+    # Re-ranking runs the engine: it counts toward the same limits as an upload.
+    ticket = prediction_rate_take(request)
+    if isinstance(ticket, RateLimited):
+        messages.error(request, rate_limited_message(ticket))
+        return redirect("history:detail", pk=prediction.pk)
     try:
         services.prediction_choose_face(prediction=prediction, face_index=index)
-    except (ImageRejected, ModelUnavailable) as exc:
+    except ImageRejected as exc:
+        ticket.refused()
+        messages.error(request, refusal_message(exc.code))
+    except (ModelUnavailable, services.ServiceUnavailable) as exc:
+        ticket.failed()
         messages.error(request, refusal_message(getattr(exc, "code", "model_unavailable")))
+    except BaseException:
+        ticket.failed()
+        raise
     return redirect("history:detail", pk=prediction.pk)
 
 

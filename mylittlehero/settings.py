@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -161,6 +162,8 @@ if USE_MONGODB:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a body (sessions, CSRF, forms).
+    "core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,6 +171,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
+    # Last: its process_exception sees the views' errors first.
+    "core.middleware.SharedCacheUnavailableMiddleware",
 ]
 
 if PRODUCTION:
@@ -197,6 +204,9 @@ TEMPLATES = [
 # --- Accounts ---------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# Every authenticate() call (site, admin, anything else) goes through the
+# failed-login throttle (accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -221,19 +231,39 @@ LOGIN_THROTTLE = {
     "IP_LIMIT": env_int("MLH_LOGIN_IP_LIMIT", 20),
     "WINDOW_SECONDS": env_int("MLH_LOGIN_WINDOW_SECONDS", 15 * 60),
 }
+# Sign-up and password-reset requests per client IP and per address
+# ("N/period"; empty: no limit).
+ACTION_RATES = {
+    "signup": {
+        "ip": env_str("MLH_SIGNUP_RATE_IP", "10/hour"),
+        "email": env_str("MLH_SIGNUP_RATE_EMAIL", "3/hour"),
+    },
+    "reset": {
+        "ip": env_str("MLH_RESET_RATE_IP", "10/hour"),
+        "email": env_str("MLH_RESET_RATE_EMAIL", "3/hour"),
+    },
+}
 # How many reverse proxies in front of the site append to X-Forwarded-For.
 # 0 (default): the client IP is REMOTE_ADDR.
 NUM_PROXIES = env_int("MLH_NUM_PROXIES", 0)
+# Only requests from these addresses may tell the client's address through
+# X-Forwarded-For (the proxy on the same machine by default); anyone else
+# reaching gunicorn directly is identified by REMOTE_ADDR.
+TRUSTED_PROXIES = frozenset(env_list("MLH_TRUSTED_PROXIES", default=["127.0.0.1", "::1"]))
 
 # --- Cache --------------------------------------------------------------------
-# locmem (default) is per process; production with several workers should use
-# "database" (a table on SQLite, a collection on MongoDB; run
-# `manage.py createcachetable` once) so throttles are shared.
+# The cache holds the login throttle and the rate-limit counters, so every
+# worker must see the same one. "redis://host:port/db" (or rediss://) is the
+# production choice: Django's RedisCache, counters shared by all workers and
+# kept across worker restarts. locmem (default) is per process: fine for one
+# process, refused by `check --deploy` for several workers. "database" (a
+# table on SQLite, a collection on MongoDB; run `manage.py createcachetable`
+# once) is shared too, but slower.
 
-_CACHE = env_str("MLH_CACHE", "locmem")
-if _CACHE == "locmem":
+CACHE_SETTING = env_str("MLH_CACHE", "locmem").strip()
+if CACHE_SETTING == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-elif _CACHE == "database":
+elif CACHE_SETTING == "database":
     CACHES = {
         "default": {
             "BACKEND": (
@@ -244,8 +274,27 @@ elif _CACHE == "database":
             "LOCATION": "mlh_cache",
         }
     }
+elif CACHE_SETTING.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_SETTING,
+            "KEY_PREFIX": env_str("MLH_CACHE_PREFIX", "mlh"),
+            # A Redis that is down answers 503 quickly (core.middleware.
+            # SharedCacheUnavailableMiddleware) instead of hanging a worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
-    raise ImproperlyConfigured("MLH_CACHE must be 'locmem' or 'database'.")
+    raise ImproperlyConfigured(
+        "MLH_CACHE must be 'locmem', 'database' or a Redis URL (redis://host:6379/0)."
+    )
+# Worker processes serving this settings module (gunicorn.conf.py reads the
+# same variable); the deploy checks refuse a per-process cache for more than one.
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2)
+# Where gunicorn listens (the same default as gunicorn.conf.py): behind
+# nginx it must be loopback, or clients could bypass nginx (mlh.W004).
+GUNICORN_BIND = env_str("GUNICORN_BIND") or f"0.0.0.0:{env_str('PORT', '8000')}"
 
 # --- Internationalization ---------------------------------------------------
 
@@ -268,6 +317,9 @@ MEDIA_URL = "/media-not-served/"
 MEDIA_ROOT = Path(env_str("MLH_MEDIA_ROOT", str(BASE_DIR / "media")))
 # Uploads above this size are refused (checked in the browser and on the server).
 MLH_MAX_UPLOAD_BYTES = env_int("MLH_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Any other request body (forms, JSON) over this is refused by its
+# Content-Length before it is read (core/middleware.py; nginx: 1m).
+MLH_MAX_BODY_BYTES = env_int("MLH_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -312,6 +364,13 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+elif PRODUCTION and not env_bool("MLH_EMAIL_CONSOLE"):
+    # Password-reset links printed to stdout end up in log collectors.
+    raise ImproperlyConfigured(
+        "EMAIL_HOST is not set. Production refuses to start without a mail server "
+        "(password-reset links would be printed to the log); set EMAIL_HOST, or "
+        "MLH_EMAIL_CONSOLE=1 to choose the console on purpose."
+    )
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
@@ -321,16 +380,67 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The language cookie: HTTP only, not sent cross-site, HTTPS-only in production.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", True)
+    LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+    # Opt-in: both bind every subdomain (and, for preload, browsers' built-in
+    # lists, hard to leave) to HTTPS, which only the domain's owner can decide.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
     if env_bool("DJANGO_BEHIND_TLS_PROXY"):
         # Only behind a proxy that sets this header and strips it from clients.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# `check --deploy` warns when HSTS subdomains or preload are off; here that is
+# a documented choice (above), not an oversight.
+SILENCED_SYSTEM_CHECKS = []
+if not globals().get("SECURE_HSTS_INCLUDE_SUBDOMAINS", True):
+    SILENCED_SYSTEM_CHECKS.append("security.W005")
+if not globals().get("SECURE_HSTS_PRELOAD", True):
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# Content-Security-Policy (django-csp): scripts only from this site's own
+# files (no inline script anywhere); inline style *attributes* are allowed
+# because pages set computed widths and face boxes with style="..." (no
+# script can be injected through them). Images: this site, the upload
+# preview (blob:) and, with S3, the bucket's presigned URLs.
+_csp_img = ["'self'", "data:", "blob:"]
+if S3_BUCKET:
+    _endpoint = env_str("MLH_S3_ENDPOINT_URL")
+    if _endpoint:
+        from urllib.parse import urlsplit as _urlsplit
+
+        _parts = _urlsplit(_endpoint)
+        _csp_img.append(f"{_parts.scheme}://{_parts.netloc}")
+    else:
+        _csp_img.append("https://*.amazonaws.com")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": _csp_img,
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy (core/middleware.py): nothing for any page, except the
+# camera for the upload page.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=(), interest-cohort=()"
+)
+PERMISSIONS_POLICY_CAMERA_PATHS = ("/upload/",)
 
 # --- Logging ------------------------------------------------------------------
 
@@ -365,6 +475,18 @@ MLH_ENGINE = env_str("MLH_ENGINE", "heroes.ml.api")
 # period second/minute/hour/day; empty: no limit).
 MLH_PREDICTION_RATE_USER = env_str("MLH_PREDICTION_RATE_USER", "30/hour")
 MLH_PREDICTION_RATE_IP = env_str("MLH_PREDICTION_RATE_IP", "60/hour")
+# Photos refused for the file itself (no face, not an image, too big) count
+# apart, with a higher cap: they do not use up the quota for real results.
+MLH_PREDICTION_REFUSED_RATE_USER = env_str("MLH_PREDICTION_REFUSED_RATE_USER", "60/hour")
+MLH_PREDICTION_REFUSED_RATE_IP = env_str("MLH_PREDICTION_REFUSED_RATE_IP", "120/hour")
+
+# Operators' detailed readiness check (/healthz/ready) answers staff, or a
+# request with this value in its X-Health-Token header (unset: staff only).
+MLH_HEALTH_TOKEN = env_str("MLH_HEALTH_TOKEN")
+
+# The admin's synchronous "Re-predict" action takes at most this many
+# predictions (more: `manage.py repredict`, in batches, resumable).
+MLH_ADMIN_REPREDICT_MAX = env_int("MLH_ADMIN_REPREDICT_MAX", 25)
 
 # --- API ---------------------------------------------------------------------------
 

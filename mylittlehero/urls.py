@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from heroes.health import healthz
+from heroes.health import healthz, readiness
 from heroes.views import favicon, home
 
 urlpatterns = [
@@ -13,5 +13,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("healthz/ready", readiness, name="readiness"),
     path("api/", include("heroes.api_urls")),
 ]
+
+# Under /api/ every error is JSON in the documented shape (core/errors.py).
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -21,6 +21,13 @@ def test_sign_up_log_out_log_in_in_korean_then_english(page, screenshot):
     page.locator("#id_password2").fill("a-browser-pass-8712")
     screenshot(page, "signup")
     page.get_by_role("button", name="회원가입").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "이메일을 확인하세요"
+    # The account starts from the link in the confirmation email.
+    from django.core import mail
+
+    link = re.search(r"https?://\S+/accounts/signup/confirm/\S+", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="내 계정 시작하기").click()
 
     assert page.get_by_role("status").inner_text().strip() == "환영합니다! 계정이 만들어졌습니다."
     assert "브라우저님, 환영합니다." in page.content()

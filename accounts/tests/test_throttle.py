@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
@@ -82,7 +84,7 @@ def test_lock_message_is_korean_by_default(client, user):
 
 @override_settings(NUM_PROXIES=1)
 def test_client_ip_behind_one_proxy_takes_the_proxy_added_address(rf):
-    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.5", REMOTE_ADDR="10.0.0.1")
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.5", REMOTE_ADDR="127.0.0.1")
     assert throttle.client_ip(request) == "203.0.113.5"
 
 
@@ -108,3 +110,97 @@ def test_parallel_failures_are_all_counted():
         thread.join()
     key = throttle._key("account", "target@example.com")
     assert cache.get(f"{key}:count") == 200
+
+
+def admin_login(client, email, password, ip="10.0.0.1"):
+    return client.post(
+        reverse("admin:login"),
+        {"username": email, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=ip,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+@override_settings(LOGIN_THROTTLE=LIMITS)
+def test_admin_login_is_throttled_like_the_site_login(client, make_user, password):
+    admin = make_user("admin@example.com", is_staff=True, is_superuser=True)
+    for _ in range(3):
+        response = admin_login(client, admin.email, "wrong")
+        assert response.status_code == 200
+    response = admin_login(client, admin.email, password)
+    assert response.status_code == 200, "the right password must be refused while locked"
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(LOGIN_THROTTLE=LIMITS)
+def test_admin_and_site_failures_count_toward_one_lockout(client, make_user, password):
+    admin = make_user("admin@example.com", is_staff=True, is_superuser=True)
+    admin_login(client, admin.email, "wrong")
+    admin_login(client, admin.email, "wrong")
+    login(client, admin.email, "wrong")
+    # Three failures over two forms: the site form is locked as well.
+    assert "Too many failed login attempts" in login(client, admin.email, password).content.decode()
+
+
+@override_settings(LOGIN_THROTTLE=LIMITS)
+def test_every_authenticate_call_is_throttled(rf, user, password):
+    from django.contrib.auth import authenticate
+
+    request = rf.post("/", REMOTE_ADDR="10.0.0.5")
+    for _ in range(3):
+        assert authenticate(request, username=user.email, password="wrong") is None
+    assert authenticate(request, username=user.email, password=password) is None
+    assert request.login_lockout.retry_after_seconds > 0
+    # Another client, another account: unaffected.
+    other = rf.post("/", REMOTE_ADDR="10.0.0.6")
+    assert authenticate(other, username="nobody@example.com", password="x") is None
+    assert not hasattr(other, "login_lockout")
+
+
+@override_settings(NUM_PROXIES=1)
+def test_forwarded_header_from_an_untrusted_peer_is_ignored(rf):
+    # gunicorn reached directly: the client cannot pick its address.
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4", REMOTE_ADDR="198.51.100.4")
+    assert throttle.client_ip(request) == "198.51.100.4"
+
+
+def test_database_cache_keeps_the_window_after_incr(settings):
+    """The database cache's incr() rewrites the row with its default 300 s
+    timeout: the counter must still expire with the window (15 minutes)."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mlh_test_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    try:
+        cache = caches["default"]
+        settings.LOGIN_THROTTLE = {"ACCOUNT_LIMIT": 5, "IP_LIMIT": 20, "WINDOW_SECONDS": 900}
+        throttle.login_failure_record(email="a@example.com", ip="10.0.0.1")
+        throttle.login_failure_record(email="a@example.com", ip="10.0.0.1")
+        key = throttle._key("account", "a@example.com") + ":count"
+        assert cache.get(key) == 2
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT expires FROM mlh_test_cache WHERE cache_key = %s",
+                [cache.make_key(key)],
+            )
+            (expires,) = cursor.fetchone()
+        if isinstance(expires, str):
+            from django.utils.dateparse import parse_datetime
+
+            expires = parse_datetime(expires)
+        if timezone.is_naive(expires):
+            expires = timezone.make_aware(expires, datetime.timezone.utc)
+        left = (expires - timezone.now()).total_seconds()
+        assert left > 850, f"the counter expires in {left:.0f} s, not with the 900 s window"
+    finally:
+        caches["default"].clear()

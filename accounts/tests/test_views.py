@@ -10,33 +10,120 @@ from heroes.models import Prediction
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_up_creates_account_and_logs_in(client):
-    response = client.post(
+def sign_up(client, email, password="a-long-unusual-pass-93", ip="10.0.0.1", **extra):
+    return client.post(
         reverse("accounts:signup"),
-        {
-            "email": "New.Person@Example.com",
-            "display_name": "New",
-            "password1": "a-long-unusual-pass-93",
-            "password2": "a-long-unusual-pass-93",
-        },
+        {"email": email, "display_name": "New", "password1": password, "password2": password},
+        REMOTE_ADDR=ip,
+        **extra,
+    )
+
+
+def confirm_link(message):
+    return re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+)", message.body).group(1)
+
+
+def test_sign_up_confirms_the_address_then_logs_in(client):
+    response = sign_up(client, "New.Person@Example.com")
+    assert response.status_code == 302 and response.url == reverse("accounts:signup_sent")
+    user = get_user_model().objects.get(email="new.person@example.com")
+    assert not user.is_active and user.check_password("a-long-unusual-pass-93")
+    assert client.get(reverse("accounts:account")).status_code == 302  # not logged in yet
+    (message,) = mail.outbox
+    assert message.to == ["new.person@example.com"]
+    link = confirm_link(message)
+    # Opening the link changes nothing (mail scanners open links)...
+    assert client.get(link).status_code == 200
+    user.refresh_from_db()
+    assert not user.is_active
+    # ...pressing its button starts the account and logs in.
+    response = client.post(link)
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.is_active
+    assert client.get(reverse("accounts:account")).status_code == 200
+    # The link works once.
+    client.post(reverse("accounts:logout"))
+    assert client.post(link).status_code == 400
+
+
+def test_sign_up_keeps_next_through_the_confirmation(client):
+    response = client.post(
+        reverse("accounts:signup") + "?next=/upload/",
+        {"email": "n@example.com", "password1": "a-long-unusual-pass-93",
+         "password2": "a-long-unusual-pass-93", "next": "/upload/"},
     )
     assert response.status_code == 302
-    user = get_user_model().objects.get(email="new.person@example.com")
-    assert user.check_password("a-long-unusual-pass-93")
-    assert client.get(reverse("accounts:account")).status_code == 200
+    response = client.post(confirm_link(mail.outbox[0]))
+    assert response.url == "/upload/"
 
 
-def test_sign_up_rejects_duplicate_email_and_weak_password(client, user):
+def test_sign_up_answers_the_same_for_a_taken_address(client, user, password):
+    """No account enumeration: the answer for the admin's (or anyone's)
+    address is the new-account answer; its owner is told by email."""
+    taken = sign_up(client, "OWNER@example.com", ip="10.0.0.2")
+    fresh = sign_up(client, "fresh@example.com", ip="10.0.0.3")
+    assert (taken.status_code, taken.url) == (fresh.status_code, fresh.url)
+    masked = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')  # differs on every page
+    page_taken = masked.sub("", client.get(taken.url).content.decode())
+    page_fresh = masked.sub("", client.get(fresh.url).content.decode())
+    assert page_taken == page_fresh
+    owner_mail = [m for m in mail.outbox if m.to == [user.email]]
+    assert len(owner_mail) == 1 and "/accounts/login/" in owner_mail[0].body
+    assert "/accounts/password/reset/" in owner_mail[0].body
+    assert "/accounts/signup/confirm/" not in owner_mail[0].body
+    user.refresh_from_db()
+    assert user.check_password(password)  # nothing changed
+
+
+def test_sign_up_form_still_rejects_weak_passwords(client):
     response = client.post(
         reverse("accounts:signup"),
-        {"email": "OWNER@example.com", "password1": "12345678", "password2": "12345678"},
+        {"email": "weak@example.com", "password1": "12345678", "password2": "12345678"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert "already exists" in errors["email"][0]
+    assert "email" not in errors
     assert any("too common" in e or "entirely numeric" in e for e in errors["password2"])
-    assert get_user_model().objects.count() == 1
+    assert not get_user_model().objects.filter(email="weak@example.com").exists()
+
+
+def test_an_unconfirmed_sign_up_does_not_lock_out_the_real_owner(client):
+    sign_up(client, "victim@example.com", password="squatter-pass-1234")
+    mail.outbox.clear()
+    sign_up(client, "victim@example.com", password="the-owners-pass-5678", ip="10.0.0.9")
+    client.post(confirm_link(mail.outbox[0]))
+    user = get_user_model().objects.get(email="victim@example.com")
+    assert user.is_active and user.check_password("the-owners-pass-5678")
+
+
+def test_sign_up_is_limited_per_ip_and_per_address(client, settings):
+    settings.ACTION_RATES = {"signup": {"ip": "3/hour", "email": "2/hour"}}
+    statuses = [sign_up(client, f"p{i}@example.com", ip="10.1.1.1").status_code for i in range(4)]
+    assert statuses == [302, 302, 302, 429]
+    statuses = [sign_up(client, "same@example.com", ip=f"10.2.2.{i}").status_code for i in range(3)]
+    assert statuses == [302, 302, 429]
+    page = sign_up(client, "same@example.com", ip="10.3.3.3", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Too many requests" in page.content.decode()
+
+
+def test_password_reset_is_limited_per_ip_and_per_address(client, user, settings):
+    settings.ACTION_RATES = {"reset": {"ip": "5/hour", "email": "3/hour"}}
+    statuses = [
+        client.post(reverse("accounts:password_reset"), {"email": user.email},
+                    REMOTE_ADDR=f"10.4.4.{i}").status_code
+        for i in range(5)
+    ]
+    assert statuses == [302, 302, 302, 429, 429]
+    assert len(mail.outbox) == 3
+    # The same answer for an unknown address: the limit says nothing about accounts.
+    statuses = [
+        client.post(reverse("accounts:password_reset"), {"email": "nobody@example.com"},
+                    REMOTE_ADDR=f"10.5.5.{i}").status_code
+        for i in range(4)
+    ]
+    assert statuses == [302, 302, 302, 429]
 
 
 def test_sign_up_errors_are_in_korean_by_default(client):
@@ -160,3 +247,56 @@ def test_profile_display_name_can_change(client, user):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.display_name == "히어로"
+
+
+def _token_works(secret):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    return api.get(reverse("api-predictions")).status_code == 200
+
+
+def test_a_password_change_revokes_api_tokens_and_says_so(client, user, password):
+    from accounts.services import api_token_create
+
+    _token, secret = api_token_create(user=user, name="script")
+    assert _token_works(secret)
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": password, "new_password1": "another-long-pass-77",
+         "new_password2": "another-long-pass-77"},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "Your 1 API token was revoked" in response.content.decode()
+    assert not _token_works(secret)
+
+
+def test_a_password_reset_revokes_api_tokens_and_says_so(client, user):
+    from accounts.services import api_token_create
+
+    _token, secret = api_token_create(user=user, name="script")
+    api_token_create(user=user, name="other")
+    client.post(reverse("accounts:password_reset"), {"email": user.email})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/\S+/)", mail.outbox[0].body).group(1)
+    set_password_url = client.get(link, follow=True).redirect_chain[-1][0]
+    response = client.post(
+        set_password_url,
+        {"new_password1": "reset-long-pass-55", "new_password2": "reset-long-pass-55"},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "Your 2 API tokens were revoked" in response.content.decode()
+    assert not _token_works(secret)
+    assert not user.api_tokens.exists()
+
+
+def test_login_page_with_next_pointing_at_itself_while_logged_in(client, user):
+    client.force_login(user)
+    login_url = reverse("accounts:login")
+    response = client.get(f"{login_url}?next={login_url}")
+    assert response.status_code == 302 and response.url == reverse("home")
+    response = client.get(f"{login_url}?next={login_url}%3Fnext%3D{login_url}")
+    assert response.status_code == 302 and response.url == reverse("home")

@@ -198,3 +198,46 @@ def test_reference_images_are_for_staff_only(client, moderator, user):
     assert client.get(reverse("heroes:reference_image", args=["not-an-id"])).status_code == 404
     html = client.get(reverse("admin:heroes_hero_change", args=[image.hero.pk])).content.decode()
     assert url in html  # the inline's preview
+
+
+def test_a_view_only_moderator_cannot_run_repredict(client, moderator, prediction, fake_predictor):
+    fake_predictor.MODEL_VERSION = "fake-2"
+    client.force_login(moderator)
+    page = client.get(reverse("admin:heroes_prediction_changelist")).content.decode()
+    assert 'value="repredict"' not in page
+    client.post(
+        reverse("admin:heroes_prediction_changelist"),
+        {"action": "repredict", "_selected_action": [prediction.pk]},
+    )
+    prediction.refresh_from_db()
+    assert prediction.model_version == "fake-1"
+    assert fake_predictor.calls[-1]["face_index"] is None  # only the upload ran
+
+
+def test_repredict_is_bounded_and_logged(client, superuser, user, fake_predictor, settings, caplog):
+    from conftest import photo_upload
+    from heroes.services import prediction_create
+
+    settings.MLH_ADMIN_REPREDICT_MAX = 2
+    predictions = [prediction_create(user=user, upload=photo_upload()) for _ in range(3)]
+    fake_predictor.MODEL_VERSION = "fake-2"
+    client.force_login(superuser)
+    with caplog.at_level("INFO", logger="heroes.admin"):
+        response = client.post(
+            reverse("admin:heroes_prediction_changelist"),
+            {"action": "repredict", "_selected_action": [p.pk for p in predictions]},
+            HTTP_ACCEPT_LANGUAGE="en",
+            follow=True,
+        )
+        assert "manage.py repredict" in response.content.decode()
+        assert set(Prediction.objects.values_list("model_version", flat=True)) == {"fake-1"}
+        client.post(
+            reverse("admin:heroes_prediction_changelist"),
+            {"action": "repredict", "_selected_action": [p.pk for p in predictions[:2]]},
+        )
+    assert sorted(Prediction.objects.values_list("model_version", flat=True)) == [
+        "fake-1", "fake-2", "fake-2"
+    ]
+    actions = [r.admin_action for r in caplog.records if r.name == "heroes.admin"]
+    assert actions[0]["refused"] is True and actions[0]["user_id"] == str(superuser.pk)
+    assert actions[1]["done"] == 2

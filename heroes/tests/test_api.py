@@ -21,8 +21,11 @@ def api(user):
     return client
 
 
-def create(api, **data):
-    return api.post(reverse("api-predictions"), {"photo": photo_upload(), **data}, format="multipart")
+def create(api, lang=None, **data):
+    headers = {"HTTP_ACCEPT_LANGUAGE": lang} if lang else {}
+    return api.post(
+        reverse("api-predictions"), {"photo": photo_upload(), **data}, format="multipart", **headers
+    )
 
 
 def test_create_list_get_share_revoke_delete(api, user, fake_predictor, media_root, django_capture_on_commit_callbacks):
@@ -143,8 +146,60 @@ def test_rate_limit_per_user_is_shared_by_api_and_upload_page(api, client, user,
     assert response.json()["error"]["code"] == "rate_limited"
     assert 1 <= int(response["Retry-After"]) <= 60
     page = client.post(reverse("heroes:upload"), {"photo": photo_upload()}, HTTP_ACCEPT_LANGUAGE="en")
-    assert page.status_code == 429 and "Too many photos at once" in page.content.decode()
+    assert page.status_code == 429
+    assert "at most 2 per minute" in page.content.decode()
     assert Prediction.objects.count() == 2
+
+
+@override_settings(MLH_PREDICTION_RATE_USER="3/hour", MLH_PREDICTION_RATE_IP="")
+def test_rate_limit_message_says_the_limit_and_the_reset_in_minutes(api, fake_predictor):
+    for _ in range(3):
+        assert create(api).status_code == 201
+    response = create(api, lang="en")
+    message = response.json()["error"]["message"]
+    assert "at most 3 per hour" in message, message
+    assert "seconds" not in message
+    minutes = int(message.split("try again in ")[1].split(" minute")[0])
+    assert 1 <= minutes <= 60
+    assert abs(minutes * 60 - int(response["Retry-After"])) < 60
+    korean = create(api, lang="ko").json()["error"]["message"]
+    assert "시간당 최대 3장" in korean and f"{minutes}분" in korean, korean
+
+
+@override_settings(
+    MLH_PREDICTION_RATE_USER="2/hour",
+    MLH_PREDICTION_RATE_IP="",
+    MLH_PREDICTION_REFUSED_RATE_USER="6/hour",
+)
+def test_refused_photos_do_not_use_up_the_results_quota(api, client, user, fake_predictor):
+    blank = lambda: photo_upload(name="blank.jpg", color=(90, 90, 90))  # noqa: E731 - no face
+    for _ in range(3):
+        response = api.post(reverse("api-predictions"), {"photo": blank()}, format="multipart")
+        assert response.json()["error"]["code"] == "no_face"
+    client.force_login(user)
+    page = client.post(reverse("heroes:upload"), {"photo": blank()})
+    assert page.status_code == 400
+    not_an_image = photo_upload(name="x.jpg", content=b"not an image at all")
+    response = api.post(reverse("api-predictions"), {"photo": not_an_image}, format="multipart")
+    assert response.json()["error"]["code"] == "not_an_image"
+    # Five refusals, and both real results are still there.
+    assert [create(api).status_code for _ in range(3)] == [201, 201, 429]
+    assert create(api).json()["error"]["code"] == "rate_limited"
+
+
+@override_settings(
+    MLH_PREDICTION_RATE_USER="50/hour",
+    MLH_PREDICTION_RATE_IP="",
+    MLH_PREDICTION_REFUSED_RATE_USER="3/hour",
+)
+def test_refused_photos_have_their_own_cap(api, fake_predictor):
+    blank = lambda: photo_upload(name="blank.jpg", color=(90, 90, 90))  # noqa: E731 - no face
+    for _ in range(3):
+        api.post(reverse("api-predictions"), {"photo": blank()}, format="multipart")
+    response = create(api, lang="en")
+    assert response.status_code == 429
+    assert "could not be used (at most 3 per hour)" in response.json()["error"]["message"]
+    assert Prediction.objects.count() == 0
 
 
 @override_settings(MLH_PREDICTION_RATE_USER="100/minute", MLH_PREDICTION_RATE_IP="2/minute")
@@ -180,3 +235,20 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
     assert schema.status_code == 200
     docs = client.get(reverse("api-docs")).content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
+
+
+def test_too_many_fields_is_a_json_error(api):
+    fields = "&".join(f"f{i}=x" for i in range(1200))
+    response = api.post(
+        reverse("api-predictions"), fields, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["error"]["code"] == "too_many_fields"
+
+
+def test_unknown_api_urls_answer_json(api, client):
+    for response in (api.get("/api/no-such-thing/"), client.get("/api/predictions/1/x/")):
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+    assert "<html" in client.get("/no-such-page/").content.decode().lower()

@@ -25,6 +25,13 @@ def sign_up(page, email):
     page.locator("#id_password1").fill("a-browser-pass-8712")
     page.locator("#id_password2").fill("a-browser-pass-8712")
     page.get_by_role("button", name="회원가입").click()
+    page.wait_for_url(page.base_url + "/accounts/signup/sent/")
+    # The account starts from the link in the confirmation email.
+    from django.core import mail
+
+    link = re.search(r"https?://\S+/accounts/signup/confirm/\S+", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="내 계정 시작하기").click()
     page.wait_for_url(page.base_url + "/")
 
 

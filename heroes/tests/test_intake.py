@@ -229,3 +229,140 @@ def test_heic_is_accepted():
     assert loaded.format == "HEIF"
     assert loaded.image.size == (64, 48)
     assert red_corner(loaded.image) == "top-left"
+
+
+# --- Files just under every limit decode within about 300 MB and 2 s ---------
+# (issue 11, item 4: a 77 KB 16-bit PNG of 6300x6300 took +992 MB and 4.8 s).
+
+def _side_under_the_limit(image_format, mode):
+    """The largest square side a file of this format and mode may have."""
+    import math
+
+    return math.isqrt(intake.decode_pixel_limit(image_format, mode)) - 1
+
+
+def _just_under_the_limits(kind):
+    image_format, mode = KINDS[kind]
+    side = _side_under_the_limit(image_format, mode)
+    if kind == "png-16-bit-grey":
+        array = np.zeros((side, side), np.uint16)
+        array[::97, :] = 40000
+        return encode(Image.fromarray(array), "PNG", compress_level=1)
+    if kind == "png-palette-transparency":
+        image = Image.new("P", (side, side), 1)
+        image.putpalette([255, 0, 0, 0, 255, 0] * 128)
+        return encode(image, "PNG", compress_level=1, transparency=0)
+    if kind == "png-rgba":
+        return encode(Image.new("RGBA", (side, side), (10, 200, 30, 128)), "PNG", compress_level=1)
+    if kind == "png-grey-alpha":
+        return encode(Image.new("LA", (side, side), (100, 50)), "PNG", compress_level=1)
+    if kind == "png-1-bit":
+        return encode(Image.new("1", (side, side), 1), "PNG", compress_level=1)
+    if kind == "png-rgb":
+        return encode(Image.new("RGB", (side, side), (90, 60, 30)), "PNG", compress_level=1)
+    if kind == "tiff-float":
+        return encode(Image.new("F", (side, side), 0.5), "TIFF", compression="tiff_deflate")
+    if kind == "tiff-cmyk":
+        return encode(Image.new("CMYK", (side, side), (9, 9, 9, 0)), "TIFF", compression="tiff_deflate")
+    if kind == "jpeg-cmyk":
+        return encode(Image.new("CMYK", (side, side), (9, 9, 9, 0)), "JPEG", quality=50)
+    if kind == "gif":
+        return encode(Image.new("P", (side, side), 3), "GIF")
+    if kind == "webp-rgba":
+        return encode(Image.new("RGBA", (side, side), (10, 200, 30, 128)), "WEBP", quality=10)
+    if kind == "heif-rgb":
+        intake._register_heif()
+        return encode(Image.new("RGB", (side, side), (10, 200, 30)), "HEIF", quality=30)
+    raise AssertionError(kind)
+
+
+# Peak memory is the process's high-water mark (VmHWM, which a new program
+# starts afresh; ru_maxrss would carry over the parent's from fork).
+MEASURE = r"""
+import gc, json, sys, time
+from heroes.ml.intake import load_image
+def hwm_kb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+data = open(sys.argv[1], "rb").read()
+gc.collect()
+before = hwm_kb()
+cpu, wall = time.process_time(), time.perf_counter()
+loaded = load_image(data)
+cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+after = hwm_kb()
+print(json.dumps({"mb": (after - before) / 1024, "cpu": cpu, "wall": wall,
+                  "size": loaded.image.size, "mode": loaded.image.mode}))
+"""
+
+
+KINDS = {
+    "png-16-bit-grey": ("PNG", "I;16"),
+    "png-palette-transparency": ("PNG", "P"),
+    "png-rgba": ("PNG", "RGBA"),
+    "png-grey-alpha": ("PNG", "LA"),
+    "png-1-bit": ("PNG", "1"),
+    "png-rgb": ("PNG", "RGB"),
+    "tiff-float": ("TIFF", "F"),
+    "tiff-cmyk": ("TIFF", "CMYK"),
+    "jpeg-cmyk": ("JPEG", "CMYK"),
+    "gif": ("GIF", "P"),
+    "webp-rgba": ("WEBP", "RGBA"),
+    "heif-rgb": ("HEIF", "RGB"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_files_just_under_the_limits_decode_in_bounded_memory_and_time(kind, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from conftest import REPO_ROOT
+
+    data = _just_under_the_limits(kind)
+    assert len(data) < intake.DEFAULT_MAX_BYTES
+    path = tmp_path / kind
+    path.write_bytes(data)
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    print(f"{kind}: +{measured['mb']:.0f} MB, {measured['cpu']:.2f} s CPU, {measured['wall']:.2f} s")
+    assert measured["mode"] == "RGB"
+    assert 0.75 * intake.DEFAULT_MAX_SIDE <= max(measured["size"]) <= intake.DEFAULT_MAX_SIDE
+    assert measured["mb"] < 300, measured
+    # CPU time, not wall time: other processes on a shared CI machine do not count.
+    assert measured["cpu"] < 2.0, measured
+
+
+@pytest.mark.parametrize("kind", ["png-rgba", "png-16-bit-grey", "webp-rgba"])
+def test_one_pixel_row_over_the_limit_is_refused_from_the_header(kind):
+    image_format, mode = KINDS[kind]
+    side = _side_under_the_limit(image_format, mode) + 2
+    if image_format == "PNG":
+        # Colour type 6 (RGBA) or 0 with 16 bits (grey), declared in IHDR only.
+        depth, colour = (8, 6) if mode == "RGBA" else (16, 0)
+        data = bytearray(png_declaring(side, side))
+        data[24], data[25] = depth, colour
+        import zlib as _zlib
+
+        crc = _zlib.crc32(bytes(data[12:29])) & 0xFFFFFFFF
+        data[29:33] = struct.pack(">I", crc)
+        data = bytes(data)
+    else:
+        data = encode(Image.new("RGBA", (side, side), (1, 2, 3, 4)), "WEBP", quality=1)
+    with pytest.raises(intake.TooManyPixels):
+        intake.load_image(data)
+
+
+def test_alpha_and_webp_limits_are_lower_than_jpeg():
+    assert intake.decode_pixel_limit("JPEG", "RGB") == intake.DEFAULT_MAX_PIXELS
+    assert intake.decode_pixel_limit("PNG", "RGBA") < intake.DEFAULT_MAX_PIXELS
+    assert intake.decode_pixel_limit("WEBP", "RGBA") < intake.decode_pixel_limit("PNG", "RGBA")

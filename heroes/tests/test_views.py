@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
 
@@ -213,3 +214,168 @@ def test_one_structured_log_line_per_prediction(client, user, fake_predictor):
     assert stored["user_id"] == str(user.pk) and user.email not in stream.getvalue()
     assert stored["model_version"] == "fake-1" and "ms" in stored and "stages_ms" in stored
     assert refused["error"] == "no_face"
+
+
+@override_settings(MLH_PREDICTION_RATE_USER="2/hour", MLH_PREDICTION_RATE_IP="")
+def test_choosing_another_face_counts_toward_the_upload_limit(client, user, fake_predictor):
+    client.force_login(user)
+    client.post(reverse("heroes:upload"), {"photo": photo_upload(size=(600, 200))})
+    prediction = Prediction.objects.get(owner=user)
+    url = reverse("history:choose_face", args=[prediction.pk])
+    client.post(url, {"face": "1"})  # the second analysis this hour
+    calls = len(fake_predictor.calls)
+    response = client.post(url, {"face": "0"}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert "at most 2 per hour" in response.content.decode()
+    assert len(fake_predictor.calls) == calls, "the engine must not run over the limit"
+    prediction.refresh_from_db()
+    assert prediction.face_index == 1
+    # Uploads are refused too: one quota.
+    assert client.post(reverse("heroes:upload"), {"photo": photo_upload()}).status_code == 429
+
+
+def test_choosing_another_face_is_logged(client, user, fake_predictor, caplog):
+    client.force_login(user)
+    client.post(reverse("heroes:upload"), {"photo": photo_upload(size=(600, 200))})
+    prediction = Prediction.objects.get(owner=user)
+    caplog.clear()
+    with caplog.at_level("INFO", logger="heroes.predictions"):
+        client.post(reverse("history:choose_face", args=[prediction.pk]), {"face": "1"})
+    records = [r.prediction for r in caplog.records if r.name == "heroes.predictions"]
+    assert [r["outcome"] for r in records] == ["rechosen"]
+    assert records[0]["user_id"] == str(user.pk) and "stages_ms" in records[0]
+
+
+def test_choosing_a_face_when_the_photo_is_gone_answers_like_a_storage_failure(
+    client, user, fake_predictor
+):
+    client.force_login(user)
+    client.post(reverse("heroes:upload"), {"photo": photo_upload(size=(600, 200))})
+    prediction = Prediction.objects.get(owner=user)
+    prediction.image.storage.delete(prediction.image.name)
+    response = client.post(
+        reverse("history:choose_face", args=[prediction.pk]), {"face": "1"},
+        HTTP_ACCEPT_LANGUAGE="en", follow=True,
+    )
+    assert response.status_code == 200
+    assert "We could not store your photo just now" in response.content.decode()
+    assert Prediction.objects.filter(pk=prediction.pk).values_list("face_index", flat=True)[0] == 0
+
+
+def test_a_face_number_the_photo_lacks_has_its_own_code(client, user, fake_predictor):
+    from heroes import services
+    from heroes.ml.intake import ImageRejected
+
+    client.force_login(user)
+    client.post(reverse("heroes:upload"), {"photo": photo_upload()})
+    prediction = Prediction.objects.get(owner=user)
+    with pytest.raises(ImageRejected) as info:
+        services.prediction_choose_face(prediction=prediction, face_index=3)
+    assert info.value.code == "no_such_face"
+
+
+def _with_app13_iptc(jpeg):
+    """Insert a Photoshop/IPTC (APP13) segment after SOI."""
+    import struct
+
+    iptc = b"\x1c\x02\x78" + struct.pack(">H", 17) + b"IPTC-CAPTION-HERE"
+    payload = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00" + struct.pack(">I", len(iptc)) + iptc
+    segment = b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
+    return jpeg[:2] + segment + jpeg[2:]
+
+
+def test_stored_photo_has_no_comment_xmp_iptc_or_profile(client, user, fake_predictor, media_root):
+    from PIL import ImageCms
+
+    noise = Image.effect_noise((300, 200), 40).convert("RGB")
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description>XMP-SECRET-HERE</rdf:Description></x:xmpmeta>'
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = io.BytesIO()
+    noise.save(buffer, "JPEG", comment=b"COMMENT-SECRET-HERE", xmp=xmp, icc_profile=profile)
+    data = _with_app13_iptc(buffer.getvalue())
+    uploaded = Image.open(io.BytesIO(data))
+    assert uploaded.info.get("comment") == b"COMMENT-SECRET-HERE" and "photoshop" in uploaded.info
+    client.force_login(user)
+    client.post(reverse("heroes:upload"), {"photo": photo_upload(content=data)})
+    prediction = Prediction.objects.get(owner=user)
+    stored_bytes = (media_root / prediction.image.name).read_bytes()
+    for secret in (b"COMMENT-SECRET", b"XMP-SECRET", b"IPTC-CAPTION", b"Photoshop 3.0", b"ICC_PROFILE"):
+        assert secret not in stored_bytes, secret
+    stored = Image.open(io.BytesIO(stored_bytes))
+    assert not {"comment", "xmp", "photoshop", "icc_profile"} & set(stored.info)
+
+
+def _shared_prediction(client, user):
+    from heroes.services import prediction_share
+
+    client.force_login(user)
+    client.post(reverse("heroes:upload"), {"photo": photo_upload()})
+    prediction = prediction_share(prediction=Prediction.objects.get(owner=user))
+    client.logout()
+    return prediction
+
+
+def _kept_cards(media_root):
+    folder = media_root / "cards"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_share_card_is_rendered_once_and_kept(
+    client, user, fake_predictor, media_root, monkeypatch
+):
+    from heroes import cards
+
+    renders = []
+    real = cards.render_share_card
+    monkeypatch.setattr(cards, "render_share_card", lambda **kw: renders.append(kw) or real(**kw))
+    prediction = _shared_prediction(client, user)
+    url = reverse("heroes:share_card", args=[prediction.share_token])
+    first = client.get(url + "?lang=ko")
+    for _ in range(3):
+        again = client.get(url + "?lang=ko")
+        assert again.content == first.content
+    client.get(url + "?lang=en")
+    assert [kw["language"] for kw in renders] == ["ko", "en"]
+    token = prediction.share_token
+    assert f"{token}-ko.png" in _kept_cards(media_root) and f"{token}-en.png" in _kept_cards(media_root)
+    # Caches must ask again every time; a 304 needs no rendering.
+    assert first["Cache-Control"] == "public, no-cache"
+    assert client.get(url + "?lang=ko", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_revoking_a_share_leaves_no_card_anywhere(
+    client, user, fake_predictor, media_root, django_capture_on_commit_callbacks
+):
+    prediction = _shared_prediction(client, user)
+    url = reverse("heroes:share_card", args=[prediction.share_token])
+    etag = client.get(url + "?lang=ko")["ETag"]
+    client.get(url + "?lang=en")
+    token = prediction.share_token
+    assert any(name.startswith(token) for name in _kept_cards(media_root))
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("history:share", args=[prediction.pk]), {"action": "revoke"})
+    assert not any(name.startswith(token) for name in _kept_cards(media_root))
+    client.logout()
+    # A cache revalidating its copy is told it is gone.
+    assert client.get(url + "?lang=ko", HTTP_IF_NONE_MATCH=etag).status_code == 404
+
+
+def test_deleting_a_shared_result_or_the_account_deletes_its_cards(
+    client, user, make_user, fake_predictor, media_root, django_capture_on_commit_callbacks
+):
+    from accounts.services import user_delete
+    from heroes.services import prediction_delete
+
+    prediction = _shared_prediction(client, user)
+    client.get(reverse("heroes:share_card", args=[prediction.share_token]))
+    with django_capture_on_commit_callbacks(execute=True):
+        prediction_delete(prediction=prediction)
+    assert not any(n.startswith(prediction.share_token) for n in _kept_cards(media_root))
+
+    person = make_user("cards@example.com")
+    kept = _shared_prediction(client, person)
+    client.get(reverse("heroes:share_card", args=[kept.share_token]))
+    assert any(n.startswith(kept.share_token) for n in _kept_cards(media_root))
+    with django_capture_on_commit_callbacks(execute=True):
+        user_delete(user=person)
+    assert not any(n.startswith(kept.share_token) for n in _kept_cards(media_root))

@@ -1,8 +1,10 @@
 """A person's results are theirs alone: other people get 404, never 403."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from conftest import jpeg_bytes
 from heroes.models import Prediction
 
 pytestmark = pytest.mark.django_db
@@ -61,10 +63,25 @@ def test_photo_is_streamed_privately(client, user, prediction):
 
 
 def test_staff_may_view_a_photo_but_not_the_private_page(client, make_user, prediction):
+    from django.contrib.auth.models import Group
+
     moderator = make_user("mod@example.com", is_staff=True)
+    moderator.groups.add(Group.objects.get(name="Moderators"))
     client.force_login(moderator)
     assert client.get(reverse("history:photo", args=[prediction.pk])).status_code == 200
     assert client.get(reverse("history:detail", args=[prediction.pk])).status_code == 404
+
+
+def test_staff_without_the_view_permission_cannot_stream_photos(client, make_user, prediction):
+    from heroes.models import Hero, HeroImage
+
+    bare = make_user("staff@example.com", is_staff=True)
+    client.force_login(bare)
+    assert client.get(reverse("history:photo", args=[prediction.pk])).status_code == 404
+    image = HeroImage.objects.create(
+        hero=Hero.objects.first(), image=SimpleUploadedFile("r.jpg", jpeg_bytes())
+    )
+    assert client.get(reverse("heroes:reference_image", args=[image.pk])).status_code == 404
 
 
 def test_media_url_is_not_served(client, user, prediction):

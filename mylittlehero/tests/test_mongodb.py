@@ -42,6 +42,13 @@ def test_sign_up_and_log_in(client):
     assert response.status_code == 302
     user = get_user_model().objects.get(email="mongo@example.com")
     assert len(str(user.pk)) == 24  # an ObjectId
+    # The account starts from the link in the confirmation email.
+    import re
+
+    from django.core import mail
+
+    link = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+)", mail.outbox[-1].body).group(1)
+    assert client.post(link).status_code == 302
     client.post(reverse("accounts:logout"))
     response = client.post(
         reverse("accounts:login"), {"username": "mongo@example.com", "password": "mongo-long-pass-61"}

@@ -14,6 +14,13 @@ PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
     "DJANGO_SECRET_KEY": "k" * 20 + "Q9v#2mZ!pL7@xR4$wT8^yU1&bN6*cE3(fH5)",
     "DJANGO_ALLOWED_HOSTS": "mylittlehero.example",
+    # The documented production recipe (docs/security.md): a shared cache,
+    # nginx on the same machine, a mail server.
+    "MLH_CACHE": "redis://127.0.0.1:6379/0",
+    "DJANGO_BEHIND_TLS_PROXY": "1",
+    "MLH_NUM_PROXIES": "1",
+    "GUNICORN_BIND": "127.0.0.1:8000",
+    "EMAIL_HOST": "smtp.example.com",
 }
 
 
@@ -53,6 +60,65 @@ def test_local_defaults_are_not_deploy_safe():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode != 0
     assert "security.W018" in result.stdout + result.stderr  # DEBUG on
+
+
+def _without(*names, **extra):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k not in names}
+    env.update(extra)
+    return env
+
+
+def test_deploy_check_refuses_a_per_process_cache_with_several_workers():
+    result = run_manage("check", "--deploy", env=_without("MLH_CACHE"))
+    assert result.returncode != 0
+    assert "mlh.E001" in result.stdout + result.stderr
+    # One worker may keep its counters in its own memory.
+    one = run_manage("check", "--deploy", "--fail-level", "WARNING",
+                     env=_without("MLH_CACHE", WEB_CONCURRENCY="1"))
+    assert one.returncode == 0, one.stdout + one.stderr
+
+
+def test_redis_cache_from_environment():
+    result = run_manage(
+        "shell", "-c",
+        "from django.conf import settings; c = settings.CACHES['default'];"
+        "print(c['BACKEND'], c['LOCATION'])",
+        env={"MLH_CACHE": "redis://127.0.0.1:6391/2"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6391/2",
+    ]
+
+
+def test_unknown_cache_setting_is_a_clear_error():
+    result = run_manage("check", env={"MLH_CACHE": "memcached"})
+    assert result.returncode != 0
+    assert "MLH_CACHE must be" in result.stderr
+
+
+def test_deploy_check_refuses_a_tls_proxy_without_a_proxy_count():
+    # Every visitor would have the proxy's address.
+    result = run_manage("check", "--deploy", env=_without("MLH_NUM_PROXIES"))
+    assert result.returncode != 0
+    assert "mlh.E002" in result.stdout + result.stderr
+
+
+def test_deploy_check_warns_when_trusting_forwarded_for_with_gunicorn_public():
+    for env in (_without(GUNICORN_BIND="0.0.0.0:8000"), _without("GUNICORN_BIND")):
+        # gunicorn.conf.py's default bind is public (0.0.0.0:$PORT).
+        result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+        assert result.returncode != 0
+        assert "mlh.W004" in result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_mail_setting():
+    result = run_manage("check", env=_without("EMAIL_HOST"))
+    assert result.returncode != 0
+    assert "EMAIL_HOST is not set" in result.stderr
+    chosen = run_manage("check", "--deploy", env=_without("EMAIL_HOST", MLH_EMAIL_CONSOLE="1"))
+    assert chosen.returncode == 0, chosen.stdout + chosen.stderr
 
 
 def test_bad_boolean_is_a_clear_error():

@@ -1,0 +1,44 @@
+"""Emails about a person's account, and the message for a limited action."""
+
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlencode, urlsafe_base64_encode
+from django.utils.translation import gettext as _, ngettext
+
+from accounts.tokens import signup_confirm_token
+
+
+def send_signup_email(request, *, user, outcome, next_url=""):
+    """A confirmation link for a new (or never confirmed) account; for an
+    address that already has an account, a note to its owner instead."""
+    context = {"user": user, "site": request.build_absolute_uri("/").rstrip("/")}
+    if outcome == "exists":
+        context["login_url"] = request.build_absolute_uri(reverse("accounts:login"))
+        context["reset_url"] = request.build_absolute_uri(reverse("accounts:password_reset"))
+        subject = _("Someone tried to sign up with your address")
+        body = render_to_string("accounts/email/signup_exists.txt", context, request=request)
+    else:
+        path = reverse(
+            "accounts:signup_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": signup_confirm_token.make_token(user),
+            },
+        )
+        if next_url:
+            path += "?" + urlencode({"next": next_url})
+        context["confirm_url"] = request.build_absolute_uri(path)
+        subject = _("Confirm your MyLittleHero account")
+        body = render_to_string("accounts/email/signup_confirm.txt", context, request=request)
+    send_mail(subject, body, None, [user.email])
+
+
+def action_limited_message(lockout):
+    minutes = lockout.retry_after_minutes
+    return ngettext(
+        "Too many requests from here or for this address. Try again in %(minutes)d minute.",
+        "Too many requests from here or for this address. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}

@@ -1,0 +1,1 @@
+"""Cross-cutting plumbing that belongs to no feature app (middleware)."""

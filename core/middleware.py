@@ -1,0 +1,110 @@
+"""Request-level protections shared by every page and the API."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
+# Routes that take a photo (the upload page, the API, the admin's portraits
+# and reference images); everything else is forms and JSON.
+PHOTO_ROUTE_PREFIXES = ("/upload/", "/api/predictions/", "/admin/")
+# The multipart envelope around a photo: boundaries, headers, other fields.
+ENVELOPE_BYTES = 512 * 1024
+
+
+def body_limit_for(path):
+    if path.startswith(PHOTO_ROUTE_PREFIXES):
+        return settings.MLH_MAX_UPLOAD_BYTES + ENVELOPE_BYTES
+    return settings.MLH_MAX_BODY_BYTES
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request whose declared body is over the route's limit, by its
+    Content-Length, before anything reads it (nginx does the same in front;
+    this holds when gunicorn is reached some other way)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = body_limit_for(request.path_info)
+        if length > limit:
+            return self._too_large(request, limit)
+        return self.get_response(request)
+
+    def _too_large(self, request, limit):
+        from django.shortcuts import render
+        from django.template.defaultfilters import filesizeformat
+
+        if request.path_info.startswith(PHOTO_ROUTE_PREFIXES):
+            message = _("That photo is too large. Use one under %(size)s.") % {
+                "size": filesizeformat(settings.MLH_MAX_UPLOAD_BYTES)
+            }
+        else:
+            message = _("The request is too large.")
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse(
+                {"error": {"code": "too_large", "message": message}}, status=413
+            )
+        else:
+            response = render(
+                request, "413.html", {"message": message, "back_url": request.path}, status=413
+            )
+        # The body was not read: the connection cannot be reused.
+        response["Connection"] = "close"
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response: no powerful feature anywhere,
+    the camera on the upload page only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Permissions-Policy" not in response:
+            policy = settings.PERMISSIONS_POLICY
+            if request.path_info in settings.PERMISSIONS_POLICY_CAMERA_PATHS:
+                policy = policy.replace("camera=()", "camera=(self)")
+            response["Permissions-Policy"] = policy
+        return response
+
+
+class SharedCacheUnavailableMiddleware:
+    """When the shared cache (Redis) does not answer, the login throttle and
+    the rate limits cannot be checked: answer 503 (JSON under /api/) instead
+    of a server error, and never let a request through unchecked."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        try:
+            from redis.exceptions import ConnectionError as RedisConnectionError
+            from redis.exceptions import TimeoutError as RedisTimeoutError
+        except ImportError:  # pragma: no cover - redis is in requirements
+            return None
+        if not isinstance(exception, (RedisConnectionError, RedisTimeoutError)):
+            return None
+        import logging
+
+        from django.shortcuts import render
+
+        logging.getLogger(__name__).error("shared cache unavailable: %s", exception)
+        message = _("The site is busy right now. Nothing was changed; please try again in a moment.")
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse(
+                {"error": {"code": "cache_unavailable", "message": message}}, status=503
+            )
+        else:
+            response = render(request, "503.html", {"message": message}, status=503)
+        response["Retry-After"] = "30"
+        return response

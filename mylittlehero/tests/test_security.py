@@ -1,0 +1,199 @@
+"""Request-level protections (issue 11): body limits, headers, proxies."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+class UnreadableBody(io.RawIOBase):
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+@pytest.mark.parametrize(
+    "path, length",
+    [
+        ("/accounts/login/", 300 * 1024 * 1024),  # 300 MB at the login form
+        ("/accounts/signup/", 2 * 1024 * 1024),
+        ("/upload/", 11 * 1024 * 1024),  # over the photo limit + envelope
+        ("/api/predictions/", 11 * 1024 * 1024),
+    ],
+)
+def test_bodies_over_the_route_limit_are_refused_unread(client, path, length):
+    response = client.generic(
+        "POST",
+        path,
+        CONTENT_LENGTH=str(length),
+        CONTENT_TYPE="multipart/form-data; boundary=x",
+        **{"wsgi.input": UnreadableBody()},
+    )
+    assert response.status_code == 413
+    if path.startswith("/api/"):
+        assert response.json()["error"]["code"] == "too_large"
+
+
+def test_a_photo_sized_body_is_fine_on_photo_routes_only(client, user):
+    from core.middleware import body_limit_for
+
+    photo = 5 * 1024 * 1024
+    assert body_limit_for("/upload/") > photo and body_limit_for("/api/predictions/") > photo
+    assert body_limit_for("/accounts/login/") < photo
+    client.force_login(user)
+    # A real 1.5 MB form post to the login page is refused; a small one is not.
+    big = client.post(reverse("accounts:login"), {"username": "x" * (1536 * 1024), "password": "y"})
+    assert big.status_code == 413
+    assert client.post(reverse("accounts:login"), {"username": "a@b.c", "password": "y"}).status_code in (200, 302)
+
+
+# --- Headers (item 17) ---------------------------------------------------------
+
+
+def _scripts(html):
+    import re
+
+    return re.findall(r"<script\b([^>]*)>(.*?)</script>", html, flags=re.S | re.I)
+
+
+@pytest.mark.parametrize(
+    "name", ["home", "heroes:upload", "accounts:login", "accounts:signup", "heroes:list", "api-docs"]
+)
+def test_csp_allows_only_own_scripts_and_no_page_has_an_inline_one(client, user, name):
+    if not name.startswith("accounts:"):
+        client.force_login(user)
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    policy = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
+    assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+    for attributes, body in _scripts(response.content.decode()):
+        assert "src=" in attributes and not body.strip(), f"inline script on {name}"
+        assert "on" not in attributes.split("src=")[0].replace("nonce", "")
+
+
+def test_result_and_share_pages_have_no_inline_script(client, user, fake_predictor):
+    from conftest import photo_upload
+    from heroes.models import Prediction
+    from heroes.services import prediction_share
+
+    client.force_login(user)
+    client.post(reverse("heroes:upload"), {"photo": photo_upload(size=(600, 200))})
+    prediction = prediction_share(prediction=Prediction.objects.get(owner=user))
+    for url in (reverse("history:detail", args=[prediction.pk]), reverse("history:list"),
+                reverse("heroes:share", args=[prediction.share_token])):
+        html = client.get(url).content.decode()
+        for attributes, body in _scripts(html):
+            assert "src=" in attributes and not body.strip(), f"inline script on {url}"
+
+
+def test_permissions_policy_allows_the_camera_on_the_upload_page_only(client, user):
+    client.force_login(user)
+    home = client.get(reverse("home"))["Permissions-Policy"]
+    upload = client.get(reverse("heroes:upload"))["Permissions-Policy"]
+    assert "camera=()" in home and "geolocation=()" in home and "microphone=()" in home
+    assert "camera=(self)" in upload and "geolocation=()" in upload
+
+
+def test_language_cookie_is_http_only_and_same_site(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    cookie = response.cookies["django_language"]
+    assert cookie["samesite"] == "Lax" and cookie["httponly"]
+
+
+def test_the_new_token_page_is_never_cached(client, user):
+    client.force_login(user)
+    response = client.post(reverse("accounts:token_create"), {"name": "script"})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_production_cookies_and_hsts_defaults():
+    from mylittlehero.tests.test_settings import PRODUCTION_ENV, run_manage
+
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.LANGUAGE_COOKIE_SECURE, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    )
+    result = run_manage("shell", "-c", code, env=PRODUCTION_ENV)
+    assert result.stdout.split()[-3:] == ["True", "False", "False"], result.stderr
+    opted_in = run_manage(
+        "shell", "-c", code,
+        env={**PRODUCTION_ENV, "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
+             "DJANGO_SECURE_HSTS_PRELOAD": "1"},
+    )
+    assert opted_in.stdout.split()[-3:] == ["True", "True", "True"], opted_in.stderr
+
+
+# --- The shared cache down ----------------------------------------------------
+
+DOWN_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6399/0",  # nothing listens here
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
+
+
+def _redis_really_down():
+    import socket
+
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", 6399)) != 0
+
+
+def test_a_login_with_the_shared_cache_down_is_503_not_a_pass(client, user, password, settings):
+    if not _redis_really_down():
+        pytest.skip("something listens on 127.0.0.1:6399")
+    from django.core.cache import caches
+
+    settings.CACHES = DOWN_REDIS
+    try:
+        response = client.post(
+            reverse("accounts:login"), {"username": user.email, "password": password},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 503
+        assert "Nothing was changed" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+    finally:
+        caches["default"].close()
+
+
+def test_an_api_upload_with_the_shared_cache_down_is_a_json_503(user, fake_predictor, settings):
+    if not _redis_really_down():
+        pytest.skip("something listens on 127.0.0.1:6399")
+    from rest_framework.test import APIClient
+
+    from accounts.services import api_token_create
+    from conftest import photo_upload
+    from heroes.models import Prediction
+
+    _token, secret = api_token_create(user=user, name="t")
+    settings.CACHES = DOWN_REDIS
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    response = api.post(reverse("api-predictions"), {"photo": photo_upload()}, format="multipart")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "cache_unavailable"
+    assert Prediction.objects.count() == 0
+
+
+def test_readiness_reports_the_shared_cache(client, make_user, settings):
+    client.force_login(make_user("staff@example.com", is_staff=True))
+    assert client.get(reverse("readiness")).json()["checks"]["cache"]["ok"] is True
+    if not _redis_really_down():
+        pytest.skip("something listens on 127.0.0.1:6399")
+    settings.CACHES = DOWN_REDIS
+    # The session lives in the database: the staff login still holds.
+    body = client.get(reverse("readiness")).json()
+    assert body["checks"]["cache"]["ok"] is False and body["status"] == "unavailable"
