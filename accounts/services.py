@@ -1,6 +1,6 @@
 """Writes for people: sign up and delete an account with everything of theirs."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from accounts.models import User
 from heroes.storage import rows_delete_with_files
@@ -22,10 +22,9 @@ def user_sign_up(*, email, password, display_name=""):
     existing = User.objects.filter(email=email).first()
     if existing is None:
         try:
-            with transaction.atomic():
-                user = User.objects.create_user(
-                    email=email, password=password, display_name=display_name, is_active=False
-                )
+            user = User.objects.create_user(
+                email=email, password=password, display_name=display_name, is_active=False
+            )
         except IntegrityError:
             # The same address signed up in parallel, after the look-up above:
             # the unique index refused this one. Answer as for a taken address.

@@ -4,8 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _, ngettext
@@ -24,6 +22,7 @@ from accounts.services import (
     user_delete,
     user_sign_up,
 )
+from heroes.lookups import row_or_404
 
 
 def _safe_next(request, value):

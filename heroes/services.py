@@ -6,7 +6,7 @@ import time
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from importlib import import_module
 
@@ -219,11 +219,12 @@ def prediction_unshare(*, prediction):
     """Revoke the share link: the old link stops working for good, and its
     stored card images are deleted (once the change has committed)."""
     old_token = prediction.share_token
-    prediction.is_shared = False
-    prediction.share_token = new_share_token()
-    prediction.save(update_fields=["is_shared", "share_token"])
-    files = share_card_files([old_token])
-    transaction.on_commit(lambda: stored_files_delete(files))
+    with atomic():
+        prediction.is_shared = False
+        prediction.share_token = new_share_token()
+        prediction.save(update_fields=["is_shared", "share_token"])
+        files = share_card_files([old_token])
+        transaction.on_commit(lambda: stored_files_delete(files))
     return prediction
 
 

@@ -1,7 +1,11 @@
-"""Sign-up keeps ?next= (a share link's "try it" button leads to the upload page)."""
+"""Sign-up keeps ?next= (a share link's "try it" button leads to the upload
+page): through the confirmation email, to the page after confirming."""
 
 import pytest
+from django.core import mail
 from django.urls import reverse
+
+from accounts.tests.test_views import confirm_link
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +25,15 @@ def sign_up(client, next_url):
 
 def test_sign_up_goes_to_next(client):
     response = sign_up(client, "/upload/")
+    assert response.status_code == 302 and response.url == reverse("accounts:signup_sent")
+    response = client.post(confirm_link(mail.outbox[-1]))
     assert response.status_code == 302 and response.url == "/upload/"
 
 
 def test_sign_up_ignores_an_offsite_next(client):
-    response = sign_up(client, "https://evil.example.com/")
+    sign_up(client, "https://evil.example.com/")
+    assert "evil.example.com" not in mail.outbox[-1].body
+    response = client.post(confirm_link(mail.outbox[-1]))
     assert response.status_code == 302 and response.url == reverse("home")
 
 
