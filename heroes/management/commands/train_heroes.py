@@ -131,15 +131,15 @@ class Command(BaseCommand):
             keep_fraction=options["keep_fraction"],
             source=source,
         )
-        for name, train_items in ((n, splits[n][0]) for n in names):
+        for name, faces in zip(names, train_sets):
+            train_items = splits[name][0]
             per_source = report["train"]["per_source"].setdefault(name, {})
             per_source["images"] = len(train_items)
-            per_source["faces_found"] = sum(1 for s in train.sources if s == name) + sum(
-                1 for path, _key in train_items if str(path) in repeated
-            )
+            per_source["faces_found"] = len(faces)
             per_source["repeated_images_dropped"] = sum(
                 1 for path, _key in train_items if str(path) in repeated
             )
+        report["train"]["faces_found"] = sum(len(faces) for faces in train_sets)
         self.stdout.write(json.dumps(report["train"], indent=2, ensure_ascii=False))
         for name, v in report.get("valid", {}).items():
             self.stdout.write(
