@@ -71,6 +71,9 @@ def running_site(port=8810):
         "MLH_WARM_ON_START": "0",
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "GUNICORN_ACCESS_LOG": "",
+        # No mail goes out from this local copy; production refuses to start
+        # without a mail setting unless the console is chosen explicitly.
+        "MLH_EMAIL_CONSOLE": "1",
     }
     env.pop("MONGODB_URI", None)
     manage = [PYTHON, "manage.py"]
