@@ -93,6 +93,11 @@ class LiveSite:
         return result.stdout.strip().splitlines()[-1]
 
     def start(self):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                # Another server (a leftover of an interrupted run) would
+                # answer in this one's place.
+                raise RuntimeError(f"port {self.port} is already in use")
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "-v0"],
             cwd=REPO_ROOT,
