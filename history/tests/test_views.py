@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conftest import jpeg_bytes
+from conftest import SECANTUS_NESTED_PROJECT_BUG, jpeg_bytes
 from heroes.models import Prediction
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +62,7 @@ def test_photo_is_streamed_privately(client, user, prediction):
     assert "no-store" in response["Cache-Control"]
 
 
+@SECANTUS_NESTED_PROJECT_BUG  # the Moderators group's permissions, garbled by the emulator
 def test_staff_may_view_a_photo_but_not_the_private_page(client, make_user, prediction):
     from django.contrib.auth.models import Group
 

@@ -91,18 +91,23 @@ def _url(name, prediction, token, reference):
     return reverse(name, args=[prediction.pk])
 
 
-# Cells that the MongoDB emulator's bugs break (see conftest.py); marked only there.
+# Cells that the MongoDB emulator's bugs break (see conftest.py); marked only
+# there. A moderator's rights come from the Moderators group's permissions,
+# which the first bug garbles; the second breaks the superuser's user page.
 EMULATOR_BUGS = {
-    ("admin:heroes_prediction_change", "moderator"): SECANTUS_NESTED_PROJECT_BUG,
-    ("admin:accounts_user_change", "moderator"): SECANTUS_NESTED_PROJECT_BUG,
-    ("admin:accounts_user_change", "superuser"): SECANTUS_NESTED_ADD_FIELDS_BUG,
+    ("GET", "admin:heroes_prediction_change", "moderator"): SECANTUS_NESTED_PROJECT_BUG,
+    ("GET", "admin:accounts_user_change", "moderator"): SECANTUS_NESTED_PROJECT_BUG,
+    ("GET", "admin:accounts_user_change", "superuser"): SECANTUS_NESTED_ADD_FIELDS_BUG,
+    ("GET", "history:photo", "moderator"): SECANTUS_NESTED_PROJECT_BUG,
+    ("GET", "heroes:reference_image", "moderator"): SECANTUS_NESTED_PROJECT_BUG,
+    ("POST", "admin:heroes_prediction_delete", "moderator"): SECANTUS_NESTED_PROJECT_BUG,
 }
 
 
 def _cells():
     for method, kind, name in TABLE:
         for role_index, role in enumerate(ROLES):
-            bug = EMULATOR_BUGS.get((name, role))
+            bug = EMULATOR_BUGS.get((method, name, role))
             yield pytest.param(
                 method, kind, name, role_index, role,
                 marks=[bug] if bug else [],
