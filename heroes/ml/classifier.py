@@ -131,21 +131,36 @@ def _top_k_pool_class():
             self.identity_k = int(identity_k)
             self.threshold = float(threshold)
             self.weight = float(weight)
+            # Every hero's gallery columns side by side in one [heroes, width]
+            # index (short galleries padded), so one gather and one top_k
+            # serve all heroes: a single small graph to trace and run.
+            lengths = np.array([end - start for start, end in self.spans])
+            width = int(lengths.max())
+            self._index = np.zeros((len(self.spans), width), np.int32)
+            self._padding = np.zeros((len(self.spans), width), np.float32)
+            for h, (start, end) in enumerate(self.spans):
+                self._index[h, : end - start] = np.arange(start, end)
+                self._padding[h, end - start :] = -4.0  # below any cosine
+            id_ks = np.minimum(self.identity_k, lengths)
+            self._top = int(max(max(self.ks), id_ks.max()))
+            columns = np.arange(self._top)
+            self._smooth_weights = (columns[None] < np.array(self.ks)[:, None]) / np.array(
+                self.ks, np.float32
+            )[:, None]
+            self._identity_weights = (columns[None] < id_ks[:, None]) / id_ks[:, None]
 
         def call(self, similarities):
             ops = keras.ops
-            scores, smooths = [], []
-            for (start, end), k in zip(self.spans, self.ks):
-                kk = max(k, min(self.identity_k, end - start))
-                top, _ = ops.top_k(similarities[:, start:end], k=kk, sorted=True)
-                smooth = ops.mean(top[:, :k], axis=-1)
-                closest = ops.mean(top[:, : min(self.identity_k, end - start)], axis=-1)
-                bonus = self.weight * ops.relu(closest - self.threshold)
-                scores.append(smooth + bonus)
-                smooths.append(smooth)
+            heroes, width = self._index.shape
+            gathered = ops.take(similarities, self._index.reshape(-1), axis=1)
+            gathered = ops.reshape(gathered, (-1, heroes, width)) + self._padding
+            top, _ = ops.top_k(gathered, k=self._top, sorted=True)
+            smooth = ops.sum(top * self._smooth_weights.astype("float32"), axis=-1)
+            closest = ops.sum(top * self._identity_weights.astype("float32"), axis=-1)
+            scores = smooth + self.weight * ops.relu(closest - self.threshold)
             # [:, 0]: the scores that rank the heroes; [:, 1]: their smooth
             # part alone, which the match strength is measured on.
-            return ops.stack([ops.stack(scores, axis=-1), ops.stack(smooths, axis=-1)], axis=1)
+            return ops.stack([scores, smooth], axis=1)
 
         def compute_output_shape(self, input_shape):
             return (input_shape[0], 2, len(self.spans))
