@@ -12,7 +12,8 @@ from accounts.tokens import signup_confirm_token
 
 def send_signup_email(request, *, user, outcome, next_url=""):
     """A confirmation link for a new (or never confirmed) account; for an
-    address that already has an account, a note to its owner instead."""
+    address that already has an account, a note to its owner instead.
+    Returns the confirmation link (None for the note)."""
     context = {"user": user, "site": request.build_absolute_uri("/").rstrip("/")}
     if outcome == "exists":
         context["login_url"] = request.build_absolute_uri(reverse("accounts:login"))
@@ -33,6 +34,15 @@ def send_signup_email(request, *, user, outcome, next_url=""):
         subject = _("Confirm your MyLittleHero account")
         body = render_to_string("accounts/email/signup_confirm.txt", context, request=request)
     send_mail(subject, body, None, [user.email])
+    return context.get("confirm_url")
+
+
+def mail_goes_nowhere():
+    """A development server with no mail server: messages are printed on its
+    console, where a person trying the site does not look."""
+    from django.conf import settings
+
+    return settings.DEBUG and settings.EMAIL_BACKEND.endswith("console.EmailBackend")
 
 
 def action_limited_message(lockout):

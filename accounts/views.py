@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import throttle
-from accounts.emails import action_limited_message, send_signup_email
+from accounts.emails import action_limited_message, mail_goes_nowhere, send_signup_email
 from accounts.forms import AccountDeleteForm, ApiTokenForm, LoginForm, ProfileForm, SignUpForm
 from accounts.services import (
     api_token_create,
@@ -58,14 +58,19 @@ def signup(request):
             password=form.cleaned_data["password1"],
             display_name=form.cleaned_data["display_name"],
         )
-        send_signup_email(request, user=user, outcome=outcome, next_url=next_url)
+        link = send_signup_email(request, user=user, outcome=outcome, next_url=next_url)
+        if link and mail_goes_nowhere():
+            # Development only (DEBUG, console mail): the link is also shown
+            # on the next page, so `make run` can be tried without a mailbox.
+            request.session["dev_confirm_url"] = link
         return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
 @require_GET
 def signup_sent(request):
-    return render(request, "accounts/signup_sent.html")
+    link = request.session.pop("dev_confirm_url", None) if mail_goes_nowhere() else None
+    return render(request, "accounts/signup_sent.html", {"dev_confirm_url": link})
 
 
 @require_http_methods(["GET", "POST"])

@@ -300,3 +300,27 @@ def test_login_page_with_next_pointing_at_itself_while_logged_in(client, user):
     assert response.status_code == 302 and response.url == reverse("home")
     response = client.get(f"{login_url}?next={login_url}%3Fnext%3D{login_url}")
     assert response.status_code == 302 and response.url == reverse("home")
+
+
+def test_a_development_server_without_mail_shows_the_confirmation_link(client, settings):
+    """`make run` (DEBUG, console mail): the person trying the site has no
+    mailbox to open, so the page after sign-up offers the link too."""
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    response = sign_up(client, "dev@example.com", follow=True)
+    link = re.search(r'href="(?:https?://[^/"]+)?(/accounts/signup/confirm/[^"]+)"', response.content.decode())
+    assert link, "no confirmation link on the page"
+    response = client.post(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 302
+    assert get_user_model().objects.get(email="dev@example.com").is_active
+
+
+def test_a_real_mail_setup_never_shows_the_link_on_the_page(client, settings):
+    settings.DEBUG = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    response = sign_up(client, "prod@example.com", follow=True)
+    assert "/accounts/signup/confirm/" not in response.content.decode()
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    response = sign_up(client, "other@example.com", follow=True)
+    assert "/accounts/signup/confirm/" not in response.content.decode()
