@@ -22,7 +22,6 @@ These are checks of the engine, not something to tune it on.
 
 import collections
 import csv
-import io
 import os
 import statistics
 import sys
@@ -34,15 +33,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mylittlehero.settings")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from _photos import shared_datasets  # noqa: E402
-
-
-def stored_copy(path):
-    """The bytes the site keeps for an upload of ``path``."""
-    from heroes.ml.intake import load_image
-
-    buffer = io.BytesIO()
-    load_image(path).image.convert("RGB").save(buffer, "JPEG", quality=90, optimize=True)
-    return buffer.getvalue()
 
 
 def hero_genders(shared):
@@ -61,6 +51,7 @@ def main():
     django.setup()
     from heroes.ml import api
     from heroes.ml.training import reencoded
+    from heroes.services import stored_photo_bytes
 
     root = shared / "faces-london"
     with open(root / "london_info.csv") as handle:
@@ -69,7 +60,7 @@ def main():
     keys = [(face_id, kind) for kind in ("neutral", "smiling") for face_id in sorted(people)]
     paths = [str(root / kind / f"{face_id}.jpg") for face_id, kind in keys]
     results, again = {}, {}
-    for key, (_source, outcome) in zip(keys, api.predict_many([stored_copy(p) for p in paths])):
+    for key, (_source, outcome) in zip(keys, api.predict_many([stored_photo_bytes(p) for p in paths])):
         results[key] = None if isinstance(outcome, Exception) else outcome
     for key, (_source, outcome) in zip(keys, api.predict_many([reencoded(p) for p in paths])):
         again[key] = None if isinstance(outcome, Exception) else outcome

@@ -50,7 +50,7 @@ def _catalog_ranking(result):
     return ranking, heroes
 
 
-def _stored_photo_bytes(upload):
+def stored_photo_bytes(upload):
     """The photo as it is kept: upright, at most 1024 px, re-encoded as JPEG
     without EXIF. Raises ImageRejected for a file that is not a usable photo."""
     from heroes.ml.intake import load_image
@@ -140,7 +140,7 @@ def prediction_create(*, user, upload, face_index=None):
     """
     started = time.perf_counter()
     try:
-        photo = _stored_photo_bytes(upload)
+        photo = stored_photo_bytes(upload)
         # Ranked from exactly the bytes that are stored: re-predicting the
         # stored photo with the same model gives the same answer.
         result = engine_api().predict(photo, face_index=face_index)
