@@ -263,8 +263,7 @@ class HeroClassifier:
 
     def scores(self, embeddings):
         """(probabilities, similarities), each (n, n_heroes)."""
-        probabilities = softmax(self.logits(embeddings), self.temperature)
-        similarities = unit(embeddings) @ self.centroids.T
+        probabilities, similarities, _indices = self.analyse(embeddings)
         return probabilities, similarities
 
     def analyse(self, embeddings):

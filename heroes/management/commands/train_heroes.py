@@ -71,7 +71,7 @@ class Command(BaseCommand):
         if len(heroes) < 2:
             raise CommandError("at least two active heroes are needed")
         keys = [hero.key for hero in heroes]
-        self._engine = None
+        self._engine = self._upload_engine = None
         self._cache = Path(options["cache"]) if options["cache"] else None
 
         if options["data"]:
@@ -181,9 +181,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{name}: faces from the cache {cache}")
                 return cached
         if for_upload:
-            self._upload_engine = getattr(self, "_upload_engine", None) or HeroEngine(
-                with_classifier=False
-            )
+            self._upload_engine = self._upload_engine or HeroEngine(with_classifier=False)
             engine = self._upload_engine
         else:
             self._engine = self._engine or HeroEngine.for_training()
