@@ -50,12 +50,16 @@ def test_prediction_titles_and_dates_are_in_the_site_time_zone(user, make_predic
 
 
 def _forbid_engine(monkeypatch):
+    # heroes.ml.api binds get_engine when it is imported: import it first
+    # (so a later import cannot keep the refusing stand-in) and patch both.
+    import heroes.ml.api
     import heroes.ml.engine
 
     def refuse(*args, **kwargs):
         raise AssertionError("the engine (TensorFlow) was loaded")
 
     monkeypatch.setattr(heroes.ml.engine, "get_engine", refuse)
+    monkeypatch.setattr(heroes.ml.api, "get_engine", refuse)
 
 
 def test_repredict_dry_run_and_nothing_to_do_never_load_the_engine(settings, monkeypatch, capsys, user, make_prediction):
