@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from conftest import SECANTUS_NESTED_PROJECT_BUG
+from mylittlehero.tests.secantus import SECANTUS_NESTED_PROJECT_BUG
 from heroes.models import Hero, Prediction
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def moderator(make_user):
 
 @pytest.fixture
 def prediction(user, fake_predictor):
-    from conftest import photo_upload
+    from mylittlehero.tests.factories import photo_upload
     from heroes.services import prediction_create
 
     return prediction_create(user=user, upload=photo_upload())
@@ -185,7 +185,7 @@ def test_deleting_a_user_in_the_admin_deletes_their_photos(
 def test_reference_images_are_for_staff_only(client, moderator, user):
     from django.core.files.base import ContentFile
 
-    from conftest import jpeg_bytes
+    from mylittlehero.tests.factories import jpeg_bytes
     from heroes.models import HeroImage
 
     image = HeroImage(hero=Hero.objects.get(key="loki"))
@@ -215,7 +215,7 @@ def test_a_view_only_moderator_cannot_run_repredict(client, moderator, predictio
 
 
 def test_repredict_is_bounded_and_logged(client, superuser, user, fake_predictor, settings, caplog):
-    from conftest import photo_upload
+    from mylittlehero.tests.factories import photo_upload
     from heroes.services import prediction_create
 
     settings.MLH_ADMIN_REPREDICT_MAX = 2

@@ -7,7 +7,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
-from conftest import photo_upload
+from mylittlehero.tests.factories import photo_upload
 from heroes.models import Prediction
 
 pytestmark = pytest.mark.django_db
