@@ -12,9 +12,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
+from heroes.models import Prediction
 from mylittlehero.tests.environment import media_files
 from mylittlehero.tests.factories import ASTRONAUT, photo_upload
-from heroes.models import Prediction
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
+from heroes.models import Prediction
 from mylittlehero.tests.environment import media_files
 from mylittlehero.tests.factories import ASTRONAUT, EXIF_STORE_TRANSFORMS
-from heroes.models import Prediction
 
 pytestmark = [pytest.mark.model, pytest.mark.django_db]
 

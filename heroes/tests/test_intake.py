@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mylittlehero.tests.factories import EXIF_STORE_TRANSFORMS
 from heroes.ml import intake
+from mylittlehero.tests.factories import EXIF_STORE_TRANSFORMS
 
 
 def encode(image, fmt="JPEG", **kwargs):

@@ -122,8 +122,8 @@ def test_engine_unavailable_is_a_clear_error(fake_predictor):
 def test_repredict_with_the_real_model_resumes_after_a_crash(
     user, engine, default_heroes, monkeypatch, capsys
 ):
-    from mylittlehero.tests.factories import ASTRONAUT
     from heroes.ml import api
+    from mylittlehero.tests.factories import ASTRONAUT
 
     base = Image.open(ASTRONAUT).convert("RGB")
     predictions = []

@@ -4,9 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from heroes.models import Prediction
 from mylittlehero.tests.factories import jpeg_bytes
 from mylittlehero.tests.secantus import SECANTUS_NESTED_PROJECT_BUG
-from heroes.models import Prediction
 
 pytestmark = pytest.mark.django_db
 

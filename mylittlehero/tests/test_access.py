@@ -151,10 +151,11 @@ def _check_body(method, name, role, response, prediction, owner):
 
 @pytest.mark.parametrize("method, kind, name, role_index, role", list(_cells()))
 def test_access_table(method, kind, name, role_index, role, people, password, fake_predictor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from accounts.models import User
     from heroes.models import Hero, HeroImage, Prediction
     from heroes.services import prediction_create, prediction_share
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     owner = people["owner"]
     prediction = prediction_create(user=owner, upload=photo_upload())

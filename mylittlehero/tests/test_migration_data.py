@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from mylittlehero.tests.migration_data import migration_data_restore, migration_data_steps
 from heroes.models import Hero
+from mylittlehero.tests.migration_data import migration_data_restore, migration_data_steps
 
 
 def _snapshot():
