@@ -9,8 +9,9 @@ the catalog) with its train and valid items.
 
 from pathlib import Path
 
+from heroes.ml import engine as engine_module
 from heroes.ml import training
-from heroes.ml.engine import MIN_FACE_PX, MODELS_DIR, HeroEngine
+from heroes.ml.engine import MIN_FACE_PX, HeroEngine
 from heroes.ml.errors import TrainingDataMissing
 from heroes.ml.intake import IMAGE_SUFFIXES
 
@@ -192,10 +193,12 @@ def train_model(
 
 
 def write_model(classifier, models_dir=None, *, activate=False):
-    """Write the model to MODELS_DIR/<version>/ (or ``models_dir``);
+    """Write the model to heroes/ml/models/<version>/ (or ``models_dir``);
     ``activate``: make it the active model (running processes load it on
     their next photo). Returns the folder."""
-    return training.write_model(classifier, models_dir or MODELS_DIR, activate=activate)
+    return training.write_model(
+        classifier, models_dir or engine_module.MODELS_DIR, activate=activate
+    )
 
 
 def evaluate_model(
