@@ -29,7 +29,7 @@ heroes/tests/fakes.py's ``FakeEngine``).
 """
 
 from heroes.ml import engine as _local
-from heroes.ml.engine import EngineResult, HeroScore, get_engine, reset_engine
+from heroes.ml.engine import DetectedFace, EngineResult, HeroScore, get_engine, reset_engine
 from heroes.ml.errors import (
     CorruptImage,
     FaceTooSmall,
@@ -50,6 +50,7 @@ from heroes.ml.training import reencoded
 __all__ = [
     "IMAGE_SUFFIXES",
     "CorruptImage",
+    "DetectedFace",
     "EngineResult",
     "FaceTooSmall",
     "FileMissing",
@@ -139,21 +140,24 @@ def active_model_version():
     model on disk (models/CURRENT or MLH_MODEL_DIR), read from its card
     without loading TensorFlow; None when there is no readable model card.
     A process that loaded another model loads this one on its next call.
-    (With a stand-in engine: the stand-in's version; ModelUnavailable when it
-    has none.)"""
+    (With a stand-in engine: the stand-in's version, None when it has none.)"""
     if _stand_in is not None:
-        return _stand_in.version
+        return _stand_in_state()[0]
     return _local.active_model_version()
+
+
+def _stand_in_state():
+    """(version, None) or (None, why) for the stand-in engine."""
+    try:
+        return _stand_in.version, None
+    except ModelUnavailable as exc:
+        return None, str(exc)
 
 
 def engine_error():
     """Why the engine could not load in this process, or None."""
     if _stand_in is not None:
-        try:
-            _stand_in.version
-        except ModelUnavailable as exc:
-            return str(exc)
-        return None
+        return _stand_in_state()[1]
     return _local.engine_error()
 
 
@@ -168,12 +172,11 @@ def engine_status():
     (in this process), "error" (only when there is one: why the last load in
     this process failed)}``. ``ok``: the model files are present, the card
     readable and no load failed."""
-    error = engine_error()
     if _stand_in is not None:
-        version = None if error else _stand_in.version
+        version, error = _stand_in_state()
         present = error is None
     else:
-        version = _local.active_model_version()
+        version, error = _local.active_model_version(), _local.engine_error()
         present = _local.model_files_present()
     status = {
         "ok": present and version is not None and error is None,

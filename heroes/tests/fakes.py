@@ -19,6 +19,7 @@ import numpy as np
 from heroes.migrations._more_heroes import ALL_DEFAULT_HERO_KEYS
 from heroes.ml import api
 from heroes.ml.api import (
+    DetectedFace,
     EngineResult,
     HeroScore,
     ImageRejected,
@@ -27,7 +28,6 @@ from heroes.ml.api import (
     NoSuchFace,
     load_image,
 )
-from heroes.ml.engine import DetectedFace
 
 HEROES = list(ALL_DEFAULT_HERO_KEYS)
 

@@ -208,3 +208,40 @@ def test_django_start_up_and_every_engine_command_import_no_tensorflow():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_without_a_model_the_version_is_none_with_the_fake_too(fake_predictor):
+    fake_predictor.unavailable = True
+    assert api.active_model_version() is None
+
+
+@pytest.mark.model
+def test_a_running_process_ranks_with_the_newly_activated_real_model(tmp_path, monkeypatch):
+    """The real engine: two copies of the committed model under other
+    versions; activating the second in a running process makes the next
+    photo ranked (and recorded) by it."""
+    pytest.importorskip("tensorflow")
+    import shutil
+
+    from conftest import ASTRONAUT
+
+    committed = engine_module.model_dir()
+    for version in ("first", "second"):
+        shutil.copytree(committed, tmp_path / version)
+        card = json.loads((tmp_path / version / "model.json").read_text())
+        card["version"] = version
+        (tmp_path / version / "model.json").write_text(json.dumps(card))
+    (tmp_path / "CURRENT").write_text("first\n")
+    monkeypatch.delenv("MLH_MODEL_DIR", raising=False)
+    monkeypatch.setattr(engine_module, "MODELS_DIR", tmp_path)
+    api.reset_engine()
+    try:
+        first = api.predict(str(ASTRONAUT))
+        assert first.model_version == "first" == api.active_model_version()
+        (tmp_path / "CURRENT").write_text("second\n")  # what train_heroes --activate writes
+        assert api.active_model_version() == "second" and not api.engine_loaded()
+        second = api.predict(str(ASTRONAUT))
+        assert second.model_version == "second" and api.engine_loaded()
+        assert [s.hero for s in second.ranking] == [s.hero for s in first.ranking]
+    finally:
+        api.reset_engine()
