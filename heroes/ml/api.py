@@ -135,15 +135,24 @@ def load_engine():
     return engine
 
 
-def active_model_version():
+def active_model_version(*, required=False):
     """The version of the model that ranks photos from now on: the active
     model on disk (models/CURRENT or MLH_MODEL_DIR), read from its card
-    without loading TensorFlow; None when there is no readable model card.
-    A process that loaded another model loads this one on its next call.
-    (With a stand-in engine: the stand-in's version, None when it has none.)"""
-    if _stand_in is not None:
-        return _stand_in_state()[0]
-    return _local.active_model_version()
+    without loading TensorFlow. A process that loaded another model loads
+    this one on its next call. (With a stand-in engine: the stand-in's.)
+
+    Without a readable card: None, or with ``required`` ModelUnavailable
+    (then the model's weights must be present too, as a load needs them)."""
+    if not required:
+        if _stand_in is not None:
+            return _stand_in_state()[0]
+        return _local.active_model_version()
+    status = engine_status()
+    if status["version"] is None or not status["files_present"]:
+        raise ModelUnavailable(
+            status.get("error") or "no usable hero model (model card or weights missing)"
+        )
+    return status["version"]
 
 
 def _stand_in_state():

@@ -245,3 +245,22 @@ def test_a_running_process_ranks_with_the_newly_activated_real_model(tmp_path, m
         assert [s.hero for s in second.ranking] == [s.hero for s in first.ranking]
     finally:
         api.reset_engine()
+
+
+def test_a_required_version_needs_the_model_files(models_dir, fake_predictor):
+    api.use_engine(None)  # the model on disk (the fixture restores the fake after)
+    with pytest.raises(api.ModelUnavailable, match="model card or weights missing"):
+        api.active_model_version(required=True)
+    (models_dir / "default").mkdir()
+    (models_dir / "default" / "model.json").write_text(json.dumps({"version": "v0"}))
+    assert api.active_model_version() == "v0"
+    if not engine_module.DEFAULT_WEIGHTS.is_file():
+        pytest.skip("the embedding weights are not in this checkout")
+    with pytest.raises(api.ModelUnavailable):  # no classifier weights
+        api.active_model_version(required=True)
+    (models_dir / "default" / "classifier.keras").write_bytes(b"weights")
+    assert api.active_model_version(required=True) == "v0"
+    api.use_engine(fake_predictor)
+    fake_predictor.unavailable = True
+    with pytest.raises(api.ModelUnavailable, match="no model"):
+        api.active_model_version(required=True)

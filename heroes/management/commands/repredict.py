@@ -119,9 +119,4 @@ class Command(BaseCommand):
 def _model_version():
     """The active model's version, checked usable without loading TensorFlow
     (a dry run or a run with nothing to do never loads it)."""
-    status = engine.engine_status()
-    if status["version"] is None or not status["files_present"]:
-        raise ModelUnavailable(
-            status.get("error") or "no usable hero model (model card or weights missing)"
-        )
-    return status["version"]
+    return engine.active_model_version(required=True)
