@@ -10,14 +10,12 @@ moderators attach to heroes in the admin. Deterministic given ``--seed``.
 """
 
 import json
-import random
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from heroes import selectors
 from heroes.management.commands._progress import Progress
 from heroes.ml import api as engine
-from heroes.models import Hero, HeroImage
 
 
 class Command(BaseCommand):
@@ -66,7 +64,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        heroes = list(Hero.objects.filter(is_active=True).order_by("order", "key"))
+        heroes = list(selectors.hero_list_active())
         if len(heroes) < 2:
             raise CommandError("at least two active heroes are needed")
         try:
@@ -80,7 +78,9 @@ class Command(BaseCommand):
                     )
                 description = "folders " + ", ".join(options["data"])
             else:
-                sources = {"catalog": self._catalog_items(heroes, seed=options["seed"])}
+                sources = {
+                    "catalog": selectors.hero_images_for_training(heroes=heroes, seed=options["seed"])
+                }
                 description = "catalog reference images"
             classifier, report = engine.train_model(
                 sources,
@@ -116,28 +116,3 @@ class Command(BaseCommand):
             self.stdout.write(
                 "match strength: " + json.dumps(report["match_strength"]["summary"])
             )
-
-    def _catalog_items(self, heroes, *, seed):
-        """Reference images; heroes without a valid split lend 20% of theirs
-        (chosen with ``seed``)."""
-        train, valid = [], []
-        rng = random.Random(seed)
-        for hero in heroes:
-            images = list(HeroImage.objects.filter(hero=hero).order_by("pk"))
-            own_valid = [img for img in images if img.split == HeroImage.VALID]
-            own_train = [img for img in images if img.split == HeroImage.TRAIN]
-            if not own_valid and len(own_train) >= 5:
-                rng.shuffle(own_train)
-                cut = max(1, len(own_train) // 5)
-                own_valid, own_train = own_train[:cut], own_train[cut:]
-            train += [(self._path(img), hero.key) for img in own_train]
-            valid += [(self._path(img), hero.key) for img in own_valid]
-        return train, valid
-
-    @staticmethod
-    def _path(image):
-        try:
-            return Path(image.image.path)
-        except NotImplementedError:  # remote storage: read the bytes
-            with image.image.open("rb") as handle:
-                return handle.read()
