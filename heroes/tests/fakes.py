@@ -38,11 +38,21 @@ class FakeEngine:
     plays a missing model (ModelUnavailable); ``delay``: seconds per photo;
     ``calls``: one dict per photo analysed (size, face_index, sha256 of bytes)."""
 
+    _fields = ("_version", "delay", "unavailable", "calls")
+
     def __init__(self, version="fake-1", *, delay=0.0):
         self._version = version
         self.delay = delay
         self.unavailable = False
         self.calls = []
+
+    def __setattr__(self, name, value):
+        # A misspelt or former name (MODEL_VERSION, UNAVAILABLE of the old
+        # module fake) would change nothing and let a test pass for the
+        # wrong reason: refuse it.
+        if name not in self._fields and not hasattr(type(self), name):
+            raise AttributeError(f"FakeEngine has no attribute {name!r}")
+        super().__setattr__(name, value)
 
     @property
     def version(self):

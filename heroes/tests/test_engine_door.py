@@ -264,3 +264,11 @@ def test_a_required_version_needs_the_model_files(models_dir, fake_predictor):
     fake_predictor.unavailable = True
     with pytest.raises(api.ModelUnavailable, match="no model"):
         api.active_model_version(required=True)
+
+
+def test_the_fake_refuses_names_it_does_not_have(fake_predictor, monkeypatch):
+    with pytest.raises(AttributeError, match="MODEL_VERSION"):
+        fake_predictor.MODEL_VERSION = "fake-2"
+    fake_predictor.version = "fake-2"
+    monkeypatch.setattr(fake_predictor, "analyse_many", lambda *a, **k: iter(()))
+    assert list(api.predict_many([b"x"])) == []
