@@ -186,23 +186,23 @@ def shared_datasets():
 def engine():
     """The real hero engine with the committed default model."""
     pytest.importorskip("tensorflow")
-    from heroes.ml.engine import get_engine
+    from heroes.ml import api
 
-    return get_engine()
+    return api.load_engine()
 
 
 @pytest.fixture
-def fake_predictor(settings):
-    """Swap the engine for heroes/tests/fakes.py through settings.MLH_ENGINE."""
-    from heroes.tests import fakes
+def fake_predictor():
+    """Swap the engine for a fresh heroes.tests.fakes.FakeEngine (version
+    "fake-1") through heroes.ml.api.use_engine, for this test only. Yields
+    the fake: set ``.version`` or ``.unavailable``, read ``.calls``."""
+    from heroes.ml import api
+    from heroes.tests.fakes import FakeEngine
 
-    settings.MLH_ENGINE = "heroes.tests.fakes"
-    fakes.calls.clear()
-    fakes.MODEL_VERSION = "fake-1"
-    fakes.UNAVAILABLE = False
-    yield fakes
-    fakes.MODEL_VERSION = "fake-1"
-    fakes.UNAVAILABLE = False
+    fake = FakeEngine()
+    previous = api.use_engine(fake)
+    yield fake
+    api.use_engine(previous)
 
 
 @pytest.fixture

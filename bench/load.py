@@ -148,15 +148,15 @@ def baseline_rate(data, env):
     code = r"""
 import os, sys, time, django
 django.setup()
-from heroes.ml.engine import get_engine
-engine = get_engine()
+from heroes.ml import api as engine
+engine.load_engine()
 photos = [open(p, "rb").read() for p in sys.argv[1:]]
 for p in photos[:3]:
-    try: engine.analyse(p)
+    try: engine.predict(p)
     except Exception: pass
 start = time.perf_counter()
 for p in photos:
-    try: engine.analyse(p)
+    try: engine.predict(p)
     except Exception: pass
 print(len(photos) / (time.perf_counter() - start))
 """

@@ -50,7 +50,6 @@ def main():
 
     django.setup()
     from heroes.ml import api
-    from heroes.ml.training import reencoded
     from heroes.services import stored_photo_bytes
 
     root = shared / "faces-london"
@@ -62,7 +61,7 @@ def main():
     results, again = {}, {}
     for key, (_source, outcome) in zip(keys, api.predict_many([stored_photo_bytes(p) for p in paths])):
         results[key] = None if isinstance(outcome, Exception) else outcome
-    for key, (_source, outcome) in zip(keys, api.predict_many([reencoded(p) for p in paths])):
+    for key, (_source, outcome) in zip(keys, api.predict_many([api.reencoded(p) for p in paths])):
         again[key] = None if isinstance(outcome, Exception) else outcome
 
     def top(key):
@@ -74,7 +73,7 @@ def main():
     same = sum(1 for f in people if top((f, "neutral")) and top((f, "neutral")) == top((f, "smiling")))
     within3 = sum(1 for f in people if top((f, "neutral")) and top((f, "neutral")) in top3((f, "smiling")))
     missing = sum(1 for value in results.values() if value is None)
-    print(f"model {api.model_version()}; {len(keys)} photos of {len(people)} people, "
+    print(f"model {api.active_model_version()}; {len(keys)} photos of {len(people)} people, "
           f"{missing} without a usable face")
     print(f"neutral and smiling: same top hero for {same} of {len(people)} (target >= 88); "
           f"neutral's top hero within smiling's top 3 for {within3} (target >= 98)")

@@ -27,7 +27,7 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from heroes.ml import engine as engine_module
+from heroes.ml import api as engine
 
 STORAGE_PROBE_SECONDS = 60
 
@@ -77,17 +77,7 @@ def _cache():
 
 
 def _model():
-    present = engine_module.model_files_present()
-    version = engine_module.current_model_version()
-    error = engine_module.engine_error()
-    result = {
-        "ok": present and version is not None and error is None,
-        "version": version,
-        "loaded": engine_module.engine_loaded(),
-    }
-    if error:
-        result["error"] = error[:300]
-    return result
+    return engine.engine_status()
 
 
 @never_cache
@@ -96,7 +86,7 @@ def healthz(request):
     """Liveness, public and cheap."""
     try:
         _database()
-        healthy = engine_module.engine_error() is None
+        healthy = engine.engine_error() is None
     except Exception:  # noqa: BLE001 - any failure is "not healthy"; details are for operators
         healthy = False
     return JsonResponse(

@@ -1,5 +1,8 @@
 """Reads for predictions. Every read of a person's data is scoped to its owner."""
 
+from pathlib import Path
+import random
+
 from heroes.lookups import row_or_none
 from heroes.models import Prediction
 
@@ -74,3 +77,32 @@ def ranking_rows(prediction):
 
 def _index(value):
     return None if value is None else int(round(min(max(float(value), 0.0), 100.0)))
+
+
+def hero_images_for_training(*, heroes, seed=0):
+    """(train items, valid items) of the heroes' reference images, each item
+    (path, or the bytes on remote storage; hero key). Heroes without a valid
+    split lend 20% of their training images (chosen with ``seed``)."""
+    from heroes.models import HeroImage
+
+    train, valid = [], []
+    rng = random.Random(seed)
+    for hero in heroes:
+        images = list(HeroImage.objects.filter(hero=hero).order_by("pk"))
+        own_valid = [img for img in images if img.split == HeroImage.VALID]
+        own_train = [img for img in images if img.split == HeroImage.TRAIN]
+        if not own_valid and len(own_train) >= 5:
+            rng.shuffle(own_train)
+            cut = max(1, len(own_train) // 5)
+            own_valid, own_train = own_train[:cut], own_train[cut:]
+        train += [(_image_source(img), hero.key) for img in own_train]
+        valid += [(_image_source(img), hero.key) for img in own_valid]
+    return train, valid
+
+
+def _image_source(image):
+    try:
+        return Path(image.image.path)
+    except NotImplementedError:  # remote storage: read the bytes
+        with image.image.open("rb") as handle:
+            return handle.read()

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from importlib import import_module
 
-from heroes.ml.classifier import ModelUnavailable
+from heroes.ml import api as engine
+from heroes.ml.api import ImageRejected, ModelUnavailable
 from heroes.models import Hero, Prediction, new_share_token
 from heroes.storage import (
     rows_delete_with_files,
@@ -23,11 +23,6 @@ from heroes.transactions import atomic
 logger = logging.getLogger("heroes.predictions")
 
 JPEG_QUALITY = 90
-
-
-def engine_api():
-    """The engine module named by settings.MLH_ENGINE (a fake in tests)."""
-    return import_module(settings.MLH_ENGINE)
 
 
 def _catalog_ranking(result):
@@ -53,9 +48,7 @@ def _catalog_ranking(result):
 def stored_photo_bytes(upload):
     """The photo as it is kept: upright, at most 1024 px, re-encoded as JPEG
     without EXIF. Raises ImageRejected for a file that is not a usable photo."""
-    from heroes.ml.intake import load_image
-
-    loaded = load_image(upload, max_bytes=settings.MLH_MAX_UPLOAD_BYTES)
+    loaded = engine.load_image(upload, max_bytes=settings.MLH_MAX_UPLOAD_BYTES)
     return _jpeg_bytes(loaded.image)
 
 
@@ -135,15 +128,17 @@ def _log(outcome, *, user, started, result=None, error=None):
 def prediction_create(*, user, upload, face_index=None):
     """Analyse an uploaded photo and store it with its result.
 
-    Raises heroes.ml.intake.ImageRejected (bad file, no face...) or
-    heroes.ml.classifier.ModelUnavailable; nothing is stored then.
+    Raises heroes.ml.api.ImageRejected (bad file, no face...) or
+    heroes.ml.api.ModelUnavailable; nothing is stored then.
     """
     started = time.perf_counter()
     try:
         photo = stored_photo_bytes(upload)
         # Ranked from exactly the bytes that are stored: re-predicting the
         # stored photo with the same model gives the same answer.
-        result = engine_api().predict(photo, face_index=face_index)
+        result = engine.predict(
+            photo, face_index=face_index, max_bytes=settings.MLH_MAX_UPLOAD_BYTES
+        )
     except Exception as exc:
         _log("refused", user=user, started=started, error=exc)
         raise
@@ -193,7 +188,9 @@ def prediction_choose_face(*, prediction, face_index):
         _log("failed", user=user, started=started, error=exc)
         raise ServiceUnavailable("storage_unavailable") from exc
     try:
-        result = engine_api().predict(data, face_index=face_index)
+        result = engine.predict(
+            data, face_index=face_index, max_bytes=settings.MLH_MAX_UPLOAD_BYTES
+        )
     except Exception as exc:
         _log("refused", user=user, started=started, error=exc)
         raise
@@ -294,10 +291,8 @@ def predictions_repredict(*, predictions, run, batch_size=32, limit=None, progre
     is processed twice or left half-written. Nothing is deleted: a photo
     without a face now keeps its previous result.
     """
-    from heroes.ml.intake import ImageRejected
-
     outcome = RepredictOutcome()
-    predict_many = engine_api().predict_many
+    predict_many = engine.predict_many
     queryset = predictions.order_by("pk")
     if run.last_pk:
         queryset = queryset.filter(pk__gt=_pk_value(run.last_pk))

@@ -465,12 +465,6 @@ LOGGING = {
 }
 
 # --- Hero engine ------------------------------------------------------------------
-# The one seam between the site and the engine: a module offering
-# predict(source, *, face_index=None), predict_many(sources, *, batch_size,
-# face_indices) and model_version() (see heroes/ml/api.py). Tests swap in a
-# fake (heroes/tests/fakes.py); TensorFlow loads on first use.
-MLH_ENGINE = env_str("MLH_ENGINE", "heroes.ml.api")
-
 # Creating predictions, shared by the upload page and the API ("N/period",
 # period second/minute/hour/day; empty: no limit).
 MLH_PREDICTION_RATE_USER = env_str("MLH_PREDICTION_RATE_USER", "30/hour")

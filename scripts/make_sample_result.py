@@ -26,24 +26,22 @@ def main():
     from PIL import Image, ImageOps
 
     from heroes.cards import face_crop
-    from heroes.ml.api import predict
+    from heroes.ml import api as engine
 
     photo = ROOT / "heroes" / "tests" / "fixtures" / "astronaut.jpg"
     out = ROOT / "static" / "sample"
     out.mkdir(parents=True, exist_ok=True)
-    result = predict(str(photo)).as_dict()
+    result = engine.predict(str(photo))
+    strength = result.match_strength
     data = {
         "source": "heroes/tests/fixtures/astronaut.jpg",
-        "model_version": result["model_version"],
-        "match_strength": result["match_strength"],
-        "nearly_tied": result["nearly_tied"],
-        "ranking": [
-            {k: row.get(k) for k in ("hero", "probability", "similarity", "index")}
-            for row in result["ranking"]
-        ],
+        "model_version": result.model_version,
+        "match_strength": None if strength is None else round(strength, 1),
+        "nearly_tied": result.nearly_tied,
+        "ranking": [score.as_dict() for score in result.ranking],
     }
     (out / "astronaut.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    face = result["faces"][result["face_index"]]
+    face = result.faces[result.face_index].as_dict()
     image = ImageOps.exif_transpose(Image.open(photo)).convert("RGB")
     crop = ImageOps.fit(face_crop(image, face["box"], margin=0.45), (320, 320), Image.LANCZOS)
     crop.save(out / "astronaut-face.jpg", quality=80, optimize=True, progressive=True)

@@ -40,6 +40,8 @@ TEMPLATE_150 = np.array(
     dtype=np.float64,
 )
 
+# The order of the five landmarks, as MTCNN (detect.py) gives them (image
+# left/right: "left_eye" is the eye on the image's left side).
 LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
 
 # Weights of the 5 points in the least-squares fit. dlib frames its chip from

@@ -1,33 +1,59 @@
 """The one public entry point of the hero engine.
 
-Web views, the admin, management commands and the API call ``predict`` (or
-``predict_many``) and get typed results back; they never touch TensorFlow,
-the detector or the classifier directly. Importing this module is cheap:
+Everything outside ``heroes/ml`` (views, the admin, the HTTP API, services,
+management commands, health checks, gunicorn.conf.py, bench/) imports the
+engine from here only::
+
+    from heroes.ml import api as engine
+
+    result = engine.predict(photo_bytes, max_bytes=settings.MLH_MAX_UPLOAD_BYTES)
+
+and gets typed results back (``EngineResult``, ``HeroScore``) or one of the
+exceptions of ``heroes.ml.errors`` (re-exported here); callers never touch
+TensorFlow, the detector or the classifier. Importing this module is cheap:
 the engine and TensorFlow load on the first call.
+
+The model version has one meaning: ``active_model_version()`` is the model
+on disk (models/CURRENT, or MLH_MODEL_DIR) that ranks every photo from now
+on. A process that loaded an older model loads the active one again on its
+next call, so after ``train_heroes --activate`` nothing needs a restart; each
+``EngineResult.model_version`` is the version that actually ranked it.
+
+Training and evaluation (the train_heroes and evaluate_heroes commands):
+``train_model``, ``write_model``, ``evaluate_model``, ``folder_sources``
+(see heroes/ml/trainer.py).
+
+Tests run the site without TensorFlow by handing a stand-in engine to
+``use_engine`` (conftest.py's ``fake_predictor`` fixture does it with
+heroes/tests/fakes.py's ``FakeEngine``).
 """
 
-from heroes.ml.classifier import ModelUnavailable
-from heroes.ml.engine import (
-    EngineResult,
-    HeroScore,
-    NoFaceFound,
-    NoSuchFace,
-    engine_loaded,
-    get_engine,
-    reset_engine,
-)
-from heroes.ml.intake import (
+from heroes.ml import engine as _local
+from heroes.ml.engine import DetectedFace, EngineResult, HeroScore, get_engine, reset_engine
+from heroes.ml.errors import (
     CorruptImage,
+    FaceTooSmall,
+    FileMissing,
     ImageRejected,
     ImageTooLarge,
+    ModelUnavailable,
+    NoFaceFound,
+    NoSuchFace,
     NotAnImage,
     TooManyPixels,
-    load_image,
+    TrainingDataMissing,
 )
+from heroes.ml.intake import IMAGE_SUFFIXES, load_image
+from heroes.ml.trainer import evaluate_model, folder_sources, train_model, write_model
+from heroes.ml.training import reencoded
 
 __all__ = [
+    "IMAGE_SUFFIXES",
     "CorruptImage",
+    "DetectedFace",
     "EngineResult",
+    "FaceTooSmall",
+    "FileMissing",
     "HeroScore",
     "ImageRejected",
     "ImageTooLarge",
@@ -36,36 +62,137 @@ __all__ = [
     "NoSuchFace",
     "NotAnImage",
     "TooManyPixels",
+    "TrainingDataMissing",
+    "active_model_version",
+    "engine_error",
     "engine_loaded",
+    "engine_status",
+    "evaluate_model",
+    "folder_sources",
+    "load_engine",
     "load_image",
-    "model_version",
     "predict",
     "predict_many",
+    "reencoded",
     "reset_engine",
+    "train_model",
+    "use_engine",
+    "write_model",
 ]
 
+# An engine object used instead of the model on disk (tests); see use_engine.
+_stand_in = None
 
-def predict(source, *, face_index=None):
+
+def use_engine(stand_in):
+    """Send every call of this module to ``stand_in`` instead of the model on
+    disk; None goes back to the model on disk. Returns the previous stand-in.
+
+    ``stand_in`` offers what ``HeroEngine`` offers to this module:
+    ``analyse``, ``analyse_many``, ``warm_up`` and ``version`` (which raises
+    ModelUnavailable when it cannot rank). For tests and the test servers
+    (heroes/tests/fakes.py)."""
+    global _stand_in
+    previous, _stand_in = _stand_in, stand_in
+    return previous
+
+
+def _engine():
+    return _stand_in if _stand_in is not None else get_engine()
+
+
+def predict(source, *, face_index=None, max_bytes=None):
     """Rank every hero for the face in a photo.
 
     ``source``: a path, bytes, a file object (an uploaded file) or an image
     already loaded with ``load_image``. ``face_index``: which face, largest
-    first (default 0). Raises ``ImageRejected`` (its subclasses, with a
-    stable ``code``: not_an_image, corrupt_image, too_large,
-    too_many_pixels, no_face, face_too_small, no_such_face) or ``ModelUnavailable``.
+    first (default 0). ``max_bytes``: the largest file accepted (the site
+    passes settings.MLH_MAX_UPLOAD_BYTES; default 10 MB). Raises
+    ``ImageRejected`` (its subclasses, with a stable ``code``: not_an_image,
+    corrupt_image, too_large, too_many_pixels, no_face, face_too_small,
+    no_such_face) or ``ModelUnavailable``.
     """
-    return get_engine().analyse(source, face_index=face_index)
+    return _engine().analyse(source, face_index=face_index, max_bytes=max_bytes)
 
 
-def predict_many(sources, *, batch_size=32, face_indices=None):
+def predict_many(sources, *, batch_size=32, face_indices=None, max_bytes=None):
     """Yield (source, EngineResult or ImageRejected) for many photos, batched.
 
     ``face_indices``: optional, one per source (None: the largest face).
+    Raises ``ModelUnavailable``.
     """
-    yield from get_engine().analyse_many(
-        sources, batch_size=batch_size, face_indices=face_indices
+    yield from _engine().analyse_many(
+        sources, batch_size=batch_size, face_indices=face_indices, max_bytes=max_bytes
     )
 
 
-def model_version():
-    return get_engine().version
+def load_engine():
+    """Load and warm up the engine now (otherwise the first photo does it).
+    Raises ``ModelUnavailable``."""
+    engine = _engine()
+    if engine is _stand_in:
+        engine.warm_up()
+    return engine
+
+
+def active_model_version(*, required=False):
+    """The version of the model that ranks photos from now on: the active
+    model on disk (models/CURRENT or MLH_MODEL_DIR), read from its card
+    without loading TensorFlow. A process that loaded another model loads
+    this one on its next call. (With a stand-in engine: the stand-in's.)
+
+    Without a readable card: None, or with ``required`` ModelUnavailable
+    (then the model's weights must be present too, as a load needs them)."""
+    if not required:
+        if _stand_in is not None:
+            return _stand_in_state()[0]
+        return _local.active_model_version()
+    status = engine_status()
+    if status["version"] is None or not status["files_present"]:
+        raise ModelUnavailable(
+            status.get("error") or "no usable hero model (model card or weights missing)"
+        )
+    return status["version"]
+
+
+def _stand_in_state():
+    """(version, None) or (None, why) for the stand-in engine."""
+    try:
+        return _stand_in.version, None
+    except ModelUnavailable as exc:
+        return None, str(exc)
+
+
+def engine_error():
+    """Why the engine could not load in this process, or None."""
+    if _stand_in is not None:
+        return _stand_in_state()[1]
+    return _local.engine_error()
+
+
+def engine_loaded():
+    """The active model is loaded in this process."""
+    return True if _stand_in is not None else _local.engine_loaded()
+
+
+def engine_status():
+    """The engine's state for health checks, without loading anything:
+    ``{"ok", "version" (active_model_version), "files_present", "loaded"
+    (in this process), "error" (only when there is one: why the last load in
+    this process failed)}``. ``ok``: the model files are present, the card
+    readable and no load failed."""
+    if _stand_in is not None:
+        version, error = _stand_in_state()
+        present = error is None
+    else:
+        version, error = _local.active_model_version(), _local.engine_error()
+        present = _local.model_files_present()
+    status = {
+        "ok": present and version is not None and error is None,
+        "version": version,
+        "files_present": present,
+        "loaded": engine_loaded(),
+    }
+    if error:
+        status["error"] = error[:300]
+    return status

@@ -41,6 +41,8 @@ from pathlib import Path
 
 import numpy as np
 
+from heroes.ml.errors import ModelUnavailable
+
 LOGIT_SCALE = 16.0
 MAX_NEIGHBOURS = 20
 # The identity bonus (see the module docstring): the mean of a hero's
@@ -52,12 +54,6 @@ IDENTITY_THRESHOLD = 0.5
 IDENTITY_WEIGHT = 2.0
 CARD_NAME = "model.json"
 WEIGHTS_NAME = "classifier.keras"
-
-
-class ModelUnavailable(RuntimeError):
-    """The model files are missing or cannot be loaded."""
-
-    code = "model_unavailable"
 
 
 def unit(x, axis=-1):

@@ -23,9 +23,6 @@ import math
 import numpy as np
 from PIL import Image
 
-# The order of MTCNN's landmarks (image left/right: "left_eye" is the eye on
-# the image's left side).
-LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
 PYRAMID_LEVELS = 8
 
 
@@ -33,21 +30,11 @@ PYRAMID_LEVELS = 8
 class Face:
     box: tuple  # (x, y, width, height) in the caller's image pixels
     confidence: float
-    landmarks: np.ndarray  # shape (5, 2): x, y for LANDMARK_NAMES
+    landmarks: np.ndarray  # shape (5, 2): x, y in the order of align.LANDMARK_NAMES
 
     @property
     def area(self):
         return max(0.0, self.box[2]) * max(0.0, self.box[3])
-
-    def as_dict(self):
-        return {
-            "box": [round(float(v), 1) for v in self.box],
-            "confidence": round(float(self.confidence), 4),
-            "landmarks": {
-                name: [round(float(x), 1), round(float(y), 1)]
-                for name, (x, y) in zip(LANDMARK_NAMES, self.landmarks)
-            },
-        }
 
 
 def _nms(boxes, scores, threshold, method="union"):

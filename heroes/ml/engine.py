@@ -4,13 +4,15 @@
       -> embed (dlib ResNet in Keras, 128-D; the chip and its mirror image,
          averaged) -> classify (Keras normalised-softmax head, calibrated)
 
-The engine loads lazily, once per process, behind a double-checked lock,
-and warms up before its first real call. Nothing of TensorFlow is imported
+The engine loads lazily, once per process (and again when another model is
+activated), behind a double-checked lock, and warms up before its first
+real call. Nothing of TensorFlow is imported
 until then. A missing or corrupt model raises ``ModelUnavailable`` (the web
 layer answers 503).
 """
 
 from dataclasses import dataclass, field
+import json
 import os
 from pathlib import Path
 import threading
@@ -18,42 +20,18 @@ import time
 
 import numpy as np
 
-from heroes.ml.classifier import HeroClassifier, ModelUnavailable
-from heroes.ml.intake import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_PIXELS,
-    ImageRejected,
-    LoadedImage,
-    load_image,
-)
+from heroes.ml.align import CHIP_SIZE, align_face
+from heroes.ml.classifier import HeroClassifier
+from heroes.ml.detect import FaceDetector
+from heroes.ml.embedding import DEFAULT_WEIGHTS, load_embedder
+from heroes.ml.errors import FaceTooSmall, ImageRejected, ModelUnavailable, NoFaceFound, NoSuchFace
+from heroes.ml.intake import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, LoadedImage, load_image
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 # Faces whose short side is under this many pixels (in the analysed image,
 # long side at most 1024) are too small to compare: their 150 px chip would
 # be mostly blur.
 MIN_FACE_PX = 32
-
-
-class NoFaceFound(ImageRejected):
-    """No face in the photo (or not the face that was asked for)."""
-
-    code = "no_face"
-
-
-class FaceTooSmall(NoFaceFound):
-    """Faces were found, but all of them are too small to compare."""
-
-    code = "face_too_small"
-
-
-class NoSuchFace(ImageRejected):
-    """A face number was asked for that the photo does not have."""
-
-    code = "no_such_face"
-
-    def __init__(self, message, *, faces_found=0):
-        super().__init__(message)
-        self.faces_found = faces_found
 
 
 @dataclass(frozen=True)
@@ -110,21 +88,9 @@ class EngineResult:
         """How strongly the face matches its top hero, 0-100 (None: unknown)."""
         return self.top.index
 
-    def as_dict(self):
-        return {
-            "faces": [face.as_dict() for face in self.faces],
-            "face_index": self.face_index,
-            "hero": self.top.hero,
-            "match_strength": None if self.match_strength is None else round(self.match_strength, 1),
-            "nearly_tied": self.nearly_tied,
-            "ranking": [score.as_dict() for score in self.ranking],
-            "model_version": self.model_version,
-            "timings_ms": {k: round(v, 1) for k, v in self.timings.items()},
-        }
-
 
 def model_dir():
-    """The model folder in use: MLH_MODEL_DIR, or models/<CURRENT>."""
+    """The active model's folder: MLH_MODEL_DIR, or models/<CURRENT>."""
     explicit = os.environ.get("MLH_MODEL_DIR")
     if explicit:
         return Path(explicit)
@@ -132,21 +98,24 @@ def model_dir():
     return MODELS_DIR / (current or "default")
 
 
-def current_model_version():
-    """The version of the model in use, read from its card (no TensorFlow).
+def active_model_version():
+    """The version of the active model: the one on disk (``model_dir()``)
+    that ranks every photo from now on, in this process too (``get_engine``
+    loads it again when it changes). Read from its card, without TensorFlow;
     None when the card is missing or unreadable."""
-    import json
-
     try:
         return json.loads((model_dir() / "model.json").read_text())["version"]
     except (OSError, ValueError, KeyError):
         return None
 
 
+# The same function under its former name, for heroes/admin.py until it
+# takes active_model_version from heroes.ml.api (the web branch's merge).
+current_model_version = active_model_version
+
+
 def model_files_present():
     """The files the engine needs exist (without loading them)."""
-    from heroes.ml.embedding import DEFAULT_WEIGHTS
-
     folder = model_dir()
     return all(
         path.is_file()
@@ -170,31 +139,40 @@ def configure_tensorflow():
         pass
 
 
+@dataclass
+class _Prepared:
+    """One photo up to its aligned chip: what analyse and analyse_many share."""
+
+    loaded: LoadedImage
+    faces: list
+    index: int
+    chip: np.ndarray
+    started: float
+    timings: dict
+
+
 class HeroEngine:
     def __init__(self, folder=None, *, detector=None, embedder=None, with_classifier=True):
         configure_tensorflow()
-        from heroes.ml.detect import FaceDetector
-        from heroes.ml.embedding import load_embedder
-
         self.classifier = None
+        self.folder = None
         if with_classifier:
-            folder = Path(folder) if folder else model_dir()
-            if not (folder / "model.json").exists():
-                raise ModelUnavailable(f"no hero model at {folder}")
-            self.classifier = HeroClassifier.load(folder)
+            self.folder = Path(folder) if folder else model_dir()
+            if not (self.folder / "model.json").exists():
+                raise ModelUnavailable(f"no hero model at {self.folder}")
+            self.classifier = HeroClassifier.load(self.folder)
         try:
             self.detector = detector or FaceDetector()
             self.embedder = embedder or load_embedder()
         except (OSError, ValueError) as exc:
             raise ModelUnavailable(f"cannot load the face models: {exc}") from exc
-        self.max_bytes = int(os.environ.get("MLH_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES))
+        # The byte limit comes from the caller (the site passes its upload
+        # limit); the pixel limit is the engine's own.
         self.max_pixels = int(os.environ.get("MLH_MAX_PIXELS", DEFAULT_MAX_PIXELS))
 
     @classmethod
     def for_training(cls):
         """Detector and embedder only; small faces too (20 px and up)."""
-        from heroes.ml.detect import FaceDetector
-
         return cls(with_classifier=False, detector=FaceDetector(min_face_fraction=0.0))
 
     @property
@@ -206,8 +184,6 @@ class HeroEngine:
         return list(self.classifier.heroes)
 
     def warm_up(self):
-        from heroes.ml.align import CHIP_SIZE
-
         self.detector.warm_up()
         chip = np.full((CHIP_SIZE, CHIP_SIZE, 3), 128, np.uint8)
         embedding = self.embed_faces([chip])
@@ -244,11 +220,6 @@ class HeroEngine:
             rankings.append((ranking, tied))
         return rankings
 
-    def _load(self, source):
-        if isinstance(source, LoadedImage):
-            return source
-        return load_image(source, max_bytes=self.max_bytes, max_pixels=self.max_pixels)
-
     def _faces(self, loaded):
         """Faces big enough to compare, largest first; raises when there are none."""
         found = self.detector.detect(loaded.image)
@@ -275,16 +246,17 @@ class HeroEngine:
             raise NoSuchFace(f"face {index} asked for, {len(faces)} found", faces_found=len(faces))
         return index
 
-    # -- public --------------------------------------------------------------------
-
-    def analyse(self, source, *, face_index=None):
-        """Rank every hero for one photo (path, bytes, file or LoadedImage)."""
-        from heroes.ml.align import align_face
-
+    def _prepare(self, source, face_index, max_bytes):
+        """Load -> faces -> pick -> align, timed. Raises ImageRejected."""
         timings = {}
-        start = time.perf_counter()
-        loaded = self._load(source)
-        timings["decode"] = (time.perf_counter() - start) * 1000
+        started = time.perf_counter()
+        if isinstance(source, LoadedImage):
+            loaded = source
+        else:
+            loaded = load_image(
+                source, max_bytes=max_bytes or DEFAULT_MAX_BYTES, max_pixels=self.max_pixels
+            )
+        timings["decode"] = (time.perf_counter() - started) * 1000
 
         mark = time.perf_counter()
         faces = self._faces(loaded)
@@ -294,68 +266,67 @@ class HeroEngine:
         mark = time.perf_counter()
         chip = align_face(loaded.array, np.asarray(faces[index].landmarks))
         timings["align"] = (time.perf_counter() - mark) * 1000
+        return _Prepared(loaded, faces, index, chip, started, timings)
+
+    def _finish(self, prepared):
+        """Embed and rank the prepared photos together: one EngineResult each.
+        ``embed`` and ``classify`` timings are those of the whole batch."""
+        mark = time.perf_counter()
+        embeddings = self.embed_faces([item.chip for item in prepared])
+        embed_ms = (time.perf_counter() - mark) * 1000
 
         mark = time.perf_counter()
-        embedding = self.embed_faces([chip])
-        timings["embed"] = (time.perf_counter() - mark) * 1000
+        rankings = self.rank(embeddings)
+        classify_ms = (time.perf_counter() - mark) * 1000
+        done = time.perf_counter()
+        return [
+            EngineResult(
+                faces=item.faces,
+                face_index=item.index,
+                ranking=ranking,
+                model_version=self.version,
+                timings={
+                    **item.timings,
+                    "embed": embed_ms,
+                    "classify": classify_ms,
+                    "total": (done - item.started) * 1000,
+                },
+                image=item.loaded,
+                nearly_tied=tied,
+            )
+            for item, (ranking, tied) in zip(prepared, rankings)
+        ]
 
-        mark = time.perf_counter()
-        ranking, tied = self.rank(embedding)[0]
-        timings["classify"] = (time.perf_counter() - mark) * 1000
-        timings["total"] = (time.perf_counter() - start) * 1000
-        return EngineResult(
-            faces=faces,
-            face_index=index,
-            ranking=ranking,
-            model_version=self.version,
-            timings=timings,
-            image=loaded,
-            nearly_tied=tied,
-        )
+    # -- public --------------------------------------------------------------------
 
-    def analyse_many(self, sources, *, batch_size=32, face_indices=None):
+    def analyse(self, source, *, face_index=None, max_bytes=None):
+        """Rank every hero for one photo (path, bytes, file or LoadedImage).
+
+        ``max_bytes``: the largest file accepted (default: intake's 10 MB).
+        Raises ImageRejected (its subclasses)."""
+        return self._finish([self._prepare(source, face_index, max_bytes)])[0]
+
+    def analyse_many(self, sources, *, batch_size=32, face_indices=None, max_bytes=None):
         """Analyse many photos, embedding and classifying their faces in batches.
 
         ``face_indices``: optional, one per source (None: the largest face).
         Yields (source, EngineResult or ImageRejected) in order.
         """
-        from heroes.ml.align import align_face
-
         sources = list(sources)
         face_indices = list(face_indices) if face_indices is not None else [None] * len(sources)
         for offset in range(0, len(sources), batch_size):
-            batch = list(
-                zip(sources[offset : offset + batch_size], face_indices[offset : offset + batch_size])
-            )
-            prepared = []
-            for source, face_index in batch:
-                start = time.perf_counter()
+            outcomes = []
+            for source, face_index in zip(
+                sources[offset : offset + batch_size], face_indices[offset : offset + batch_size]
+            ):
                 try:
-                    loaded = self._load(source)
-                    faces = self._faces(loaded)
-                    index = self._pick(faces, face_index)
-                    chip = align_face(loaded.array, np.asarray(faces[index].landmarks))
-                    prepared.append((source, loaded, faces, index, chip, start))
+                    outcomes.append((source, self._prepare(source, face_index, max_bytes)))
                 except ImageRejected as exc:
-                    prepared.append((source, exc))
-            chips = [item[4] for item in prepared if len(item) == 6]
-            rankings = iter(self.rank(self.embed_faces(chips)) if chips else [])
-            done = time.perf_counter()
-            for item in prepared:
-                if len(item) == 2:
-                    yield item
-                    continue
-                source, loaded, faces, index, _chip, start = item
-                ranking, tied = next(rankings)
-                yield source, EngineResult(
-                    faces=faces,
-                    face_index=index,
-                    ranking=ranking,
-                    model_version=self.version,
-                    timings={"total": (done - start) * 1000},
-                    image=loaded,
-                    nearly_tied=tied,
-                )
+                    outcomes.append((source, exc))
+            prepared = [item for _source, item in outcomes if isinstance(item, _Prepared)]
+            results = iter(self._finish(prepared) if prepared else [])
+            for source, item in outcomes:
+                yield source, (next(results) if isinstance(item, _Prepared) else item)
 
 
 _engine = None
@@ -364,15 +335,20 @@ _engine_lock = threading.Lock()
 
 
 def get_engine():
-    """The process-wide engine, loaded and warmed up on first use."""
+    """The process-wide engine for the active model, loaded and warmed up on
+    first use. When another model has been activated since it was loaded
+    (``train_heroes --activate`` rewrote models/CURRENT), it is loaded again
+    here: a running process never ranks with a model other than the active
+    one, and every result records the version that ranked it."""
     global _engine, _engine_error
+    folder = model_dir()
     engine = _engine
-    if engine is None:
+    if engine is None or engine.folder != folder:
         with _engine_lock:
             engine = _engine
-            if engine is None:
+            if engine is None or engine.folder != folder:
                 try:
-                    engine = HeroEngine()
+                    engine = HeroEngine(folder)
                     engine.warm_up()
                 except ModelUnavailable as exc:
                     _engine_error = str(exc)
@@ -387,11 +363,13 @@ def engine_error():
 
 
 def engine_loaded():
-    return _engine is not None
+    """The active model is loaded in this process (no load needed on the next call)."""
+    engine = _engine
+    return engine is not None and engine.folder == model_dir()
 
 
 def reset_engine():
-    """Forget the loaded engine (tests; after a new model is activated)."""
+    """Forget the loaded engine (tests)."""
     global _engine, _engine_error
     with _engine_lock:
         _engine, _engine_error = None, None

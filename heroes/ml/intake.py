@@ -28,6 +28,15 @@ import warnings
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from heroes.ml.errors import (
+    CorruptImage,
+    FileMissing,
+    ImageRejected,
+    ImageTooLarge,
+    NotAnImage,
+    TooManyPixels,
+)
+
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000  # 40 MP: above any phone camera's default
 DEFAULT_MAX_SIDE = 1024
@@ -51,36 +60,9 @@ _FORMAT_BYTES_PER_PIXEL = {"WEBP": 16, "HEIF": 8}
 # Formats a camera, phone or browser produces. Pillow can open more (PDF
 # writing only, EPS, ICO, ...); those are refused as "not a photo".
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF", "HEIF"}
-
-
-class ImageRejected(ValueError):
-    """The file cannot be used. ``code`` is stable and machine-readable."""
-
-    code = "invalid_image"
-
-    def __init__(self, detail=""):
-        super().__init__(detail or self.code)
-        self.detail = detail
-
-
-class NotAnImage(ImageRejected):
-    code = "not_an_image"
-
-
-class CorruptImage(ImageRejected):
-    code = "corrupt_image"
-
-
-class FileMissing(ImageRejected):
-    code = "not_found"
-
-
-class ImageTooLarge(ImageRejected):
-    code = "too_large"
-
-
-class TooManyPixels(ImageRejected):
-    code = "too_many_pixels"
+# File names taken for photos when a folder is walked (training, evaluation,
+# predict_image).
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".heic", ".heif", ".tif", ".tiff"}
 
 
 def decode_pixel_limit(image_format, mode, *, max_pixels=DEFAULT_MAX_PIXELS,

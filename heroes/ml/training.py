@@ -7,13 +7,16 @@ functions to the catalog and the terminal.
 from dataclasses import dataclass, field
 import datetime
 import hashlib
+import io
 import json
 import os
 from pathlib import Path
 import re
 
 import numpy as np
+from PIL import Image
 
+from heroes.ml.align import align_face
 from heroes.ml.classifier import (
     HeroClassifier,
     build_head,
@@ -24,9 +27,8 @@ from heroes.ml.classifier import (
     unit,
     within_photo_z,
 )
-from heroes.ml.intake import ImageRejected
-
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".heic", ".heif", ".tif", ".tiff"}
+from heroes.ml.errors import ImageRejected
+from heroes.ml.intake import IMAGE_SUFFIXES, load_image
 
 
 # -- labels -------------------------------------------------------------------------
@@ -47,6 +49,20 @@ def label_map(heroes):
 
 def hero_for_label(label, mapping):
     return mapping.get(normalise_label(label))
+
+
+def labelled_items(items, mapping):
+    """The one mapping from class folders to heroes: ([(path, hero key)],
+    [(path, folder label)] of the items whose folder is no hero's key or
+    alias) for [(path, folder label)] and a ``label_map``."""
+    labelled, unknown = [], []
+    for path, label in items:
+        key = hero_for_label(label, mapping)
+        if key is None:
+            unknown.append((path, label))
+        else:
+            labelled.append((path, key))
+    return labelled, unknown
 
 
 def image_folder(root, split):
@@ -135,12 +151,6 @@ def reencoded(path, *, quality=75, scale=0.5):
     """The photo at ``path`` as JPEG bytes at lower quality and size (a shared
     or messaged copy): the perturbation the tie margin and the stability
     check are measured on."""
-    import io
-
-    from PIL import Image
-
-    from heroes.ml.intake import load_image
-
     image = load_image(path).image
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     buffer = io.BytesIO()
@@ -154,9 +164,6 @@ def extract_faces(engine, items, *, progress=None, batch_size=64, min_face_px=0,
     Faces whose short side is under ``min_face_px`` count as not found.
     ``names``: optional, what to record as each item's path (for bytes).
     """
-    from heroes.ml.align import align_face
-    from heroes.ml.intake import load_image
-
     chips, labels, paths, sizes, skipped = [], [], [], [], []
     for number, (source, hero) in enumerate(items, start=1):
         if names is not None:

@@ -58,12 +58,13 @@ def test_admin_pages_render(client, request, prediction, name, arg, who):
 
 
 @SECANTUS_NESTED_PROJECT_BUG
-def test_prediction_list_shows_thumbnail_owner_and_filters(client, moderator, prediction):
+def test_prediction_list_shows_thumbnail_owner_and_filters(client, moderator, prediction, fake_predictor):
     client.force_login(moderator)
     html = client.get(reverse("admin:heroes_prediction_changelist")).content.decode()
     assert reverse("history:thumb", args=[prediction.pk]) in html  # authorized view
     assert "/media" not in html
     assert prediction.owner.email in html
+    fake_predictor.version = "fake-2"  # another model is active now
     html = client.get(reverse("admin:heroes_prediction_changelist") + "?stale=yes").content.decode()
     assert prediction.owner.email in html  # made by the fake model: stale
     html = client.get(
@@ -97,7 +98,7 @@ def test_moderator_can_delete_a_prediction_with_its_image(
 
 
 def test_repredict_action_keeps_the_previous_result(client, superuser, prediction, fake_predictor):
-    fake_predictor.MODEL_VERSION = "fake-2"
+    fake_predictor.version = "fake-2"
     client.force_login(superuser)
     client.post(
         reverse("admin:heroes_prediction_changelist"),
@@ -201,7 +202,7 @@ def test_reference_images_are_for_staff_only(client, moderator, user):
 
 
 def test_a_view_only_moderator_cannot_run_repredict(client, moderator, prediction, fake_predictor):
-    fake_predictor.MODEL_VERSION = "fake-2"
+    fake_predictor.version = "fake-2"
     client.force_login(moderator)
     page = client.get(reverse("admin:heroes_prediction_changelist")).content.decode()
     assert 'value="repredict"' not in page
@@ -220,7 +221,7 @@ def test_repredict_is_bounded_and_logged(client, superuser, user, fake_predictor
 
     settings.MLH_ADMIN_REPREDICT_MAX = 2
     predictions = [prediction_create(user=user, upload=photo_upload()) for _ in range(3)]
-    fake_predictor.MODEL_VERSION = "fake-2"
+    fake_predictor.version = "fake-2"
     client.force_login(superuser)
     with caplog.at_level("INFO", logger="heroes.admin"):
         response = client.post(

@@ -88,7 +88,7 @@ def test_too_large_is_413(api, fake_predictor, settings):
 
 
 def test_engine_unavailable_is_503(api, fake_predictor):
-    fake_predictor.UNAVAILABLE = True
+    fake_predictor.unavailable = True
     response = create(api)
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "model_unavailable"

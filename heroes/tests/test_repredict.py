@@ -21,7 +21,7 @@ def make(user, n, fakes, name="p"):
 
 def test_default_reruns_only_stale_predictions_and_keeps_history(user, fake_predictor, capsys):
     old = make(user, 3, fake_predictor)
-    fake_predictor.MODEL_VERSION = "fake-2"
+    fake_predictor.version = "fake-2"
     fresh = make(user, 2, fake_predictor, name="q")
     fake_predictor.calls.clear()
     call_command("repredict")
@@ -42,7 +42,7 @@ def test_default_reruns_only_stale_predictions_and_keeps_history(user, fake_pred
 def test_filters_and_dry_run(user, other_user, fake_predictor, capsys):
     make(user, 2, fake_predictor)
     make(other_user, 3, fake_predictor, name="o")
-    fake_predictor.MODEL_VERSION = "fake-2"
+    fake_predictor.version = "fake-2"
     call_command("repredict", "--dry-run", "--user", other_user.email)
     assert "would re-predict 3 photos" in capsys.readouterr().out
     assert Prediction.objects.filter(model_version="fake-2").count() == 0
@@ -64,7 +64,7 @@ def test_photo_without_a_face_now_keeps_its_result_and_failures_exit_nonzero(
     (media_root / faceless.image.name).write_bytes(buffer.getvalue())
     # ...and another's file has gone missing from storage.
     (media_root / broken.image.name).unlink()
-    fake_predictor.MODEL_VERSION = "fake-2"
+    fake_predictor.version = "fake-2"
     with pytest.raises(CommandError, match="1 photos failed"):
         call_command("repredict")
     captured = capsys.readouterr()
@@ -81,9 +81,9 @@ class Interrupt(BaseException):
 
 def test_interrupted_run_resumes_and_processes_each_once(user, fake_predictor, monkeypatch, capsys):
     predictions = make(user, 7, fake_predictor)
-    fake_predictor.MODEL_VERSION = "fake-2"
+    fake_predictor.version = "fake-2"
     fake_predictor.calls.clear()
-    original = fake_predictor.predict_many
+    original = fake_predictor.analyse_many
     batches = []
 
     def dying(sources, **kwargs):
@@ -92,14 +92,14 @@ def test_interrupted_run_resumes_and_processes_each_once(user, fake_predictor, m
             raise Interrupt()
         return original(sources, **kwargs)
 
-    monkeypatch.setattr(fake_predictor, "predict_many", dying)
+    monkeypatch.setattr(fake_predictor, "analyse_many", dying)
     with pytest.raises(Interrupt):
         call_command("repredict", "--batch-size", "2")
     assert Prediction.objects.filter(model_version="fake-2").count() == 4
     run = RepredictRun.objects.get()
     assert run.finished_at is None and run.processed == 4
 
-    monkeypatch.setattr(fake_predictor, "predict_many", original)
+    monkeypatch.setattr(fake_predictor, "analyse_many", original)
     fake_predictor.calls.clear()
     call_command("repredict", "--batch-size", "2")
     assert "resuming the run" in capsys.readouterr().out
@@ -112,7 +112,7 @@ def test_interrupted_run_resumes_and_processes_each_once(user, fake_predictor, m
 
 
 def test_engine_unavailable_is_a_clear_error(fake_predictor):
-    fake_predictor.UNAVAILABLE = True
+    fake_predictor.unavailable = True
     with pytest.raises(CommandError, match="no model"):
         call_command("repredict")
 
@@ -172,11 +172,10 @@ def test_repredict_killed_with_sigkill_and_rerun_processes_each_once(
     env = child_env(
         **child_database_env(),
         MLH_MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        MLH_ENGINE="heroes.tests.fakes",
         MLH_FAKE_VERSION="fake-2",
         MLH_FAKE_DELAY="0.25",
     )
-    command = [sys.executable, "manage.py", "repredict", "--batch-size", "2"]
+    command = [sys.executable, "-m", "heroes.tests.fake_manage", "repredict", "--batch-size", "2"]
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     while time.time() < deadline:

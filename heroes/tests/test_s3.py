@@ -233,7 +233,7 @@ def test_repredict_reads_the_photos_from_the_bucket(user, fake_predictor, bucket
     # (and a different size), another disappears.
     bucket.put(faceless.image.name, jpeg((200, 100), (128, 128, 128)))
     bucket.delete(missing.image.name)
-    fake_predictor.MODEL_VERSION = "fake-2"
+    fake_predictor.version = "fake-2"
     fake_predictor.calls.clear()
 
     with pytest.raises(CommandError, match="1 photos failed"):

@@ -63,11 +63,10 @@ def _forbid_engine(monkeypatch):
 
 
 def test_repredict_dry_run_and_nothing_to_do_never_load_the_engine(settings, monkeypatch, capsys, user, make_prediction):
-    from heroes.ml.engine import current_model_version
+    from heroes.ml.api import active_model_version
 
-    settings.MLH_ENGINE = "heroes.ml.api"
     _forbid_engine(monkeypatch)
-    version = current_model_version()
+    version = active_model_version()
     make_prediction(user).__class__.objects.update(model_version=version)
     call_command("repredict")
     assert "nothing to re-predict" in capsys.readouterr().out
@@ -88,14 +87,14 @@ def test_devserver_warms_the_configured_engine_in_the_background(settings, monke
         def warm_up(self):
             loaded.set()
 
-    settings.MLH_ENGINE = "heroes.ml.api"
-    monkeypatch.setattr(heroes.ml.api, "get_engine", lambda: Engine())
+    previous = heroes.ml.api.use_engine(Engine())
     monkeypatch.setenv("MLH_WARM_ON_START", "1")
     thread = warm_engine()
     thread.join(5)
     assert loaded.is_set() and thread.daemon
     monkeypatch.setenv("MLH_WARM_ON_START", "0")
     assert warm_engine() is None
+    heroes.ml.api.use_engine(previous)
 
 
 def test_devserver_is_runserver_with_static_files():

@@ -102,7 +102,7 @@ def test_too_large_is_refused_before_the_engine(client, user, fake_predictor, se
 
 
 def test_engine_unavailable_is_503_and_stores_nothing(client, user, fake_predictor, media_root):
-    fake_predictor.UNAVAILABLE = True
+    fake_predictor.unavailable = True
     client.force_login(user)
     response = client.post(reverse("heroes:upload"), {"photo": photo_upload()})
     assert response.status_code == 503

@@ -63,7 +63,6 @@ class LiveSite:
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "MLH_SQLITE_PATH": str(self.work / "db.sqlite3"),
                 "MLH_MEDIA_ROOT": str(self.work / "media"),
-                "MLH_ENGINE": "heroes.tests.fakes",
                 "MLH_WARM_ON_START": "0",
                 "WEB_CONCURRENCY": str(workers),
                 "GUNICORN_THREADS": "2",
@@ -103,7 +102,8 @@ class LiveSite:
         self.token = json.loads(self.manage_python(SETUP))["token"]
         self.log = open(self.work / "gunicorn.log", "w")
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "mylittlehero.wsgi"],
+            # The site with the fake engine (no TensorFlow).
+            [str(Path(sys.executable).parent / "gunicorn"), "heroes.tests.fake_wsgi"],
             cwd=REPO_ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,

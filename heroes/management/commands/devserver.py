@@ -17,28 +17,21 @@ import time
 
 from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
 
+from heroes.ml import api as engine
+
 logger = logging.getLogger(__name__)
 
 
 def warm_engine(stdout=None):
-    """Load the configured engine (settings.MLH_ENGINE) in a daemon thread.
-    Returns the thread, or None when warming is off or the engine has no
-    loader (the tests' fake)."""
+    """Load the engine in a daemon thread. Returns the thread, or None when
+    warming is off."""
     if os.environ.get("MLH_WARM_ON_START", "1") != "1":
-        return None
-    from heroes.services import engine_api
-
-    loader = getattr(engine_api(), "get_engine", None)
-    if loader is None:
         return None
 
     def warm():
         started = time.monotonic()
         try:
-            engine = loader()
-            warm_up = getattr(engine, "warm_up", None)
-            if warm_up:
-                warm_up()
+            engine.load_engine()
         except Exception:  # noqa: BLE001 - /healthz and the 503 page report it
             logger.exception("hero engine failed to load")
             return

@@ -12,6 +12,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from heroes.management.commands._progress import Progress
+from heroes.ml import api as engine
 from heroes.models import Hero
 
 
@@ -29,41 +31,18 @@ class Command(BaseCommand):
         parser.add_argument("--json-out", help="also write the metrics to this JSON file")
 
     def handle(self, *args, **options):
-        from heroes.management.commands._progress import Progress
-        from heroes.ml import training
-        from heroes.ml.classifier import ModelUnavailable
-        from heroes.ml.engine import MIN_FACE_PX, HeroEngine
-
+        aliases = {hero.key: hero.aliases for hero in Hero.objects.all()}
         try:
-            engine = HeroEngine()
-        except ModelUnavailable as exc:
-            raise CommandError(str(exc)) from None
-        heroes = list(Hero.objects.all())
-        aliases = {hero.key: hero.aliases for hero in heroes}
-        mapping = training.label_map([(key, aliases.get(key, [])) for key in engine.heroes])
-        report = {}
-        for name, root in zip(training.source_names(options["data"]), options["data"]):
-            try:
-                items = training.image_folder(root, options["split"])
-            except FileNotFoundError as exc:
-                raise CommandError(str(exc)) from None
-            labelled = []
-            for path, label in items:
-                key = training.hero_for_label(label, mapping)
-                if key is None:
-                    self.stderr.write(f"skipping {path}: folder {label!r} is not a hero of this model")
-                else:
-                    labelled.append((path, key))
-            progress = Progress(self.stdout, f"{name} faces")
-            faces = training.extract_faces(
-                engine, labelled, progress=progress, min_face_px=MIN_FACE_PX
+            report = engine.evaluate_model(
+                options["data"],
+                split=options["split"],
+                aliases=aliases,
+                warn=self.stderr.write,
+                progress=lambda label: Progress(self.stdout, label),
+                done=self._print,
             )
-            progress.close()
-            metrics = training.evaluate(engine.classifier, faces, total_images=len(labelled))
-            metrics["model_version"] = engine.version
-            metrics["split"] = f"{name}/{options['split']}"
-            self._print(metrics)
-            report[name] = metrics
+        except (engine.ModelUnavailable, engine.TrainingDataMissing) as exc:
+            raise CommandError(str(exc)) from None
         if options["json_out"]:
             with open(options["json_out"], "w") as handle:
                 json.dump(report, handle, indent=2, ensure_ascii=False)

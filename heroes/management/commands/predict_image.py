@@ -13,9 +13,10 @@ add, never rename.
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from heroes.ml.training import IMAGE_SUFFIXES
+from heroes.ml import api as engine
 
 
 def score_or_none(value):
@@ -27,7 +28,7 @@ def _walk(paths):
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in IMAGE_SUFFIXES:
+                if child.is_file() and child.suffix.lower() in engine.IMAGE_SUFFIXES:
                     yield child
         else:
             yield path
@@ -44,16 +45,18 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=32)
 
     def handle(self, *args, **options):
-        from heroes.ml import api
-
         files = list(_walk(options["paths"]))
         if not files:
             raise CommandError("no image files found")
         failures = 0
         try:
-            results = api.predict_many([str(f) for f in files], batch_size=options["batch_size"])
+            results = engine.predict_many(
+                [str(f) for f in files],
+                batch_size=options["batch_size"],
+                max_bytes=settings.MLH_MAX_UPLOAD_BYTES,
+            )
             for source, outcome in results:
-                if isinstance(outcome, api.ImageRejected):
+                if isinstance(outcome, engine.ImageRejected):
                     failures += 1
                     line = {"path": source, "error": outcome.code}
                 else:
@@ -69,7 +72,7 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(line, ensure_ascii=False))
         except FileNotFoundError as exc:
             raise CommandError(str(exc)) from None
-        except api.ModelUnavailable as exc:
+        except engine.ModelUnavailable as exc:
             raise CommandError(str(exc)) from None
         if options["verbosity"] >= 2:
             self.stderr.write(f"{len(files)} files, {failures} without a result")

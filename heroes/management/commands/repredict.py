@@ -15,7 +15,11 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from heroes.management.commands._progress import Progress
+from heroes.ml import api as engine
+from heroes.ml.api import ModelUnavailable
 from heroes.models import Prediction, RepredictRun
+from heroes.services import predictions_repredict
 
 
 class Command(BaseCommand):
@@ -31,12 +35,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="count, change nothing")
 
     def handle(self, *args, **options):
-        from heroes.management.commands._progress import Progress
-        from heroes.ml.classifier import ModelUnavailable
-        from heroes.services import engine_api, predictions_repredict
-
         try:
-            version = _model_version(engine_api())
+            version = _model_version()
         except ModelUnavailable as exc:
             raise CommandError(str(exc)) from None
 
@@ -116,18 +116,7 @@ class Command(BaseCommand):
         return predictions
 
 
-def _model_version(api):
-    """The version of the model in use. For the real engine it is read from
-    the model card, without loading TensorFlow (a dry run or a run with
-    nothing to do never loads it); other engines (the tests' fake) are asked."""
-    from heroes.ml import api as real_api
-
-    if api is real_api:
-        from heroes.ml.classifier import ModelUnavailable
-        from heroes.ml.engine import current_model_version, model_files_present
-
-        version = current_model_version()
-        if version is None or not model_files_present():
-            raise ModelUnavailable("no usable hero model (model card or weights missing)")
-        return version
-    return api.model_version()
+def _model_version():
+    """The active model's version, checked usable without loading TensorFlow
+    (a dry run or a run with nothing to do never loads it)."""
+    return engine.active_model_version(required=True)

@@ -1,0 +1,274 @@
+"""heroes/ml/api.py, the one door into the engine, without TensorFlow: one
+meaning of the model version (also after an activation without a restart),
+the seam that swaps the engine for tests, the exceptions in one module, and
+the training runs' checks that come before any model loads."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from conftest import REPO_ROOT
+from heroes.ml import api
+from heroes.ml import engine as engine_module
+from heroes.ml import errors
+from heroes.ml.api import EngineResult, HeroScore
+
+
+class StubEngine:
+    """A HeroEngine stand-in for get_engine: the version from the folder's
+    card, no TensorFlow. Counts the loads."""
+
+    loads = []
+
+    def __init__(self, folder=None):
+        self.folder = folder
+        self.version = json.loads((folder / "model.json").read_text())["version"]
+        StubEngine.loads.append(self.version)
+
+    def warm_up(self):
+        pass
+
+    def analyse(self, source, *, face_index=None, max_bytes=None):
+        return EngineResult(
+            faces=[], face_index=0, ranking=[HeroScore("iron-man", 1.0, 1.0)],
+            model_version=self.version, timings={},
+        )
+
+
+class StubClassifier:
+    def __init__(self, version):
+        self.version = version
+
+    def save(self, folder):
+        folder.mkdir(parents=True)
+        (folder / "model.json").write_text(json.dumps({"version": self.version}))
+        (folder / "classifier.keras").write_bytes(b"weights")
+
+
+@pytest.fixture
+def models_dir(tmp_path, monkeypatch):
+    """An empty models folder in place of heroes/ml/models, with the stub engine."""
+    monkeypatch.delenv("MLH_MODEL_DIR", raising=False)
+    monkeypatch.setattr(engine_module, "MODELS_DIR", tmp_path)
+    monkeypatch.setattr(engine_module, "HeroEngine", StubEngine)
+    StubEngine.loads = []
+    api.reset_engine()
+    yield tmp_path
+    api.reset_engine()
+
+
+def test_the_model_version_has_one_meaning_after_an_activation_without_restart(models_dir):
+    api.write_model(StubClassifier("v1"), activate=True)
+    assert api.active_model_version() == "v1"
+    assert not api.engine_loaded()
+    assert api.predict(b"photo").model_version == "v1"
+    assert api.engine_loaded()
+
+    # train_heroes --activate in another process: this one keeps running.
+    api.write_model(StubClassifier("v2"), models_dir, activate=True)
+    assert api.active_model_version() == "v2"
+    assert not api.engine_loaded()  # the loaded engine is the old model's
+    result = api.predict(b"photo")
+    assert result.model_version == "v2" == api.active_model_version()
+    assert api.engine_status()["version"] == "v2" and api.engine_status()["loaded"]
+    assert StubEngine.loads == ["v1", "v2"]
+    api.predict(b"photo")
+    assert StubEngine.loads == ["v1", "v2"]  # loaded once per activation
+
+
+def test_writing_without_activating_changes_nothing(models_dir):
+    api.write_model(StubClassifier("v1"), activate=True)
+    api.predict(b"photo")
+    api.write_model(StubClassifier("v2"))
+    assert api.active_model_version() == "v1"
+    assert api.predict(b"photo").model_version == "v1"
+    assert StubEngine.loads == ["v1"]
+
+
+def test_engine_status_without_a_model(models_dir):
+    status = api.engine_status()
+    assert status["ok"] is False and status["version"] is None
+    assert status["files_present"] is False and status["loaded"] is False
+
+
+def test_fake_predictor_swaps_the_engine_behind_the_door(fake_predictor, user):
+    from conftest import photo_upload
+    from heroes.services import prediction_create
+
+    fake_predictor.version = "fake-7"
+    assert api.active_model_version() == "fake-7"
+    prediction = prediction_create(user=user, upload=photo_upload())
+    assert prediction.model_version == "fake-7"
+    assert len(fake_predictor.calls) == 1
+    assert api.engine_status() == {
+        "ok": True, "version": "fake-7", "files_present": True, "loaded": True,
+    }
+    fake_predictor.unavailable = True
+    with pytest.raises(api.ModelUnavailable):
+        api.predict(b"x")
+    assert api.engine_status()["ok"] is False
+    assert api.engine_error() == "no model (test)"
+
+
+def test_use_engine_returns_the_previous_engine_and_none_restores_the_model_on_disk():
+    from heroes.tests.fakes import FakeEngine
+
+    first, second = FakeEngine("a"), FakeEngine("b")
+    assert api.use_engine(first) is None
+    assert api.use_engine(second) is first
+    assert api.active_model_version() == "b"
+    assert api.use_engine(None) is second
+    assert api.active_model_version() == engine_module.active_model_version()
+
+
+def test_every_engine_exception_lives_in_errors_and_is_exported_by_the_door():
+    from heroes.ml import classifier, intake
+
+    names = [
+        name for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, Exception)
+    ]
+    assert len(names) >= 10
+    for name in names:
+        assert getattr(api, name) is getattr(errors, name), name
+        assert name in api.__all__
+    # The modules that raise them use the same classes.
+    assert intake.ImageRejected is api.ImageRejected
+    assert classifier.ModelUnavailable is api.ModelUnavailable
+    assert engine_module.NoSuchFace is api.NoSuchFace
+    codes = [getattr(api, n).code for n in names if issubclass(getattr(api, n), api.ImageRejected)]
+    assert len(codes) == len(set(codes))  # each rejection has its own code
+
+
+def test_the_byte_limit_comes_from_the_caller_not_the_environment(monkeypatch, fake_predictor):
+    monkeypatch.setenv("MLH_MAX_UPLOAD_BYTES", "10")
+    photo = Image.effect_noise((64, 64), 60).convert("RGB")
+    import io
+
+    buffer = io.BytesIO()
+    photo.save(buffer, "PNG")
+    data = buffer.getvalue()
+    assert api.predict(data).model_version == "fake-1"  # the environment is not read
+    with pytest.raises(api.ImageTooLarge):
+        api.predict(data, max_bytes=len(data) - 1)
+
+
+def _folder(root, split, label, count=1):
+    folder = root / split / label
+    folder.mkdir(parents=True)
+    for i in range(count):
+        Image.new("RGB", (8, 8)).save(folder / f"{i}.png")
+
+
+def test_folder_sources_map_class_folders_to_heroes_by_key_or_alias(tmp_path):
+    root = tmp_path / "faces"
+    _folder(root, "train", "ironman", 2)
+    _folder(root, "train", "Captain America")
+    _folder(root, "train", "nobody")
+    _folder(root, "valid", "iron-man")
+    (root / "train" / "ironman" / "notes.txt").write_text("not an image")
+    heroes = [("iron-man", ["Iron Man"]), ("captain-america", [])]
+    sources, unknown = api.folder_sources([root], heroes)
+    (train, valid), = sources.values()
+    assert sorted(key for _path, key in train) == ["captain-america", "iron-man", "iron-man"]
+    assert [key for _path, key in valid] == ["iron-man"]
+    assert unknown == ["nobody"]
+    assert list(sources) == ["faces"]
+
+
+def test_training_data_problems_are_reported_before_any_model_loads(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("an engine was loaded")
+
+    monkeypatch.setattr("heroes.ml.trainer.HeroEngine", refuse)
+    with pytest.raises(api.TrainingDataMissing, match="train"):
+        api.folder_sources([tmp_path / "absent"], [("iron-man", [])])
+    sources = {"catalog": ([(tmp_path / "a.jpg", "iron-man")], [])}
+    with pytest.raises(api.TrainingDataMissing, match="captain-america"):
+        api.train_model(sources, ["iron-man", "captain-america"])
+
+
+def test_django_start_up_and_every_engine_command_import_no_tensorflow():
+    code = (
+        "import sys, django; django.setup();"
+        "import heroes.ml.api, heroes.ml.trainer, heroes.services, heroes.health;"
+        "import heroes.management.commands.train_heroes, heroes.management.commands.evaluate_heroes;"
+        "import heroes.management.commands.repredict, heroes.management.commands.predict_image;"
+        "import heroes.management.commands.devserver, heroes.admin;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'tensorflow','keras','mtcnn'}))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MONGODB_"))}
+    env["DJANGO_SETTINGS_MODULE"] = "mylittlehero.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_without_a_model_the_version_is_none_with_the_fake_too(fake_predictor):
+    fake_predictor.unavailable = True
+    assert api.active_model_version() is None
+
+
+@pytest.mark.model
+def test_a_running_process_ranks_with_the_newly_activated_real_model(tmp_path, monkeypatch):
+    """The real engine: two copies of the committed model under other
+    versions; activating the second in a running process makes the next
+    photo ranked (and recorded) by it."""
+    pytest.importorskip("tensorflow")
+    import shutil
+
+    from conftest import ASTRONAUT
+
+    committed = engine_module.model_dir()
+    for version in ("first", "second"):
+        shutil.copytree(committed, tmp_path / version)
+        card = json.loads((tmp_path / version / "model.json").read_text())
+        card["version"] = version
+        (tmp_path / version / "model.json").write_text(json.dumps(card))
+    (tmp_path / "CURRENT").write_text("first\n")
+    monkeypatch.delenv("MLH_MODEL_DIR", raising=False)
+    monkeypatch.setattr(engine_module, "MODELS_DIR", tmp_path)
+    api.reset_engine()
+    try:
+        first = api.predict(str(ASTRONAUT))
+        assert first.model_version == "first" == api.active_model_version()
+        (tmp_path / "CURRENT").write_text("second\n")  # what train_heroes --activate writes
+        assert api.active_model_version() == "second" and not api.engine_loaded()
+        second = api.predict(str(ASTRONAUT))
+        assert second.model_version == "second" and api.engine_loaded()
+        assert [s.hero for s in second.ranking] == [s.hero for s in first.ranking]
+    finally:
+        api.reset_engine()
+
+
+def test_a_required_version_needs_the_model_files(models_dir, fake_predictor):
+    api.use_engine(None)  # the model on disk (the fixture restores the fake after)
+    with pytest.raises(api.ModelUnavailable, match="model card or weights missing"):
+        api.active_model_version(required=True)
+    (models_dir / "default").mkdir()
+    (models_dir / "default" / "model.json").write_text(json.dumps({"version": "v0"}))
+    assert api.active_model_version() == "v0"
+    if not engine_module.DEFAULT_WEIGHTS.is_file():
+        pytest.skip("the embedding weights are not in this checkout")
+    with pytest.raises(api.ModelUnavailable):  # no classifier weights
+        api.active_model_version(required=True)
+    (models_dir / "default" / "classifier.keras").write_bytes(b"weights")
+    assert api.active_model_version(required=True) == "v0"
+    api.use_engine(fake_predictor)
+    fake_predictor.unavailable = True
+    with pytest.raises(api.ModelUnavailable, match="no model"):
+        api.active_model_version(required=True)
+
+
+def test_the_fake_refuses_names_it_does_not_have(fake_predictor, monkeypatch):
+    with pytest.raises(AttributeError, match="MODEL_VERSION"):
+        fake_predictor.MODEL_VERSION = "fake-2"
+    fake_predictor.version = "fake-2"
+    monkeypatch.setattr(fake_predictor, "analyse_many", lambda *a, **k: iter(()))
+    assert list(api.predict_many([b"x"])) == []
