@@ -11,7 +11,7 @@ import sys
 import pytest
 from PIL import Image
 
-from conftest import REPO_ROOT
+from mylittlehero.tests.environment import REPO_ROOT
 from heroes.ml import api
 from heroes.ml import engine as engine_module
 from heroes.ml import errors
@@ -96,7 +96,7 @@ def test_engine_status_without_a_model(models_dir):
 
 
 def test_fake_predictor_swaps_the_engine_behind_the_door(fake_predictor, user):
-    from conftest import photo_upload
+    from mylittlehero.tests.factories import photo_upload
     from heroes.services import prediction_create
 
     fake_predictor.version = "fake-7"
@@ -223,7 +223,7 @@ def test_a_running_process_ranks_with_the_newly_activated_real_model(tmp_path, m
     pytest.importorskip("tensorflow")
     import shutil
 
-    from conftest import ASTRONAUT
+    from mylittlehero.tests.factories import ASTRONAUT
 
     committed = engine_module.model_dir()
     for version in ("first", "second"):
