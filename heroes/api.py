@@ -22,14 +22,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.lookups import row_or_404
+from core.ratelimit import RateLimited, prediction_rate_take
+from core.storage import stored_file_response
 from heroes import selectors, services
-from heroes.lookups import row_or_404
 from heroes.messages import rate_limited_message, refusal_message, refusal_status
-from heroes.ml.classifier import ModelUnavailable
-from heroes.ml.intake import ImageRejected
+from heroes.ml.api import ImageRejected, ModelUnavailable
 from heroes.models import Hero
-from heroes.ratelimit import RateLimited, prediction_rate_take
-from heroes.storage import stored_file_response
 from heroes.strength import headline, nearly_tied_text, strength_band, strength_sentence
 
 # -- errors ---------------------------------------------------------------------------

@@ -115,6 +115,27 @@ def new_share_token():
     return secrets.token_urlsafe(24)
 
 
+CARD_LANGUAGES = ("ko", "en")
+
+
+def share_card_name(token, language):
+    """Where a share card is kept once rendered: named after the (secret,
+    unguessable) share token, so a revoked token's cards are found and
+    removed, and a new token never meets an old card."""
+    return f"cards/{token}-{language}.png"
+
+
+def share_card_files(tokens):
+    from django.core.files.storage import default_storage
+
+    return [
+        (default_storage, share_card_name(token, language))
+        for token in tokens
+        if token
+        for language in CARD_LANGUAGES
+    ]
+
+
 class Prediction(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -171,6 +192,16 @@ class Prediction(models.Model):
     def __str__(self):
         # In the site's time zone (KST by default), as the pages show it.
         return f"{self.owner_id} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def stored_files_extra(cls, rows):
+        """The rendered share cards of these rows (instances or a queryset),
+        deleted with them by core.storage.rows_delete_with_files."""
+        if hasattr(rows, "values_list"):
+            tokens = list(rows.values_list("share_token", flat=True))
+        else:
+            tokens = [row.share_token for row in rows]
+        return share_card_files(tokens)
 
     @property
     def face(self):

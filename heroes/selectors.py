@@ -1,6 +1,6 @@
 """Reads for predictions. Every read of a person's data is scoped to its owner."""
 
-from heroes.lookups import row_or_none
+from core.lookups import row_or_none
 from heroes.models import Prediction
 
 
@@ -22,7 +22,7 @@ def prediction_get_for_user(*, user, pk, allow_staff=False):
     """The prediction with this id if ``user`` may see it, else None.
 
     Ids are integers on SQLite and ObjectIds on MongoDB; a malformed id is
-    simply not found (heroes/lookups.py).
+    simply not found (core/lookups.py).
     """
     return row_or_none(prediction_queryset_for_user(user=user, allow_staff=allow_staff), pk)
 

@@ -10,15 +10,10 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from importlib import import_module
 
+from core.storage import rows_delete_with_files, stored_files_delete
+from core.transactions import atomic
 from heroes.ml.classifier import ModelUnavailable
-from heroes.models import Hero, Prediction, new_share_token
-from heroes.storage import (
-    rows_delete_with_files,
-    share_card_files,
-    share_card_name,
-    stored_files_delete,
-)
-from heroes.transactions import atomic
+from heroes.models import Hero, Prediction, new_share_token, share_card_files, share_card_name
 
 logger = logging.getLogger("heroes.predictions")
 

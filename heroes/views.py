@@ -10,15 +10,14 @@ from django.utils.translation import get_language, gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.lookups import row_or_404
+from core.ratelimit import RateLimited, prediction_rate_take
+from core.storage import stored_file_response
 from heroes import selectors, services
 from heroes.forms import UploadForm
-from heroes.lookups import row_or_404
 from heroes.messages import rate_limited_message, refusal_message, refusal_status
-from heroes.ml.classifier import ModelUnavailable
-from heroes.ml.intake import ImageRejected
+from heroes.ml.api import ImageRejected, ModelUnavailable
 from heroes.models import Hero
-from heroes.ratelimit import RateLimited, prediction_rate_take
-from heroes.storage import stored_file_response
 
 
 @require_GET

@@ -11,19 +11,18 @@ from django.utils.translation import gettext as _, gettext_lazy as _lazy, ngette
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.lookups import row_or_404
+from core.ratelimit import RateLimited, prediction_rate_take
+from core.storage import stored_file_response
 from heroes import services
 from heroes.messages import rate_limited_message, refusal_message
-from heroes.ml.classifier import ModelUnavailable
-from heroes.ml.intake import ImageRejected
-from heroes.lookups import row_or_404
-from heroes.ratelimit import RateLimited, prediction_rate_take
+from heroes.ml.api import ImageRejected, ModelUnavailable
 from heroes.selectors import (
     prediction_list_for_user,
     prediction_queryset_for_user,
     ranking_rows,
 )
 from heroes.services import prediction_delete, prediction_delete_all_for_user
-from heroes.storage import stored_file_response
 from heroes.strength import (
     PROBABILITY_EXPLAINED,
     headline,

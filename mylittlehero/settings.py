@@ -449,7 +449,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "heroes.log_format.JsonLineFormatter"},
+        "json": {"()": "mylittlehero.log_format.JsonLineFormatter"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},

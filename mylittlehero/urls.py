@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from heroes.health import healthz, readiness
+from mylittlehero.health import healthz, readiness
 from heroes.views import favicon, home
 
 urlpatterns = [

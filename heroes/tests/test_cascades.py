@@ -2,7 +2,7 @@
 on it and every stored file of those rows.
 
 On MongoDB there are no foreign-key constraints: Django's deletion collector
-(heroes/storage.py) is all there is. The checks below look at every model,
+(core/storage.py) is all there is. The checks below look at every model,
 auto-created many-to-many rows included, for a reference left behind.
 """
 
@@ -18,7 +18,7 @@ from accounts.models import ApiToken
 from accounts.services import api_token_create
 from conftest import SECANTUS_NESTED_ADD_FIELDS_BUG, jpeg_bytes
 from heroes.models import Hero, HeroImage, Prediction
-from heroes.storage import rows_delete_with_files
+from core.storage import rows_delete_with_files
 
 pytestmark = pytest.mark.django_db
 

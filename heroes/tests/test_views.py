@@ -196,7 +196,7 @@ def test_one_structured_log_line_per_prediction(client, user, fake_predictor):
     import json
     import logging
 
-    from heroes.log_format import JsonLineFormatter
+    from mylittlehero.log_format import JsonLineFormatter
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

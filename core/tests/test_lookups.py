@@ -1,12 +1,12 @@
 """Every URL and API path that takes an id answers 404 for a malformed one,
-on SQLite (integer keys) and on MongoDB (ObjectId keys): heroes/lookups.py."""
+on SQLite (integer keys) and on MongoDB (ObjectId keys): core/lookups.py."""
 
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
-from heroes.lookups import pk_or_none, row_or_404
+from core.lookups import pk_or_none, row_or_404
 from heroes.models import Prediction
 
 pytestmark = pytest.mark.django_db
