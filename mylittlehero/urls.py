@@ -14,7 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("healthz/ready", readiness, name="readiness"),
-    path("api/", include("heroes.api_urls")),
+    path("api/", include("heroes.rest.urls")),
 ]
 
 # Under /api/ every error is JSON in the documented shape (core/errors.py).

@@ -34,10 +34,10 @@ PAGES = [
     ("post", "accounts:token_revoke"),
 ]
 API = [
-    ("get", "api-prediction"),
-    ("delete", "api-prediction"),
-    ("post", "api-prediction-share"),
-    ("delete", "api-prediction-share"),
+    ("get", "api:prediction"),
+    ("delete", "api:prediction"),
+    ("post", "api:prediction_share"),
+    ("delete", "api:prediction_share"),
 ]
 
 

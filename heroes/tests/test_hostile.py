@@ -234,7 +234,7 @@ def test_hostile_corpus_through_page_and_api(client, user, engine, media_root, s
             rows_before, files_before = Prediction.objects.count(), media_files(media_root)
             upload = SimpleUploadedFile(filename, data, content_type="application/octet-stream")
             if via_api:
-                response = api.post(reverse("api-predictions"), {"photo": upload}, format="multipart")
+                response = api.post(reverse("api:predictions"), {"photo": upload}, format="multipart")
             else:
                 response = client.post(reverse("heroes:upload"), {"photo": upload})
             server_errors += response.status_code >= 500

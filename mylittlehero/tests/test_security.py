@@ -62,7 +62,7 @@ def _scripts(html):
 
 
 @pytest.mark.parametrize(
-    "name", ["home", "heroes:upload", "accounts:login", "accounts:signup", "heroes:list", "api-docs"]
+    "name", ["home", "heroes:upload", "accounts:login", "accounts:signup", "heroes:list", "api:docs"]
 )
 def test_csp_allows_only_own_scripts_and_no_page_has_an_inline_one(client, user, name):
     if not name.startswith("accounts:"):
@@ -182,7 +182,7 @@ def test_an_api_upload_with_the_shared_cache_down_is_a_json_503(user, fake_predi
     settings.CACHES = DOWN_REDIS
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
-    response = api.post(reverse("api-predictions"), {"photo": photo_upload()}, format="multipart")
+    response = api.post(reverse("api:predictions"), {"photo": photo_upload()}, format="multipart")
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "cache_unavailable"
     assert Prediction.objects.count() == 0
