@@ -259,15 +259,6 @@ def prediction_delete_all_for_user(*, user):
     return len(predictions)
 
 
-@atomic()
-def predictions_purge(*, older_than, dry_run=False):
-    """Delete predictions (and photos) created before ``older_than``."""
-    predictions = list(Prediction.objects.filter(created_at__lt=older_than))
-    if not dry_run:
-        rows_delete_with_files(predictions)
-    return predictions
-
-
 class RepredictOutcome:
     """What one repredict run did."""
 
@@ -349,39 +340,3 @@ def _pk_value(raw):
     """A checkpoint pk back from its string form (int on SQLite, ObjectId on MongoDB)."""
     field = Prediction._meta.pk
     return field.to_python(raw)
-
-
-def storage_orphans(*, older_than, prefix="predictions"):
-    """Stored photos no prediction points to, last modified before ``older_than``
-    (left by a process killed between writing the file and the row)."""
-    from django.core.files.storage import default_storage
-
-    def walk(folder):
-        try:
-            folders, files = default_storage.listdir(folder)
-        except (FileNotFoundError, NotADirectoryError):
-            return
-        for name in files:
-            yield f"{folder}/{name}"
-        for sub in folders:
-            yield from walk(f"{folder}/{sub}")
-
-    known = set(Prediction.objects.values_list("image", flat=True))
-    orphans = []
-    for name in walk(prefix):
-        if name in known:
-            continue
-        try:
-            modified = default_storage.get_modified_time(name)
-        except (OSError, NotImplementedError):
-            continue
-        if modified < older_than:
-            orphans.append(name)
-    return orphans
-
-
-def storage_orphans_delete(names):
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        default_storage.delete(name)
