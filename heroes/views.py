@@ -1,22 +1,16 @@
-"""Upload, the hero catalog and public share links."""
+"""The hero catalog, the home page and public share links."""
 
-from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from core.lookups import row_or_404
-from core.ratelimit import RateLimited, prediction_rate_take
 from core.storage import stored_file_response
 from heroes import selectors, services
-from heroes.forms import UploadForm
-from heroes.messages import rate_limited_message, refusal_message, refusal_status
-from heroes.ml.api import ImageRejected, ModelUnavailable
 from heroes.models import Hero
 
 
@@ -60,45 +54,6 @@ def sample_result():
 @cache_control(public=True, max_age=86400)
 def favicon(request):
     return redirect(static("favicon.ico"), permanent=False)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
-    status, page_error, headers = 200, None, {}
-    ticket = prediction_rate_take(request) if request.method == "POST" else None
-    if isinstance(ticket, RateLimited):
-        form = UploadForm()
-        status, page_error = 429, rate_limited_message(ticket)
-        headers["Retry-After"] = str(ticket.retry_after)
-    elif request.method == "POST":
-        if form.is_valid():
-            try:
-                prediction = services.prediction_create(
-                    user=request.user, upload=form.cleaned_data["photo"]
-                )
-            except ImageRejected as exc:
-                ticket.refused()
-                form.add_error("photo", refusal_message(exc.code))
-                status = refusal_status(exc.code)
-            except (ModelUnavailable, services.ServiceUnavailable) as exc:
-                ticket.failed()
-                form.add_error(None, refusal_message(exc.code))
-                status = 503
-            except BaseException:
-                ticket.failed()
-                raise
-            else:
-                return redirect("history:detail", pk=prediction.pk)
-        else:
-            ticket.refused()
-            status = 413 if form.has_error("photo", "too_large") else 400
-    context = {"form": form, "max_bytes": settings.MLH_MAX_UPLOAD_BYTES, "page_error": page_error}
-    response = render(request, "heroes/upload.html", context, status=status)
-    for name, value in headers.items():
-        response[name] = value
-    return response
 
 
 @require_GET

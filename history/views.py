@@ -1,5 +1,7 @@
-"""A person's private history of results."""
+"""A person's own results: the upload page that makes one, the result page
+(face choice, share link, delete), the photo, the list."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import FileSystemStorage
@@ -15,7 +17,8 @@ from core.lookups import row_or_404
 from core.ratelimit import RateLimited, prediction_rate_take
 from core.storage import stored_file_response
 from heroes import services
-from heroes.messages import rate_limited_message, refusal_message
+from heroes.forms import UploadForm
+from heroes.messages import rate_limited_message, refusal_message, refusal_status
 from heroes.ml.api import ImageRejected, ModelUnavailable
 from heroes.selectors import (
     prediction_list_for_user,
@@ -37,6 +40,46 @@ PAGE_SIZE = 12
 def _own_prediction_or_404(request, pk, *, allow_staff=False):
     queryset = prediction_queryset_for_user(user=request.user, allow_staff=allow_staff)
     return row_or_404(queryset, pk, _("No such result."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    """The upload page: a photo in, the new result's page out."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status, page_error, headers = 200, None, {}
+    ticket = prediction_rate_take(request) if request.method == "POST" else None
+    if isinstance(ticket, RateLimited):
+        form = UploadForm()
+        status, page_error = 429, rate_limited_message(ticket)
+        headers["Retry-After"] = str(ticket.retry_after)
+    elif request.method == "POST":
+        if form.is_valid():
+            try:
+                prediction = services.prediction_create(
+                    user=request.user, upload=form.cleaned_data["photo"]
+                )
+            except ImageRejected as exc:
+                ticket.refused()
+                form.add_error("photo", refusal_message(exc.code))
+                status = refusal_status(exc.code)
+            except (ModelUnavailable, services.ServiceUnavailable) as exc:
+                ticket.failed()
+                form.add_error(None, refusal_message(exc.code))
+                status = 503
+            except BaseException:
+                ticket.failed()
+                raise
+            else:
+                return redirect("history:detail", pk=prediction.pk)
+        else:
+            ticket.refused()
+            status = 413 if form.has_error("photo", "too_large") else 400
+    context = {"form": form, "max_bytes": settings.MLH_MAX_UPLOAD_BYTES, "page_error": page_error}
+    response = render(request, "history/upload.html", context, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
 
 
 @login_required

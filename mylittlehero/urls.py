@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from mylittlehero.health import healthz, readiness
 from heroes.views import favicon, home
+from history.views import upload
+from mylittlehero.health import healthz, readiness
 
 urlpatterns = [
     path("", home, name="home"),
     path("favicon.ico", favicon),
+    # Entry points every page links to are named here, not in an app.
+    path("upload/", upload, name="upload"),
     path("accounts/", include("accounts.urls")),
     path("history/", include("history.urls")),
     path("", include("heroes.urls")),

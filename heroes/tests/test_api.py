@@ -140,12 +140,12 @@ def test_heroes_list_is_public():
 def test_rate_limit_per_user_is_shared_by_api_and_upload_page(api, client, user, fake_predictor):
     assert create(api).status_code == 201
     client.force_login(user)
-    assert client.post(reverse("heroes:upload"), {"photo": photo_upload()}).status_code == 302
+    assert client.post(reverse("upload"), {"photo": photo_upload()}).status_code == 302
     response = create(api)
     assert response.status_code == 429
     assert response.json()["error"]["code"] == "rate_limited"
     assert 1 <= int(response["Retry-After"]) <= 60
-    page = client.post(reverse("heroes:upload"), {"photo": photo_upload()}, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.post(reverse("upload"), {"photo": photo_upload()}, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 429
     assert "at most 2 per minute" in page.content.decode()
     assert Prediction.objects.count() == 2
@@ -177,7 +177,7 @@ def test_refused_photos_do_not_use_up_the_results_quota(api, client, user, fake_
         response = api.post(reverse("api:predictions"), {"photo": blank()}, format="multipart")
         assert response.json()["error"]["code"] == "no_face"
     client.force_login(user)
-    page = client.post(reverse("heroes:upload"), {"photo": blank()})
+    page = client.post(reverse("upload"), {"photo": blank()})
     assert page.status_code == 400
     not_an_image = photo_upload(name="x.jpg", content=b"not an image at all")
     response = api.post(reverse("api:predictions"), {"photo": not_an_image}, format="multipart")

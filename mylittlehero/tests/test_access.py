@@ -213,7 +213,7 @@ def test_access_table(method, kind, name, role_index, role, people, password, fa
         ("accounts:token_revoke", {}),
         ("accounts:password_change", {}),
         ("accounts:logout", {}),
-        ("heroes:upload", {}),
+        ("upload", {}),
     ],
 )
 def test_csrf_is_enforced_on_every_state_changing_form(name, data, user, fake_predictor):
