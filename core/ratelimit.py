@@ -100,6 +100,16 @@ class RateTicket:
     def failed(self):
         self._give_back(count_refusal=False)
 
+    def settle(self, error):
+        """After an attempt that failed with ``error`` (core.errors.error_for's
+        reply, None for an unexpected failure): a refusal of the person's
+        photo or request (4xx) counts toward the refused quota; a failure of
+        ours (5xx, unexpected) counts nothing."""
+        if error is not None and error.status < 500:
+            self.refused()
+        else:
+            self.failed()
+
     def _give_back(self, *, count_refusal):
         if self._settled:
             return

@@ -15,9 +15,9 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 
+from core.errors import error_for
 from core.storage import rows_delete_with_files
 from heroes import services
-from heroes.ml.api import ImageRejected, ModelUnavailable
 from heroes.ml.engine import current_model_version
 from heroes.models import Prediction
 
@@ -179,7 +179,11 @@ class PredictionAdmin(admin.ModelAdmin):
                     prediction=prediction, face_index=prediction.face_index
                 )
                 done += 1
-            except (ImageRejected, ModelUnavailable, services.ServiceUnavailable, OSError):
+            except Exception as exc:
+                # A photo the engine refuses, the engine or the database
+                # down, a photo gone from storage: counted; anything else is a bug.
+                if error_for(exc) is None and not isinstance(exc, OSError):
+                    raise
                 failed += 1
         admin_logger.info(
             "admin repredict: %s done, %s failed", done, failed,

@@ -13,13 +13,12 @@ from django.utils.translation import gettext as _, gettext_lazy as _lazy, ngette
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.errors import error_for
 from core.lookups import row_or_404
 from core.ratelimit import RateLimited, prediction_rate_take
 from core.storage import stored_file_response
 from heroes import services
 from heroes.forms import UploadForm
-from heroes.messages import rate_limited_message, refusal_message, refusal_status
-from heroes.ml.api import ImageRejected, ModelUnavailable
 from heroes.selectors import (
     prediction_list_for_user,
     prediction_queryset_for_user,
@@ -51,25 +50,22 @@ def upload(request):
     ticket = prediction_rate_take(request) if request.method == "POST" else None
     if isinstance(ticket, RateLimited):
         form = UploadForm()
-        status, page_error = 429, rate_limited_message(ticket)
-        headers["Retry-After"] = str(ticket.retry_after)
+        error = error_for(ticket)
+        status, page_error, headers = error.status, error.message, error.headers
     elif request.method == "POST":
         if form.is_valid():
             try:
                 prediction = services.prediction_create(
                     user=request.user, upload=form.cleaned_data["photo"]
                 )
-            except ImageRejected as exc:
-                ticket.refused()
-                form.add_error("photo", refusal_message(exc.code))
-                status = refusal_status(exc.code)
-            except (ModelUnavailable, services.ServiceUnavailable) as exc:
-                ticket.failed()
-                form.add_error(None, refusal_message(exc.code))
-                status = 503
-            except BaseException:
-                ticket.failed()
-                raise
+            except BaseException as exc:
+                error = error_for(exc)
+                ticket.settle(error)
+                if error is None:
+                    raise
+                # The person's photo: next to the field; ours: above the form.
+                form.add_error("photo" if error.status < 500 else None, error.message)
+                status = error.status
             else:
                 return redirect("history:detail", pk=prediction.pk)
         else:
@@ -190,19 +186,16 @@ def history_choose_face(request, pk):
     # Re-ranking runs the engine: it counts toward the same limits as an upload.
     ticket = prediction_rate_take(request)
     if isinstance(ticket, RateLimited):
-        messages.error(request, rate_limited_message(ticket))
+        messages.error(request, error_for(ticket).message)
         return redirect("history:detail", pk=prediction.pk)
     try:
         services.prediction_choose_face(prediction=prediction, face_index=index)
-    except ImageRejected as exc:
-        ticket.refused()
-        messages.error(request, refusal_message(exc.code))
-    except (ModelUnavailable, services.ServiceUnavailable) as exc:
-        ticket.failed()
-        messages.error(request, refusal_message(getattr(exc, "code", "model_unavailable")))
-    except BaseException:
-        ticket.failed()
-        raise
+    except BaseException as exc:
+        error = error_for(exc)
+        ticket.settle(error)
+        if error is None:
+            raise
+        messages.error(request, error.message)
     return redirect("history:detail", pk=prediction.pk)
 
 

@@ -3,26 +3,22 @@ stable code and a message in the request's language (DRF's exception
 handler, settings.REST_FRAMEWORK["EXCEPTION_HANDLER"]), and their shape in
 the OpenAPI schema."""
 
-from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from heroes.messages import refusal_message, refusal_status
+from core.errors import ErrorReply, error_for
 
 
 class ApiError(exceptions.APIException):
-    def __init__(self, code, message, status_code, headers=None):
-        super().__init__(detail=message, code=code)
-        self.status_code = status_code
-        self.error_code = code
-        self.headers = headers or {}
+    """An ErrorReply (core/errors.py) raised through Django REST framework."""
 
-
-def refusal_error(exc):
-    return ApiError(exc.code, str(refusal_message(exc.code)), refusal_status(exc.code))
+    def __init__(self, error: ErrorReply):
+        super().__init__(detail=error.message, code=error.code)
+        self.status_code = error.status
+        self.error = error
 
 
 DRF_CODES = {
@@ -42,22 +38,18 @@ DRF_CODES = {
 def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(exc.args[0] if exc.args else _("Not found."))
-    if isinstance(exc, SuspiciousOperation):
-        # Raised while reading the request (too many fields, a body over
-        # the memory limit): an API error like any other, not an HTML 400.
-        from core.errors import api_code_for
-
-        code, message = api_code_for(exc)
-        exc = ApiError(code, str(message), 413 if code == "too_large" else 400)
+    # The engine's refusals, services' failures, request errors Django
+    # raises while reading the request: the same reply as on the pages.
+    error = error_for(exc)
+    if error is not None:
+        exc = ApiError(error)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, ApiError):
-        code = exc.error_code
-        message = str(exc.detail)
-        for header, value in exc.headers.items():
+        for header, value in exc.error.headers.items():
             response[header] = value
-        body = {"code": code, "message": message}
+        body = {"code": exc.error.code, "message": str(exc.error.message)}
     else:
         code = next((c for cls, c in DRF_CODES.items() if isinstance(exc, cls)), "error")
         if isinstance(exc, exceptions.ValidationError):

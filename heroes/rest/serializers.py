@@ -1,11 +1,12 @@
 """What the HTTP API reads and writes."""
 
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from core.errors import ErrorReply
+from heroes.forms import validate_photo_size
 from heroes.models import Hero
 from heroes.rest.errors import ApiError
 from heroes.strength import headline, nearly_tied_text, strength_band, strength_sentence
@@ -112,12 +113,8 @@ class PredictionCreateSerializer(serializers.Serializer):
     face_index = serializers.IntegerField(required=False, min_value=0, max_value=100)
 
     def validate_photo(self, photo):
-        limit = settings.MLH_MAX_UPLOAD_BYTES
-        if photo.size > limit:
-            raise ApiError(
-                "too_large",
-                _("That file is %(size)s; photos up to %(limit)s are accepted.")
-                % {"size": filesizeformat(photo.size), "limit": filesizeformat(limit)},
-                413,
-            )
+        try:
+            validate_photo_size(photo)
+        except DjangoValidationError as exc:
+            raise ApiError(ErrorReply(exc.code, " ".join(exc.messages), 413)) from None
         return photo

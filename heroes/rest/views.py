@@ -16,13 +16,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import error_for
 from core.lookups import row_or_404
 from core.ratelimit import RateLimited, prediction_rate_take
 from core.storage import stored_file_response
 from heroes import selectors, services
-from heroes.messages import rate_limited_message, refusal_message
-from heroes.ml.api import ImageRejected, ModelUnavailable
-from heroes.rest.errors import ApiError, errors, refusal_error
+from heroes.rest.errors import ApiError, errors
 from heroes.rest.serializers import HeroSerializer, PredictionCreateSerializer, PredictionSerializer
 
 
@@ -54,12 +53,7 @@ class PredictionListCreate(generics.GenericAPIView):
     def post(self, request):
         ticket = prediction_rate_take(request)
         if isinstance(ticket, RateLimited):
-            raise ApiError(
-                "rate_limited",
-                rate_limited_message(ticket),
-                429,
-                headers={"Retry-After": str(ticket.retry_after)},
-            )
+            raise ApiError(error_for(ticket))
         try:
             form = PredictionCreateSerializer(data=request.data)
             form.is_valid(raise_exception=True)
@@ -68,17 +62,12 @@ class PredictionListCreate(generics.GenericAPIView):
                 upload=form.validated_data["photo"],
                 face_index=form.validated_data.get("face_index"),
             )
-        except ImageRejected as exc:
-            ticket.refused()
-            raise refusal_error(exc) from None
-        except (ModelUnavailable, services.ServiceUnavailable) as exc:
-            ticket.failed()
-            raise ApiError(exc.code, str(refusal_message(exc.code)), 503) from None
         except exceptions.ValidationError:
             ticket.refused()
             raise
-        except BaseException:
-            ticket.failed()
+        except BaseException as exc:
+            # exception_handler (heroes/rest/errors.py) answers it.
+            ticket.settle(error_for(exc))
             raise
         data = self.get_serializer(prediction).data
         return Response(data, status=status.HTTP_201_CREATED)
