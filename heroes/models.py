@@ -10,8 +10,15 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
+
+
+class HeroQuerySet(models.QuerySet):
+    def active(self):
+        """The heroes the site offers (and the engine's ranking is cut to)."""
+        return self.filter(is_active=True)
 
 
 class Hero(models.Model):
@@ -35,6 +42,8 @@ class Hero(models.Model):
         help_text=_("Other names for this hero, e.g. training folder names like 'ironman'."),
     )
 
+    objects = HeroQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("hero")
         verbose_name_plural = _("heroes")
@@ -43,9 +52,14 @@ class Hero(models.Model):
     def __str__(self):
         return self.name
 
+    def name_for(self, language):
+        """The name in ``language``: English for "en..." and Korean otherwise."""
+        return self.name_en if (language or "").startswith("en") else self.name_ko
+
     @property
     def name(self):
-        return self.name_en if (get_language() or "").startswith("en") else self.name_ko
+        """The name in the active language."""
+        return self.name_for(get_language())
 
     @property
     def description(self):
@@ -192,6 +206,16 @@ class Prediction(models.Model):
     def __str__(self):
         # In the site's time zone (KST by default), as the pages show it.
         return f"{self.owner_id} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def share_path(self):
+        """The public share page's path (it answers only while shared)."""
+        return reverse("heroes:share", args=[self.share_token])
+
+    @property
+    def share_card_path(self):
+        """The share card image's path."""
+        return reverse("heroes:share_card", args=[self.share_token])
 
     @classmethod
     def stored_files_extra(cls, rows):

@@ -41,7 +41,7 @@ def prediction_get_shared(*, token):
 def hero_list_active():
     from heroes.models import Hero
 
-    return Hero.objects.filter(is_active=True).order_by("order", "key")
+    return Hero.objects.active().order_by("order", "key")
 
 
 def heroes_by_key(keys):

@@ -28,7 +28,7 @@ def engine_api():
 def _catalog_ranking(result):
     """The engine's ranking restricted to active heroes of the catalog,
     probabilities renormalised over them. Returns (rows, heroes by key)."""
-    heroes = {hero.key: hero for hero in Hero.objects.filter(is_active=True)}
+    heroes = {hero.key: hero for hero in Hero.objects.active()}
     rows = [score for score in result.ranking if score.hero in heroes]
     if not rows:
         raise ModelUnavailable("none of the model's heroes is an active hero of the catalog")

@@ -63,7 +63,7 @@ def hero_list(request):
 
 @require_GET
 def hero_detail(request, key):
-    hero = get_object_or_404(Hero, key=key, is_active=True)
+    hero = get_object_or_404(Hero.objects.active(), key=key)
     return render(request, "heroes/detail.html", {"hero": hero})
 
 
@@ -137,7 +137,7 @@ def share_page(request, token):
             "card_alt": card_alt,
             "probability_explained": PROBABILITY_EXPLAINED,
             "card_url": request.build_absolute_uri(
-                f"/s/{prediction.share_token}/card.png?lang={get_language() or 'ko'}"
+                f"{prediction.share_card_path}?lang={get_language() or 'ko'}"
             ),
             "page_url": request.build_absolute_uri(),
         },
@@ -151,8 +151,7 @@ def _tied_with(prediction, language):
     second = Hero.objects.filter(key=prediction.ranking[1]["hero"]).first()
     if second is None:
         return {}
-    name = second.name_en if language == "en" else second.name_ko
-    return {"tied_with": name, "tied_with_fallback": second.name_en}
+    return {"tied_with": second.name_for(language), "tied_with_fallback": second.name_en}
 
 
 def _portrait_image(hero):
@@ -211,7 +210,7 @@ def _render_share_card(prediction, hero, language):
     return render_share_card(
         face=crop,
         portrait=_portrait_image(hero),
-        hero_name=hero.name_en if language == "en" else hero.name_ko,
+        hero_name=hero.name_for(language),
         fallback_name=hero.name_en,
         score=prediction.top_probability or 0.0,
         strength=prediction.match_strength,

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import error_for
-from core.lookups import row_or_404
+from core.lookups import index_or_404, row_or_404
 from core.ratelimit import RateLimited, prediction_rate_take
 from core.storage import stored_file_response
 from heroes import services
@@ -119,7 +119,7 @@ def history_detail(request, pk):
         "runners_up": runners_up,
         "faces": faces,
         "face_box": prediction.box_percent(face["box"]) if face else None,
-        "share_url": request.build_absolute_uri(f"/s/{prediction.share_token}/"),
+        "share_url": request.build_absolute_uri(prediction.share_path),
         "probability_explained": PROBABILITY_EXPLAINED,
     }
     if top:
@@ -151,12 +151,11 @@ def thumbnail(request, pk):
 
     prediction = _own_prediction_or_404(request, pk, allow_staff=True)
     faces = prediction.faces or []
-    try:
-        index = int(request.GET.get("face", prediction.face_index))
-    except ValueError:
-        raise Http404(_("No such face.")) from None
-    if faces and not 0 <= index < len(faces):
-        raise Http404(_("No such face."))
+    index = index_or_404(
+        request.GET.get("face", prediction.face_index),
+        _("No such face."),
+        below=len(faces) if faces else None,
+    )
     try:
         with prediction.image.open("rb") as handle:
             image = Image.open(handle)
@@ -177,12 +176,9 @@ def thumbnail(request, pk):
 @require_http_methods(["POST"])
 def history_choose_face(request, pk):
     prediction = _own_prediction_or_404(request, pk)
-    try:
-        index = int(request.POST.get("face", ""))
-    except ValueError:
-        raise Http404(_("No such face.")) from None
-    if not 0 <= index < len(prediction.faces or []):
-        raise Http404(_("No such face."))
+    index = index_or_404(
+        request.POST.get("face", ""), _("No such face."), below=len(prediction.faces or [])
+    )
     # Re-ranking runs the engine: it counts toward the same limits as an upload.
     ticket = prediction_rate_take(request)
     if isinstance(ticket, RateLimited):
@@ -212,13 +208,14 @@ def history_share(request, pk):
         message = _("Anyone with the link can now see this result's card.")
     if wants_json:
         # The result page's share button: no reload, the page stays where it is.
-        share_path = f"/s/{prediction.share_token}/"
         shared = prediction.is_shared
         return JsonResponse(
             {
                 "shared": shared,
-                "share_url": request.build_absolute_uri(share_path) if shared else None,
-                "card_url": request.build_absolute_uri(share_path + "card.png") if shared else None,
+                "share_url": request.build_absolute_uri(prediction.share_path) if shared else None,
+                "card_url": (
+                    request.build_absolute_uri(prediction.share_card_path) if shared else None
+                ),
                 "message": message,
             }
         )

@@ -103,9 +103,7 @@ class PredictionSerializer(serializers.Serializer):
     def get_share_url(self, prediction) -> str | None:
         if not prediction.is_shared:
             return None
-        return self.context["request"].build_absolute_uri(
-            reverse("heroes:share", args=[prediction.share_token])
-        )
+        return self.context["request"].build_absolute_uri(prediction.share_path)
 
 
 class PredictionCreateSerializer(serializers.Serializer):
