@@ -9,6 +9,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -140,8 +141,6 @@ def share_card_name(token, language):
 
 
 def share_card_files(tokens):
-    from django.core.files.storage import default_storage
-
     return [
         (default_storage, share_card_name(token, language))
         for token in tokens

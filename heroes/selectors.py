@@ -1,7 +1,7 @@
 """Reads for predictions. Every read of a person's data is scoped to its owner."""
 
 from core.lookups import row_or_none
-from heroes.models import Prediction
+from heroes.models import Hero, Prediction
 
 
 def prediction_list_for_user(*, user):
@@ -39,14 +39,10 @@ def prediction_get_shared(*, token):
 
 
 def hero_list_active():
-    from heroes.models import Hero
-
     return Hero.objects.active().order_by("order", "key")
 
 
 def heroes_by_key(keys):
-    from heroes.models import Hero
-
     return {hero.key: hero for hero in Hero.objects.filter(key__in=list(keys))}
 
 

@@ -1,5 +1,7 @@
 """The hero catalog, the home page and public share links."""
 
+import json
+
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,11 +9,20 @@ from django.templatetags.static import static
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from PIL import Image
 
 from core.lookups import row_or_404
 from core.storage import stored_file_response
-from heroes import selectors, services
-from heroes.models import Hero
+from heroes import cards, selectors, services
+from heroes.emblems import emblem_url
+from heroes.models import Hero, HeroImage
+from heroes.strength import (
+    PROBABILITY_EXPLAINED,
+    nearly_tied_text,
+    shared_headline,
+    strength_band,
+    strength_sentence,
+)
 
 
 @require_GET
@@ -29,10 +40,6 @@ def sample_result():
     real engine ranked it (static/sample/astronaut.json, written by
     ``python scripts/make_sample_result.py``), joined with the catalog; None
     when the file is missing or its hero is not in the catalog."""
-    import json
-
-    from heroes.strength import strength_band
-
     path = finders.find("sample/astronaut.json")
     if not path:
         return None
@@ -72,8 +79,6 @@ def hero_detail(request, key):
 def hero_portrait(request, key):
     """The moderator-uploaded portrait, or the project's emblem art."""
     hero = get_object_or_404(Hero, key=key)
-    from heroes.emblems import emblem_url
-
     response = stored_file_response(hero.portrait) if hero.portrait else None
     return response or redirect(emblem_url(hero))
 
@@ -83,8 +88,6 @@ def reference_image(request, pk):
     """A hero's reference photo, for staff who may view them in the admin."""
     if not (request.user.is_staff and request.user.has_perm("heroes.view_heroimage")):
         raise Http404
-    from heroes.models import HeroImage
-
     image = row_or_404(HeroImage.objects.all(), pk)
     response = stored_file_response(image.image) if image.image else None
     if response is None:
@@ -101,14 +104,6 @@ def _shared_or_404(token):
 
 @require_GET
 def share_page(request, token):
-    from heroes.strength import (
-        PROBABILITY_EXPLAINED,
-        nearly_tied_text,
-        shared_headline,
-        strength_band,
-        strength_sentence,
-    )
-
     prediction = _shared_or_404(token)
     rows = selectors.ranking_rows(prediction)
     hero_name = prediction.top_hero.name if prediction.top_hero else ""
@@ -155,8 +150,6 @@ def _tied_with(prediction, language):
 
 
 def _portrait_image(hero):
-    from PIL import Image
-
     if hero.portrait:
         try:
             with hero.portrait.open("rb") as handle:
@@ -199,15 +192,11 @@ def share_card(request, token):
 
 
 def _render_share_card(prediction, hero, language):
-    from PIL import Image
-
-    from heroes.cards import face_crop, render_share_card
-
     with prediction.image.open("rb") as handle:
         photo = Image.open(handle).convert("RGB")
     face = prediction.face
-    crop = face_crop(photo, face["box"]) if face else photo
-    return render_share_card(
+    crop = cards.face_crop(photo, face["box"]) if face else photo
+    return cards.render_share_card(
         face=crop,
         portrait=_portrait_image(hero),
         hero_name=hero.name_for(language),

@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy as _lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from PIL import Image, ImageOps
 
 from core.errors import error_for
 from core.lookups import index_or_404, row_or_404
 from core.ratelimit import RateLimited, prediction_rate_take
 from core.storage import stored_file_response
-from heroes import services
+from heroes import cards, services
 from heroes.forms import UploadForm
 from heroes.selectors import (
     prediction_list_for_user,
@@ -145,10 +146,6 @@ def thumbnail(request, pk):
     """A square JPEG crop around one face of a stored photo (the chosen face,
     or ``?face=N``): history cards and the face picker show the right person,
     not the middle of a group photo. Staff see it in the admin."""
-    from PIL import Image, ImageOps
-
-    from heroes.cards import face_crop
-
     prediction = _own_prediction_or_404(request, pk, allow_staff=True)
     faces = prediction.faces or []
     index = index_or_404(
@@ -164,7 +161,7 @@ def thumbnail(request, pk):
         raise Http404(_("This photo is no longer stored.")) from None
     image = image.convert("RGB")
     if faces:
-        image = face_crop(image, faces[index]["box"], margin=0.45)
+        image = cards.face_crop(image, faces[index]["box"], margin=0.45)
     image = ImageOps.fit(image, (THUMB_SIZE, THUMB_SIZE), Image.LANCZOS)
     response = HttpResponse(content_type="image/jpeg")
     image.save(response, "JPEG", quality=82, optimize=True)
