@@ -5,20 +5,31 @@
 - Passwords hash with a fast hasher (the real hasher list is tested on its
   own in accounts/tests/test_models.py).
 - The cache (login throttle counters) is emptied before each test.
+
+Only fixtures live here. The plain helpers they use, and that tests import,
+are modules: mylittlehero/tests/factories.py (images, uploads, people,
+predictions), environment.py (paths, child-process environment, media
+files, skip-or-fail for what the machine lacks), migration_data.py and
+secantus.py. No test imports this file.
 """
 
 import contextlib
-import io
 import os
 import shutil
 import tempfile
-import types
 from pathlib import Path
 
 import pytest
 from django.test import override_settings
 
-REPO_ROOT = Path(__file__).resolve().parent
+from mylittlehero.tests.environment import REPO_ROOT, shared_datasets_dir, unavailable
+from mylittlehero.tests.factories import PASSWORD, prediction_make, user_make
+from mylittlehero.tests.migration_data import (
+    flushes_after,
+    migration_data_restore,
+    uses_database,
+)
+
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -50,18 +61,13 @@ def _clear_cache():
 
 @pytest.fixture
 def password():
-    return "correct-horse-battery-staple-42"
+    return PASSWORD
 
 
 @pytest.fixture
 def make_user(db, password):
-    from accounts.models import User
-
-    counter = iter(range(1, 10_000))
-
     def make(email=None, **extra):
-        email = email or f"person{next(counter)}@example.com"
-        return User.objects.create_user(email=email, password=password, **extra)
+        return user_make(email, password=password, **extra)
 
     return make
 
@@ -76,28 +82,10 @@ def other_user(make_user):
     return make_user("stranger@example.com", display_name="Stranger")
 
 
-def jpeg_bytes(size=(64, 48), color=(200, 120, 80)):
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, format="JPEG", quality=90)
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def make_prediction(db):
     """A stored prediction with a real JPEG file in storage (no model needed)."""
-    from django.core.files.base import ContentFile
-
-    from heroes.models import Prediction
-
-    def make(owner, **fields):
-        prediction = Prediction(owner=owner, model_version="test", **fields)
-        prediction.image.save("upload.jpg", ContentFile(jpeg_bytes()), save=False)
-        prediction.save()
-        return prediction
-
-    return make
+    return prediction_make
 
 
 # --- Real browser (Playwright driving Debian's Chromium) ---------------------
@@ -112,18 +100,14 @@ DESKTOP = {"width": 1280, "height": 860}
 def chromium_browser():
     """Debian's Chromium, headless. Skips where it is absent, unless
     MLH_REQUIRE_BROWSER=1 (set by .ci/run) makes that a failure."""
-    required = os.environ.get("MLH_REQUIRE_BROWSER") == "1"
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} not found: apt-get install chromium (see README)"
-        if required:
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(message, required_by="MLH_REQUIRE_BROWSER")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        if required:
-            pytest.fail("playwright is not installed (pip install -r requirements-dev.txt)")
-        pytest.skip("playwright is not installed (pip install -r requirements-dev.txt)")
+        message = "playwright is not installed (pip install -r requirements-dev.txt)"
+        unavailable(message, required_by="MLH_REQUIRE_BROWSER")
     # Playwright's sync API runs an event loop; Django must not refuse ORM
     # calls made by the test itself around it.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -169,35 +153,24 @@ def screenshot():
     return take
 
 
+# --- A Korean font for the share cards ------------------------------------------
+
+
+@pytest.fixture
+def hangul_font():
+    """The font share cards draw Korean with. Without one a card switches to
+    English (by design), so tests of Korean text on cards skip and say what to
+    install, or fail where MLH_REQUIRE_FONTS=1 (set by .ci/run)."""
+    from heroes.cards import find_font
+
+    spec = find_font(bold=True, need_hangul=True)
+    if spec is None:
+        message = "no Hangul-capable font on this machine (apt-get install fonts-noto-cjk)"
+        unavailable(message, required_by="MLH_REQUIRE_FONTS")
+    return spec
+
+
 # --- Shared data sets and fixtures ----------------------------------------------
-
-FIXTURES = REPO_ROOT / "heroes" / "tests" / "fixtures"
-
-
-def _exif_store_transforms():
-    from PIL import Image
-
-    T = Image.Transpose
-    return {
-        1: None,
-        2: T.FLIP_LEFT_RIGHT,
-        3: T.ROTATE_180,
-        4: T.FLIP_TOP_BOTTOM,
-        5: T.TRANSPOSE,
-        6: T.ROTATE_90,
-        7: T.TRANSVERSE,
-        8: T.ROTATE_270,
-    }
-
-
-# For each EXIF orientation, how the stored pixels are turned from the
-# upright picture (a camera writes them so; intake must undo it).
-EXIF_STORE_TRANSFORMS = _exif_store_transforms()
-ASTRONAUT = FIXTURES / "astronaut.jpg"
-
-
-def shared_datasets_dir():
-    return Path(os.environ.get("MLH_SHARED_DATASETS", REPO_ROOT.parent / "shared" / "datasets"))
 
 
 @pytest.fixture
@@ -232,26 +205,6 @@ def fake_predictor(settings):
     fakes.UNAVAILABLE = False
 
 
-def photo_upload(name="me.jpg", size=(320, 240), color=None, content=None):
-    """A real JPEG as an uploaded file (noise so the fake finds a 'face')."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    if content is None:
-        import numpy as np
-
-        if color is None:
-            rng = np.random.default_rng(len(name))
-            array = rng.integers(0, 255, (size[1], size[0], 3), dtype=np.uint8)
-            image = Image.fromarray(array)
-        else:
-            image = Image.new("RGB", size, color)
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=90)
-        content = buffer.getvalue()
-    return SimpleUploadedFile(name, content, content_type="image/jpeg")
-
-
 @pytest.fixture
 def default_heroes(db):
     """The 22 default heroes (0002's eight and 0008's fourteen). Tests that
@@ -266,89 +219,16 @@ def default_heroes(db):
     create_more_heroes(apps, None)
 
 
-# --- Child processes on the test database ----------------------------------------
-
-
-def child_database_env():
-    """Environment variables that point a `manage.py` child process at this
-    session's test database, on SQLite or on MongoDB."""
-    from django.db import connection
-
-    settings_dict = connection.settings_dict
-    if connection.vendor == "mongodb":
-        return {"MONGODB_URI": settings_dict["HOST"], "MONGODB_NAME": settings_dict["NAME"]}
-    return {"MLH_SQLITE_PATH": settings_dict["NAME"]}
-
-
 # --- Rows made by data migrations, restored after a flush ---------------------
-#
-# A test on a transactional database (live_server) and every test on MongoDB
-# (django-mongodb-backend reports supports_transactions = False, so Django
-# flushes instead of rolling back) leaves an empty database behind: the rows
-# the data migrations made (default heroes, the Moderators group...) are gone.
-# Before the next test that uses the database, every RunPython operation of
-# the active migration set (SQLite's or mongo_migrations/) runs again, each
-# with the historical models of its own migration, as `migrate` ran it.
+# (why: mylittlehero/tests/migration_data.py)
 
 _database_flushed = False
-
-
-def _uses_database(request):
-    return request.node.get_closest_marker("django_db") is not None or (
-        "_django_db_helper" in request.fixturenames
-    )
-
-
-def _flushes_after(request):
-    from django.db import connection
-
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
-    transactional = transactional or any(
-        name in request.fixturenames
-        for name in ("transactional_db", "live_server", "django_db_reset_sequences")
-    )
-    return transactional or not connection.features.supports_transactions
-
-
-_data_migration_steps = None
-
-
-def migration_data_steps():
-    """[(RunPython code, the apps it ran with)] in migration order, computed once."""
-    global _data_migration_steps
-    if _data_migration_steps is None:
-        from django.db import connection
-        from django.db.migrations.executor import MigrationExecutor
-        from django.db.migrations.operations.special import RunPython
-
-        executor = MigrationExecutor(connection)
-        plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
-        state = executor._create_project_state(with_applied_migrations=False)
-        steps = []
-        for migration, _backwards in plan:
-            for operation in migration.operations:
-                if isinstance(operation, RunPython):
-                    steps.append((operation.code, state.clone().apps))
-                operation.state_forwards(migration.app_label, state)
-        _data_migration_steps = steps
-    return _data_migration_steps
-
-
-def migration_data_restore():
-    from django.db import connection
-
-    # Data functions only read schema_editor.connection; a real schema editor
-    # cannot be opened inside a test's transaction on SQLite.
-    schema_editor = types.SimpleNamespace(connection=connection)
-    for code, apps in migration_data_steps():
-        code(apps, schema_editor)
 
 
 @pytest.fixture(autouse=True)
 def _migration_data(request):
     global _database_flushed
-    if not _uses_database(request):
+    if not uses_database(request):
         yield
         return
     request.getfixturevalue("_django_db_helper")
@@ -356,7 +236,7 @@ def _migration_data(request):
         migration_data_restore()
         _database_flushed = False
     yield
-    _database_flushed = _database_flushed or _flushes_after(request)
+    _database_flushed = _database_flushed or flushes_after(request)
 
 
 # --- on_commit on MongoDB ------------------------------------------------------
@@ -397,45 +277,3 @@ def _capture_deferred_on_commit(*, using="default", execute=False):
     finally:
         del connection.on_commit
 
-
-# --- Known bugs of the MongoDB emulator -------------------------------------------
-#
-# `make test-mongodb` runs the suite on SecantusDB, a MongoDB emulator. Two of
-# its bugs break query shapes that django-mongodb-backend 5.2.x always emits
-# for joined fields (no setting or 5.2.x release avoids them). The tests they
-# break are marked with these: expected to fail (strictly: a fix on the
-# emulator's side makes them fail loudly) only when the server says it is
-# SecantusDB; on a real MongoDB they run unmarked and must pass. Minimal
-# pymongo reproductions: mylittlehero/tests/test_mongodb_server.py.
-
-
-def _server_is_secantus():
-    uri = os.environ.get("MONGODB_URI")
-    if not uri:
-        return False
-    import pymongo
-
-    with pymongo.MongoClient(uri, serverSelectionTimeoutMS=10_000) as client:
-        return "secantusVersion" in client.admin.command("buildInfo")
-
-
-ON_SECANTUS = _server_is_secantus()
-
-SECANTUS_NESTED_PROJECT_BUG = pytest.mark.xfail(
-    ON_SECANTUS,
-    strict=True,
-    reason=(
-        "SecantusDB 0.7.0b3 bug: an aggregate $project of a joined field in nested form "
-        "{'t': {'f': 1}} returns the literal 1; a moderator's group permissions read as "
-        "'1.change_hero' and the admin answers 403"
-    ),
-)
-SECANTUS_NESTED_ADD_FIELDS_BUG = pytest.mark.xfail(
-    ON_SECANTUS,
-    strict=True,
-    reason=(
-        "SecantusDB 0.7.0b3 bug: $addFields/$set with an embedded document replaces it "
-        "instead of merging; a select_related() model ordered by its own fields comes back "
-        "empty (the admin's user-change and hero-delete pages fail)"
-    ),
-)

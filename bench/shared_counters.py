@@ -25,7 +25,7 @@ def main():
     import requests
 
     django.setup()
-    from conftest import photo_upload
+    from mylittlehero.tests.factories import photo_upload
     from mylittlehero.tests.live import EMAIL, PASSWORD, LiveSite, login_attempt
 
     parser = argparse.ArgumentParser()

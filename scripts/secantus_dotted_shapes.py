@@ -1,5 +1,5 @@
 """A pytest plugin for one check, never loaded by default: do the tests marked
-SECANTUS_* (conftest.py) fail only because of the emulator's two bugs?
+SECANTUS_* (mylittlehero/tests/secantus.py) fail only because of the emulator's two bugs?
 
 It rewrites, in every pipeline django-mongodb-backend builds, the two shapes
 SecantusDB 0.7.0b3 gets wrong into their dotted equivalents, which it gets

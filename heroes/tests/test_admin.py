@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from conftest import SECANTUS_NESTED_PROJECT_BUG
 from heroes.models import Hero, Prediction
+from mylittlehero.tests.secantus import SECANTUS_NESTED_PROJECT_BUG
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,8 @@ def moderator(make_user):
 
 @pytest.fixture
 def prediction(user, fake_predictor):
-    from conftest import photo_upload
     from heroes.services import prediction_create
+    from mylittlehero.tests.factories import photo_upload
 
     return prediction_create(user=user, upload=photo_upload())
 
@@ -185,8 +185,8 @@ def test_deleting_a_user_in_the_admin_deletes_their_photos(
 def test_reference_images_are_for_staff_only(client, moderator, user):
     from django.core.files.base import ContentFile
 
-    from conftest import jpeg_bytes
     from heroes.models import HeroImage
+    from mylittlehero.tests.factories import jpeg_bytes
 
     image = HeroImage(hero=Hero.objects.get(key="loki"))
     image.image.save("ref.jpg", ContentFile(jpeg_bytes()), save=True)
@@ -215,8 +215,8 @@ def test_a_view_only_moderator_cannot_run_repredict(client, moderator, predictio
 
 
 def test_repredict_is_bounded_and_logged(client, superuser, user, fake_predictor, settings, caplog):
-    from conftest import photo_upload
     from heroes.services import prediction_create
+    from mylittlehero.tests.factories import photo_upload
 
     settings.MLH_ADMIN_REPREDICT_MAX = 2
     predictions = [prediction_create(user=user, upload=photo_upload()) for _ in range(3)]

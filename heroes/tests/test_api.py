@@ -6,9 +6,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
-from conftest import photo_upload
 from heroes.migrations._more_heroes import ALL_DEFAULT_HERO_KEYS
 from heroes.models import Prediction
+from mylittlehero.tests.factories import photo_upload
 
 pytestmark = pytest.mark.django_db
 

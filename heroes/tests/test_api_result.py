@@ -7,8 +7,8 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
-from conftest import photo_upload
 from heroes.models import Prediction
+from mylittlehero.tests.factories import photo_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -2,11 +2,14 @@
 every operation, bounded in number; no 5xx, and responses match the schema."""
 
 import pytest
-from hypothesis import HealthCheck, settings as hypothesis_settings
 
-schemathesis = pytest.importorskip("schemathesis")
+schemathesis = pytest.importorskip(
+    "schemathesis", reason="schemathesis is not installed (pip install -r requirements-dev.txt)"
+)
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: E402
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())

@@ -6,10 +6,16 @@ import re
 import numpy as np
 import pytest
 from PIL import Image
-from playwright.sync_api import expect
 
-from conftest import ASTRONAUT
 from heroes.models import Hero, Prediction
+from mylittlehero.tests.environment import import_or_unavailable, media_files
+from mylittlehero.tests.factories import ASTRONAUT
+
+expect = import_or_unavailable(
+    "playwright.sync_api",
+    install="pip install -r requirements-dev.txt",
+    required_by="MLH_REQUIRE_BROWSER",
+).expect
 
 pytestmark = [
     pytest.mark.browser,
@@ -115,13 +121,13 @@ def test_a_photo_without_a_face_gets_the_friendly_message(page, tmp_path, media_
     path = tmp_path / "sky.png"
     Image.fromarray(np.stack([gradient, gradient, gradient[:, ::-1]], axis=-1)).save(path)
     sign_up(page, "noface@example.com")
-    before = sorted(media_root.rglob("*.jpg"))
+    before = media_files(media_root, pattern="*.jpg")
     upload(page, path)
     page.wait_for_selector("[role=alert] p", timeout=60_000)
     assert "사진에서 얼굴을 찾지 못했습니다" in page.locator("[role=alert]").first.inner_text()
     assert page.url.endswith("/upload/")
     assert not Prediction.objects.exists()
-    assert sorted(media_root.rglob("*.jpg")) == before
+    assert media_files(media_root, pattern="*.jpg") == before
 
 
 def test_another_user_cannot_open_my_result_or_photo(page, chromium_browser, live_server, engine):

@@ -8,10 +8,16 @@ import re
 import numpy as np
 import pytest
 from PIL import Image
-from playwright.sync_api import expect
 
 from heroes.korean import with_particle
 from heroes.models import Hero, Prediction
+from mylittlehero.tests.environment import import_or_unavailable
+
+expect = import_or_unavailable(
+    "playwright.sync_api",
+    install="pip install -r requirements-dev.txt",
+    required_by="MLH_REQUIRE_BROWSER",
+).expect
 
 pytestmark = [
     pytest.mark.browser,

@@ -58,6 +58,7 @@ def test_card_is_a_1200x630_png_and_not_blank(face, portrait):
     assert left[0] > 120  # skin tones, not the dark background
 
 
+@pytest.mark.usefixtures("hangul_font")
 def test_korean_and_english_cards_differ(face, portrait):
     ko = render(face, portrait, language="ko")
     en = render(face, portrait, language="en", hero_name="Iron Man")
@@ -65,6 +66,7 @@ def test_korean_and_english_cards_differ(face, portrait):
     assert decode(en).size == (1200, 630)
 
 
+@pytest.mark.usefixtures("hangul_font")
 def test_tagline_override_changes_card(face, portrait):
     assert render(face, portrait, tagline="오늘의 히어로") != render(face, portrait)
 
@@ -93,10 +95,8 @@ def _glyph_mask(font, ch: str) -> bytes:
     return img.tobytes()
 
 
-def test_hangul_font_draws_real_glyphs(face, portrait):
-    spec = cards.find_font(bold=True, need_hangul=True)
-    if spec is None:
-        pytest.skip("no Hangul-capable font on this machine (install fonts-noto-cjk)")
+def test_hangul_font_draws_real_glyphs(face, portrait, hangul_font):
+    spec = hangul_font
     font = ImageFont.truetype(spec.path, 48, index=spec.index)
     # missing glyphs all render as the same .notdef box; real ones differ
     assert _glyph_mask(font, "아") != _glyph_mask(font, "맨")

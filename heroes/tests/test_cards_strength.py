@@ -60,6 +60,7 @@ def test_a_very_long_name_still_renders(face, portrait):
     assert Image.open(io.BytesIO(png)).size == (1200, 630)
 
 
+@pytest.mark.usefixtures("hangul_font")
 def test_nearly_tied_line_under_the_tagline(face, portrait):
     kwargs = {"face": face, "portrait": portrait, "hero_name": "캡틴 아메리카", "score": 0.3, "strength": 60}
     tied = cards.render_share_card(tied_with="닥터 스트레인지", **kwargs)

@@ -16,9 +16,10 @@ from django.urls import reverse
 
 from accounts.models import ApiToken
 from accounts.services import api_token_create
-from conftest import SECANTUS_NESTED_ADD_FIELDS_BUG, jpeg_bytes
-from heroes.models import Hero, HeroImage, Prediction
 from core.storage import rows_delete_with_files
+from heroes.models import Hero, HeroImage, Prediction
+from mylittlehero.tests.factories import jpeg_bytes
+from mylittlehero.tests.secantus import SECANTUS_NESTED_ADD_FIELDS_BUG
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ASTRONAUT
+from mylittlehero.tests.factories import ASTRONAUT
 
 pytestmark = pytest.mark.model
 

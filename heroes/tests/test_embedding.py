@@ -9,7 +9,6 @@ Django. London images come from $MLH_SHARED_DATASETS (default
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,10 +18,10 @@ import pytest
 from PIL import Image
 
 from heroes.ml.align import align_face
+from mylittlehero.tests.environment import REPO_ROOT, shared_datasets_dir
 
 pytestmark = pytest.mark.model
 
-REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REFERENCE = json.loads((FIXTURES / "dlib_reference.json").read_text())
 FACES = REFERENCE["faces"]
@@ -32,12 +31,8 @@ FACES = REFERENCE["faces"]
 MAX_DISTANCE = 0.06
 
 
-def datasets_dir() -> Path:
-    return Path(os.environ.get("MLH_SHARED_DATASETS", REPO.parent / "shared" / "datasets"))
-
-
 def image_path(source: str) -> Path:
-    return FIXTURES / "astronaut.jpg" if source == "astronaut" else datasets_dir() / source
+    return FIXTURES / "astronaut.jpg" if source == "astronaut" else shared_datasets_dir() / source
 
 
 def load_chip(face: dict) -> np.ndarray:
@@ -69,7 +64,7 @@ def london_pairs(embedder):
         pairs.setdefault(parts[2], {})[parts[1]] = embedder.embed(chip)[0]
     pairs = {k: v for k, v in pairs.items() if len(v) == 2}
     if len(pairs) < 3:
-        pytest.skip(f"London set not available under {datasets_dir()} (set MLH_SHARED_DATASETS)")
+        pytest.skip(f"London set not available under {shared_datasets_dir()} (set MLH_SHARED_DATASETS)")
     return pairs
 
 
@@ -140,7 +135,7 @@ def test_modules_do_not_import_tensorflow():
         "sys.exit(', '.join(bad) or None)"
     )
     res = subprocess.run(
-        [sys.executable, "-c", code], check=False, cwd=REPO, capture_output=True, text=True
+        [sys.executable, "-c", code], check=False, cwd=REPO_ROOT, capture_output=True, text=True
     )
     assert res.returncode == 0, res.stderr
 

@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from conftest import ASTRONAUT, REPO_ROOT
+from mylittlehero.tests.environment import REPO_ROOT, child_env
+from mylittlehero.tests.factories import ASTRONAUT
 
 pytestmark = pytest.mark.model
 
@@ -166,8 +167,7 @@ def test_importing_django_and_the_engine_api_does_not_import_tensorflow():
         "import heroes.management.commands.predict_image;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'tensorflow','keras','mtcnn'}))"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MONGODB_"))}
-    env["DJANGO_SETTINGS_MODULE"] = "mylittlehero.settings"
+    env = child_env()
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True
     )

@@ -12,14 +12,11 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
-from conftest import ASTRONAUT, photo_upload
 from heroes.models import Prediction
+from mylittlehero.tests.environment import media_files
+from mylittlehero.tests.factories import ASTRONAUT, photo_upload
 
 pytestmark = pytest.mark.django_db
-
-
-def media_files(media_root):
-    return sorted(p for p in media_root.rglob("*") if p.is_file())
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
-from conftest import ASTRONAUT, EXIF_STORE_TRANSFORMS
 from heroes.models import Prediction
+from mylittlehero.tests.environment import media_files
+from mylittlehero.tests.factories import ASTRONAUT, EXIF_STORE_TRANSFORMS
 
 pytestmark = [pytest.mark.model, pytest.mark.django_db]
 
@@ -190,10 +191,6 @@ def _pdf():
     buffer = io.BytesIO()
     Image.new("RGB", (50, 50), "white").save(buffer, "PDF")
     return buffer.getvalue()
-
-
-def media_files(media_root):
-    return sorted(p for p in media_root.rglob("*") if p.is_file())
 
 
 def check(response, expected, name, api):

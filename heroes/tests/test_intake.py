@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import EXIF_STORE_TRANSFORMS
 from heroes.ml import intake
+from mylittlehero.tests.factories import EXIF_STORE_TRANSFORMS
 
 
 def encode(image, fmt="JPEG", **kwargs):
@@ -319,7 +319,7 @@ def test_files_just_under_the_limits_decode_in_bounded_memory_and_time(kind, tmp
     import subprocess
     import sys
 
-    from conftest import REPO_ROOT
+    from mylittlehero.tests.environment import REPO_ROOT
 
     data = _just_under_the_limits(kind)
     assert len(data) < intake.DEFAULT_MAX_BYTES

@@ -6,9 +6,9 @@ import hashlib
 import pytest
 from django.core.management import call_command
 
-from conftest import ASTRONAUT, photo_upload
 from heroes.models import Prediction
 from heroes.services import prediction_create
+from mylittlehero.tests.factories import ASTRONAUT, photo_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from PIL import Image
 
 from heroes.models import Prediction, RepredictRun
 from heroes.services import prediction_create
-from conftest import photo_upload
+from mylittlehero.tests.factories import photo_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -122,8 +122,8 @@ def test_engine_unavailable_is_a_clear_error(fake_predictor):
 def test_repredict_with_the_real_model_resumes_after_a_crash(
     user, engine, default_heroes, monkeypatch, capsys
 ):
-    from conftest import ASTRONAUT
     from heroes.ml import api
+    from mylittlehero.tests.factories import ASTRONAUT
 
     base = Image.open(ASTRONAUT).convert("RGB")
     predictions = []
@@ -161,24 +161,21 @@ def test_repredict_killed_with_sigkill_and_rerun_processes_each_once(
     user, fake_predictor, default_heroes, settings
 ):
     """A real `manage.py repredict` process, killed with SIGKILL mid-run."""
-    import os
     import signal
     import subprocess
     import sys
     import time
 
-    from conftest import REPO_ROOT, child_database_env
+    from mylittlehero.tests.environment import REPO_ROOT, child_database_env, child_env
 
     predictions = make(user, 10, fake_predictor)
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MLH_", "MONGODB_"))},
-        "DJANGO_SETTINGS_MODULE": "mylittlehero.settings",
+    env = child_env(
         **child_database_env(),
-        "MLH_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "MLH_ENGINE": "heroes.tests.fakes",
-        "MLH_FAKE_VERSION": "fake-2",
-        "MLH_FAKE_DELAY": "0.25",
-    }
+        MLH_MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        MLH_ENGINE="heroes.tests.fakes",
+        MLH_FAKE_VERSION="fake-2",
+        MLH_FAKE_DELAY="0.25",
+    )
     command = [sys.executable, "manage.py", "repredict", "--batch-size", "2"]
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60

@@ -36,9 +36,9 @@ moto_server = pytest.importorskip(
 )
 boto3 = pytest.importorskip("boto3")
 
-from conftest import photo_upload  # noqa: E402
 from heroes.models import Prediction  # noqa: E402
 from heroes.services import prediction_create  # noqa: E402
+from mylittlehero.tests.factories import photo_upload  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

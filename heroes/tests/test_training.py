@@ -9,9 +9,9 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from PIL import Image
 
-from conftest import ASTRONAUT
 from heroes.ml import training
 from heroes.ml.classifier import HeroClassifier, softmax
+from mylittlehero.tests.factories import ASTRONAUT
 
 pytestmark = pytest.mark.model
 

@@ -8,9 +8,9 @@ from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
 
-from conftest import photo_upload
 from heroes.migrations._more_heroes import ALL_DEFAULT_HERO_KEYS
 from heroes.models import Hero, Prediction
+from mylittlehero.tests.factories import photo_upload
 
 pytestmark = pytest.mark.django_db
 

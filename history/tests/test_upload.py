@@ -6,15 +6,12 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from conftest import photo_upload
 from heroes.migrations._more_heroes import ALL_DEFAULT_HERO_KEYS
 from heroes.models import Prediction
+from mylittlehero.tests.environment import media_files
+from mylittlehero.tests.factories import photo_upload
 
 pytestmark = pytest.mark.django_db
-
-
-def stored_files(media_root):
-    return sorted(p for p in media_root.rglob("*") if p.is_file() and "predictions" in p.parts)
 
 
 def test_upload_page_needs_login(client):
@@ -32,7 +29,7 @@ def test_upload_page_offers_picker_camera_and_limit(client, user):
 
 def test_upload_stores_photo_and_result_then_shows_it(client, user, fake_predictor, media_root):
     client.force_login(user)
-    before = set(stored_files(media_root))
+    before = set(media_files(media_root, "predictions"))
     response = client.post(reverse("upload"), {"photo": photo_upload()})
     assert response.status_code == 302
     prediction = Prediction.objects.get(owner=user)
@@ -41,7 +38,7 @@ def test_upload_stores_photo_and_result_then_shows_it(client, user, fake_predict
     assert prediction.top_hero.key == prediction.ranking[0]["hero"]
     assert prediction.model_version == "fake-1"
     assert prediction.faces and prediction.face_index == 0
-    new = set(stored_files(media_root)) - before
+    new = set(media_files(media_root, "predictions")) - before
     assert len(new) == 1
     # A random name, not the uploaded one, and not the email.
     name = new.pop().name
@@ -86,12 +83,12 @@ def test_refused_uploads_store_nothing_and_explain(
 ):
     upload.seek(0)
     client.force_login(user)
-    before = stored_files(media_root)
+    before = media_files(media_root, "predictions")
     response = client.post(reverse("upload"), {"photo": upload})
     assert response.status_code == status
     assert message in response.content.decode()
     assert Prediction.objects.count() == 0
-    assert stored_files(media_root) == before
+    assert media_files(media_root, "predictions") == before
 
 
 def test_too_large_is_refused_before_the_engine(client, user, fake_predictor, settings):

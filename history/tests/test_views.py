@@ -4,8 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conftest import SECANTUS_NESTED_PROJECT_BUG, jpeg_bytes
 from heroes.models import Prediction
+from mylittlehero.tests.factories import jpeg_bytes
+from mylittlehero.tests.secantus import SECANTUS_NESTED_PROJECT_BUG
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import requests
 
-from conftest import REPO_ROOT
+from mylittlehero.tests.environment import REPO_ROOT, child_env
 
 PASSWORD = "live-pass-12345-xyz"
 EMAIL = "live@example.com"
@@ -56,14 +56,9 @@ class LiveSite:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.work = Path(tempfile.mkdtemp(prefix="mlh-live-"))
-        self.env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "MONGODB_", "MLH_", "EMAIL_", "GUNICORN_"))
-        }
+        self.env = child_env()
         self.env.update(
             {
-                "DJANGO_SETTINGS_MODULE": "mylittlehero.settings",
                 "DJANGO_DEBUG": "0",
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "MLH_SQLITE_PATH": str(self.work / "db.sqlite3"),

@@ -13,12 +13,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
-from conftest import (
-    SECANTUS_NESTED_ADD_FIELDS_BUG,
-    SECANTUS_NESTED_PROJECT_BUG,
-    jpeg_bytes,
-    photo_upload,
-)
+from mylittlehero.tests.factories import jpeg_bytes, photo_upload
+from mylittlehero.tests.secantus import SECANTUS_NESTED_ADD_FIELDS_BUG, SECANTUS_NESTED_PROJECT_BUG
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +87,7 @@ def _url(name, prediction, token, reference):
     return reverse(name, args=[prediction.pk])
 
 
-# Cells that the MongoDB emulator's bugs break (see conftest.py); marked only
+# Cells that the MongoDB emulator's bugs break (see secantus.py); marked only
 # there. A moderator's rights come from the Moderators group's permissions,
 # which the first bug garbles; the second breaks the superuser's user page.
 EMULATOR_BUGS = {
@@ -155,10 +151,11 @@ def _check_body(method, name, role, response, prediction, owner):
 
 @pytest.mark.parametrize("method, kind, name, role_index, role", list(_cells()))
 def test_access_table(method, kind, name, role_index, role, people, password, fake_predictor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from accounts.models import User
     from heroes.models import Hero, HeroImage, Prediction
     from heroes.services import prediction_create, prediction_share
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     owner = people["owner"]
     prediction = prediction_create(user=owner, upload=photo_upload())

@@ -1,4 +1,5 @@
-"""The rows made by data migrations come back after a flush (conftest.py).
+"""The rows made by data migrations come back after a flush
+(conftest.py's ``_migration_data``, migration_data.py).
 
 Every test on MongoDB and every transactional test on SQLite ends with a
 flush; the next test must still see the default heroes and the Moderators
@@ -9,8 +10,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from conftest import migration_data_restore, migration_data_steps
 from heroes.models import Hero
+from mylittlehero.tests.migration_data import migration_data_restore, migration_data_steps
 
 
 def _snapshot():

@@ -1,5 +1,5 @@
 """The MongoDB server itself, with pymongo only: minimal reproductions of the
-emulator bugs that conftest.py's SECANTUS_* marks stand for, and the server
+emulator bugs that the SECANTUS_* marks (secantus.py) stand for, and the server
 features the site relies on (a replica set for transactions, unique indexes).
 
 On SecantusDB the two bug reproductions are expected to fail (strictly: once
@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from conftest import SECANTUS_NESTED_ADD_FIELDS_BUG, SECANTUS_NESTED_PROJECT_BUG
+from mylittlehero.tests.secantus import SECANTUS_NESTED_ADD_FIELDS_BUG, SECANTUS_NESTED_PROJECT_BUG
 
 pytestmark = [
     pytest.mark.mongodb,

@@ -13,7 +13,7 @@ import threading
 import pytest
 import requests
 
-from conftest import photo_upload
+from mylittlehero.tests.factories import photo_upload
 from mylittlehero.tests.live import EMAIL, PASSWORD, LiveSite, login_attempt
 
 REDIS_URL = os.environ.get("MLH_TEST_REDIS_URL", "")

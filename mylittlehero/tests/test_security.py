@@ -80,9 +80,9 @@ def test_csp_allows_only_own_scripts_and_no_page_has_an_inline_one(client, user,
 
 
 def test_result_and_share_pages_have_no_inline_script(client, user, fake_predictor):
-    from conftest import photo_upload
     from heroes.models import Prediction
     from heroes.services import prediction_share
+    from mylittlehero.tests.factories import photo_upload
 
     client.force_login(user)
     client.post(reverse("upload"), {"photo": photo_upload(size=(600, 200))})
@@ -175,8 +175,8 @@ def test_an_api_upload_with_the_shared_cache_down_is_a_json_503(user, fake_predi
     from rest_framework.test import APIClient
 
     from accounts.services import api_token_create
-    from conftest import photo_upload
     from heroes.models import Prediction
+    from mylittlehero.tests.factories import photo_upload
 
     _token, secret = api_token_create(user=user, name="t")
     settings.CACHES = DOWN_REDIS

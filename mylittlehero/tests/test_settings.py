@@ -2,13 +2,12 @@
 migration sets stay complete. Each case runs manage.py in a fresh process
 with a controlled environment."""
 
-import os
 import subprocess
 import sys
 
 import pytest
 
-from conftest import REPO_ROOT
+from mylittlehero.tests.environment import REPO_ROOT, child_env
 
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
@@ -25,16 +24,10 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env=None, timeout=120):
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "MONGODB_", "MLH_", "EMAIL_"))
-    }
-    clean.update(env or {})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO_ROOT,
-        env=clean,
+        env=child_env(**(env or {})),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -155,12 +148,7 @@ def test_mongodb_settings_select_the_mongo_migration_set_and_objectid_keys():
         "print(s.MIGRATION_MODULES['heroes']);"
         "print(type(Prediction._meta.pk).__name__)"
     )
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MONGODB_", "MLH_"))
-    }
-    env.update(
-        {"DJANGO_SETTINGS_MODULE": "mylittlehero.settings", "MONGODB_URI": "mongodb://h:1/x"}
-    )
+    env = child_env(MONGODB_URI="mongodb://h:1/x")
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True
     )
@@ -211,10 +199,7 @@ def test_django_start_up_does_not_import_tensorflow():
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'tensorflow', 'keras', 'mtcnn'}))"
     )
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MONGODB_", "MLH_"))
-    }
-    env["DJANGO_SETTINGS_MODULE"] = "mylittlehero.settings"
+    env = child_env()
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True
     )
