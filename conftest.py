@@ -245,7 +245,7 @@ def _migration_data(request):
 @pytest.fixture
 def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
     """On SQLite, pytest-django's fixture. On MongoDB a test is not wrapped in a
-    transaction: the code's own atomic() (heroes/transactions.py) commits and
+    transaction: the code's own atomic() (core/transactions.py) commits and
     runs its on_commit callbacks itself. There this records the callbacks
     registered while a MongoDB transaction was open, i.e. deferred to its
     commit (callbacks run at once outside a transaction are not counted)."""

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminLoginForm
 from accounts.models import User
-from heroes.storage import rows_delete_with_files
+from core.storage import rows_delete_with_files
 
 
 # The admin's login goes through the same throttled backend as the site's;

@@ -13,6 +13,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
 from accounts import throttle
+from core.ratelimit import client_ip
 
 
 class ThrottledModelBackend(ModelBackend):
@@ -22,7 +23,7 @@ class ThrottledModelBackend(ModelBackend):
         if username is None or password is None:
             return None
         email = str(username).strip().lower()
-        ip = throttle.client_ip(request) if request is not None else "unknown"
+        ip = client_ip(request) if request is not None else "unknown"
         lockout = throttle.login_lockout(email=email, ip=ip)
         if lockout is not None:
             if request is not None:

@@ -3,7 +3,7 @@
 from django.db import IntegrityError
 
 from accounts.models import User
-from heroes.storage import rows_delete_with_files
+from core.storage import rows_delete_with_files
 
 
 def user_create(*, email, password, display_name=""):

@@ -22,6 +22,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from core.ratelimit import counter_incr, parse_rate
+
 
 @dataclass(frozen=True)
 class Lockout:
@@ -30,54 +32,6 @@ class Lockout:
     @property
     def retry_after_minutes(self):
         return max(1, math.ceil(self.retry_after_seconds / 60))
-
-
-def client_ip(request):
-    """The client's address.
-
-    REMOTE_ADDR, unless the request comes from a trusted proxy
-    (``MLH_TRUSTED_PROXIES``, loopback by default) and ``MLH_NUM_PROXIES`` is
-    set: then the address the outermost of those proxies saw, taken from the
-    right of X-Forwarded-For. A client that reaches gunicorn directly cannot
-    choose its address by sending the header itself.
-    """
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    num_proxies = settings.NUM_PROXIES
-    if num_proxies > 0 and remote in settings.TRUSTED_PROXIES:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= num_proxies:
-            return forwarded[-num_proxies]
-    return remote
-
-
-def counter_incr(key, *, timeout):
-    """Add one to a counter that expires ``timeout`` seconds from now; the new
-    count. add() and incr() are atomic in Redis (and in locmem); the database
-    cache's incr() is a get-then-set that puts its default 300 s timeout back,
-    so the window's own expiry is restored with touch(): a window never ends
-    early whatever the backend."""
-    timeout = max(1, int(math.ceil(timeout)))
-    cache.add(key, 0, timeout=timeout)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=timeout)
-        count = 1
-    cache.touch(key, timeout)
-    return count
-
-
-PERIODS = {"s": 1, "second": 1, "m": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
-
-
-def parse_rate(rate):
-    """"N/period" (second, minute, hour, day) -> (N, seconds)."""
-    count, _, period = rate.partition("/")
-    return int(count), PERIODS[period.strip().lower()]
 
 
 def action_rate_take(action, *, ip, email):

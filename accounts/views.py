@@ -22,7 +22,8 @@ from accounts.services import (
     user_delete,
     user_sign_up,
 )
-from heroes.lookups import row_or_404
+from core.lookups import row_or_404
+from core.ratelimit import client_ip
 
 
 def _safe_next(request, value):
@@ -49,7 +50,7 @@ def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         lockout = throttle.action_rate_take(
-            "signup", ip=throttle.client_ip(request), email=form.cleaned_data["email"]
+            "signup", ip=client_ip(request), email=form.cleaned_data["email"]
         )
         if lockout:
             return _limited_page(request, "accounts/signup.html", form, lockout)
@@ -205,7 +206,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         # Per IP and per address, whether or not the address has an account.
         lockout = throttle.action_rate_take(
-            "reset", ip=throttle.client_ip(self.request), email=form.cleaned_data["email"]
+            "reset", ip=client_ip(self.request), email=form.cleaned_data["email"]
         )
         if lockout:
             return _limited_page(self.request, self.template_name, form, lockout)

@@ -1,7 +1,11 @@
 """Request-level protections shared by every page and the API."""
 
+import logging
+
 from django.conf import settings
 from django.http import JsonResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 # Routes that take a photo (the upload page, the API, the admin's portraits
@@ -36,9 +40,6 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
     def _too_large(self, request, limit):
-        from django.shortcuts import render
-        from django.template.defaultfilters import filesizeformat
-
         if request.path_info.startswith(PHOTO_ROUTE_PREFIXES):
             message = _("That photo is too large. Use one under %(size)s.") % {
                 "size": filesizeformat(settings.MLH_MAX_UPLOAD_BYTES)
@@ -94,10 +95,6 @@ class SharedCacheUnavailableMiddleware:
             return None
         if not isinstance(exception, (RedisConnectionError, RedisTimeoutError)):
             return None
-        import logging
-
-        from django.shortcuts import render
-
         logging.getLogger(__name__).error("shared cache unavailable: %s", exception)
         message = _("The site is busy right now. Nothing was changed; please try again in a moment.")
         if request.path_info.startswith("/api/"):

@@ -4,6 +4,18 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 
+def validate_photo_size(photo):
+    """Refuse a photo over ``MLH_MAX_UPLOAD_BYTES`` before the engine reads
+    it (code ``too_large``): the upload page's form and the API both ask."""
+    limit = settings.MLH_MAX_UPLOAD_BYTES
+    if photo.size > limit:
+        raise forms.ValidationError(
+            _("That file is %(size)s; photos up to %(limit)s are accepted."),
+            code="too_large",
+            params={"size": filesizeformat(photo.size), "limit": filesizeformat(limit)},
+        )
+
+
 class UploadForm(forms.Form):
     photo = forms.FileField(
         label=_("Photo of your face"),
@@ -19,11 +31,5 @@ class UploadForm(forms.Form):
 
     def clean_photo(self):
         photo = self.cleaned_data["photo"]
-        limit = settings.MLH_MAX_UPLOAD_BYTES
-        if photo.size > limit:
-            raise forms.ValidationError(
-                _("That file is %(size)s; photos up to %(limit)s are accepted."),
-                code="too_large",
-                params={"size": filesizeformat(photo.size), "limit": filesizeformat(limit)},
-            )
+        validate_photo_size(photo)
         return photo

@@ -9,9 +9,17 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
+
+
+class HeroQuerySet(models.QuerySet):
+    def active(self):
+        """The heroes the site offers (and the engine's ranking is cut to)."""
+        return self.filter(is_active=True)
 
 
 class Hero(models.Model):
@@ -35,6 +43,8 @@ class Hero(models.Model):
         help_text=_("Other names for this hero, e.g. training folder names like 'ironman'."),
     )
 
+    objects = HeroQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("hero")
         verbose_name_plural = _("heroes")
@@ -43,9 +53,14 @@ class Hero(models.Model):
     def __str__(self):
         return self.name
 
+    def name_for(self, language):
+        """The name in ``language``: English for "en..." and Korean otherwise."""
+        return self.name_en if (language or "").startswith("en") else self.name_ko
+
     @property
     def name(self):
-        return self.name_en if (get_language() or "").startswith("en") else self.name_ko
+        """The name in the active language."""
+        return self.name_for(get_language())
 
     @property
     def description(self):
@@ -115,6 +130,25 @@ def new_share_token():
     return secrets.token_urlsafe(24)
 
 
+CARD_LANGUAGES = ("ko", "en")
+
+
+def share_card_name(token, language):
+    """Where a share card is kept once rendered: named after the (secret,
+    unguessable) share token, so a revoked token's cards are found and
+    removed, and a new token never meets an old card."""
+    return f"cards/{token}-{language}.png"
+
+
+def share_card_files(tokens):
+    return [
+        (default_storage, share_card_name(token, language))
+        for token in tokens
+        if token
+        for language in CARD_LANGUAGES
+    ]
+
+
 class Prediction(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -171,6 +205,26 @@ class Prediction(models.Model):
     def __str__(self):
         # In the site's time zone (KST by default), as the pages show it.
         return f"{self.owner_id} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def share_path(self):
+        """The public share page's path (it answers only while shared)."""
+        return reverse("heroes:share", args=[self.share_token])
+
+    @property
+    def share_card_path(self):
+        """The share card image's path."""
+        return reverse("heroes:share_card", args=[self.share_token])
+
+    @classmethod
+    def stored_files_extra(cls, rows):
+        """The rendered share cards of these rows (instances or a queryset),
+        deleted with them by core.storage.rows_delete_with_files."""
+        if hasattr(rows, "values_list"):
+            tokens = list(rows.values_list("share_token", flat=True))
+        else:
+            tokens = [row.share_token for row in rows]
+        return share_card_files(tokens)
 
     @property
     def face(self):

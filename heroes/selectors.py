@@ -3,8 +3,8 @@
 from pathlib import Path
 import random
 
-from heroes.lookups import row_or_none
-from heroes.models import Prediction
+from core.lookups import row_or_none
+from heroes.models import Hero, Prediction
 
 
 def prediction_list_for_user(*, user):
@@ -25,7 +25,7 @@ def prediction_get_for_user(*, user, pk, allow_staff=False):
     """The prediction with this id if ``user`` may see it, else None.
 
     Ids are integers on SQLite and ObjectIds on MongoDB; a malformed id is
-    simply not found (heroes/lookups.py).
+    simply not found (core/lookups.py).
     """
     return row_or_none(prediction_queryset_for_user(user=user, allow_staff=allow_staff), pk)
 
@@ -42,14 +42,10 @@ def prediction_get_shared(*, token):
 
 
 def hero_list_active():
-    from heroes.models import Hero
-
-    return Hero.objects.filter(is_active=True).order_by("order", "key")
+    return Hero.objects.active().order_by("order", "key")
 
 
 def heroes_by_key(keys):
-    from heroes.models import Hero
-
     return {hero.key: hero for hero in Hero.objects.filter(key__in=list(keys))}
 
 

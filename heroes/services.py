@@ -9,16 +9,11 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from core.storage import rows_delete_with_files, stored_files_delete
+from core.transactions import atomic
 from heroes.ml import api as engine
 from heroes.ml.api import ImageRejected, ModelUnavailable
-from heroes.models import Hero, Prediction, new_share_token
-from heroes.storage import (
-    rows_delete_with_files,
-    share_card_files,
-    share_card_name,
-    stored_files_delete,
-)
-from heroes.transactions import atomic
+from heroes.models import Hero, Prediction, new_share_token, share_card_files, share_card_name
 
 logger = logging.getLogger("heroes.predictions")
 
@@ -28,7 +23,7 @@ JPEG_QUALITY = 90
 def _catalog_ranking(result):
     """The engine's ranking restricted to active heroes of the catalog,
     probabilities renormalised over them. Returns (rows, heroes by key)."""
-    heroes = {hero.key: hero for hero in Hero.objects.filter(is_active=True)}
+    heroes = {hero.key: hero for hero in Hero.objects.active()}
     rows = [score for score in result.ranking if score.hero in heroes]
     if not rows:
         raise ModelUnavailable("none of the model's heroes is an active hero of the catalog")
@@ -261,15 +256,6 @@ def prediction_delete_all_for_user(*, user):
     return len(predictions)
 
 
-@atomic()
-def predictions_purge(*, older_than, dry_run=False):
-    """Delete predictions (and photos) created before ``older_than``."""
-    predictions = list(Prediction.objects.filter(created_at__lt=older_than))
-    if not dry_run:
-        rows_delete_with_files(predictions)
-    return predictions
-
-
 class RepredictOutcome:
     """What one repredict run did."""
 
@@ -349,39 +335,3 @@ def _pk_value(raw):
     """A checkpoint pk back from its string form (int on SQLite, ObjectId on MongoDB)."""
     field = Prediction._meta.pk
     return field.to_python(raw)
-
-
-def storage_orphans(*, older_than, prefix="predictions"):
-    """Stored photos no prediction points to, last modified before ``older_than``
-    (left by a process killed between writing the file and the row)."""
-    from django.core.files.storage import default_storage
-
-    def walk(folder):
-        try:
-            folders, files = default_storage.listdir(folder)
-        except (FileNotFoundError, NotADirectoryError):
-            return
-        for name in files:
-            yield f"{folder}/{name}"
-        for sub in folders:
-            yield from walk(f"{folder}/{sub}")
-
-    known = set(Prediction.objects.values_list("image", flat=True))
-    orphans = []
-    for name in walk(prefix):
-        if name in known:
-            continue
-        try:
-            modified = default_storage.get_modified_time(name)
-        except (OSError, NotImplementedError):
-            continue
-        if modified < older_than:
-            orphans.append(name)
-    return orphans
-
-
-def storage_orphans_delete(names):
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        default_storage.delete(name)

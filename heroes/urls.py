@@ -5,7 +5,6 @@ from heroes import views
 app_name = "heroes"
 
 urlpatterns = [
-    path("upload/", views.upload, name="upload"),
     path("heroes/", views.hero_list, name="list"),
     path("heroes/<slug:key>/", views.hero_detail, name="detail"),
     path("heroes/<slug:key>/portrait/", views.hero_portrait, name="portrait"),

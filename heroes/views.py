@@ -1,24 +1,28 @@
-"""Upload, the hero catalog and public share links."""
+"""The hero catalog, the home page and public share links."""
 
-from django.conf import settings
-from django.contrib.auth.decorators import login_required
+import json
+
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
+from PIL import Image
 
-from heroes import selectors, services
-from heroes.forms import UploadForm
-from heroes.lookups import row_or_404
-from heroes.messages import rate_limited_message, refusal_message, refusal_status
-from heroes.ml.classifier import ModelUnavailable
-from heroes.ml.intake import ImageRejected
-from heroes.models import Hero
-from heroes.ratelimit import RateLimited, prediction_rate_take
-from heroes.storage import stored_file_response
+from core.lookups import row_or_404
+from core.storage import stored_file_response
+from heroes import cards, selectors, services
+from heroes.emblems import emblem_url
+from heroes.models import Hero, HeroImage
+from heroes.strength import (
+    PROBABILITY_EXPLAINED,
+    nearly_tied_text,
+    shared_headline,
+    strength_band,
+    strength_sentence,
+)
 
 
 @require_GET
@@ -36,10 +40,6 @@ def sample_result():
     real engine ranked it (static/sample/astronaut.json, written by
     ``python scripts/make_sample_result.py``), joined with the catalog; None
     when the file is missing or its hero is not in the catalog."""
-    import json
-
-    from heroes.strength import strength_band
-
     path = finders.find("sample/astronaut.json")
     if not path:
         return None
@@ -63,45 +63,6 @@ def favicon(request):
     return redirect(static("favicon.ico"), permanent=False)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
-    status, page_error, headers = 200, None, {}
-    ticket = prediction_rate_take(request) if request.method == "POST" else None
-    if isinstance(ticket, RateLimited):
-        form = UploadForm()
-        status, page_error = 429, rate_limited_message(ticket)
-        headers["Retry-After"] = str(ticket.retry_after)
-    elif request.method == "POST":
-        if form.is_valid():
-            try:
-                prediction = services.prediction_create(
-                    user=request.user, upload=form.cleaned_data["photo"]
-                )
-            except ImageRejected as exc:
-                ticket.refused()
-                form.add_error("photo", refusal_message(exc.code))
-                status = refusal_status(exc.code)
-            except (ModelUnavailable, services.ServiceUnavailable) as exc:
-                ticket.failed()
-                form.add_error(None, refusal_message(exc.code))
-                status = 503
-            except BaseException:
-                ticket.failed()
-                raise
-            else:
-                return redirect("history:detail", pk=prediction.pk)
-        else:
-            ticket.refused()
-            status = 413 if form.has_error("photo", "too_large") else 400
-    context = {"form": form, "max_bytes": settings.MLH_MAX_UPLOAD_BYTES, "page_error": page_error}
-    response = render(request, "heroes/upload.html", context, status=status)
-    for name, value in headers.items():
-        response[name] = value
-    return response
-
-
 @require_GET
 def hero_list(request):
     return render(request, "heroes/list.html", {"heroes": selectors.hero_list_active()})
@@ -109,7 +70,7 @@ def hero_list(request):
 
 @require_GET
 def hero_detail(request, key):
-    hero = get_object_or_404(Hero, key=key, is_active=True)
+    hero = get_object_or_404(Hero.objects.active(), key=key)
     return render(request, "heroes/detail.html", {"hero": hero})
 
 
@@ -118,8 +79,6 @@ def hero_detail(request, key):
 def hero_portrait(request, key):
     """The moderator-uploaded portrait, or the project's emblem art."""
     hero = get_object_or_404(Hero, key=key)
-    from heroes.emblems import emblem_url
-
     response = stored_file_response(hero.portrait) if hero.portrait else None
     return response or redirect(emblem_url(hero))
 
@@ -129,8 +88,6 @@ def reference_image(request, pk):
     """A hero's reference photo, for staff who may view them in the admin."""
     if not (request.user.is_staff and request.user.has_perm("heroes.view_heroimage")):
         raise Http404
-    from heroes.models import HeroImage
-
     image = row_or_404(HeroImage.objects.all(), pk)
     response = stored_file_response(image.image) if image.image else None
     if response is None:
@@ -147,14 +104,6 @@ def _shared_or_404(token):
 
 @require_GET
 def share_page(request, token):
-    from heroes.strength import (
-        PROBABILITY_EXPLAINED,
-        nearly_tied_text,
-        shared_headline,
-        strength_band,
-        strength_sentence,
-    )
-
     prediction = _shared_or_404(token)
     rows = selectors.ranking_rows(prediction)
     hero_name = prediction.top_hero.name if prediction.top_hero else ""
@@ -183,7 +132,7 @@ def share_page(request, token):
             "card_alt": card_alt,
             "probability_explained": PROBABILITY_EXPLAINED,
             "card_url": request.build_absolute_uri(
-                f"/s/{prediction.share_token}/card.png?lang={get_language() or 'ko'}"
+                f"{prediction.share_card_path}?lang={get_language() or 'ko'}"
             ),
             "page_url": request.build_absolute_uri(),
         },
@@ -197,13 +146,10 @@ def _tied_with(prediction, language):
     second = Hero.objects.filter(key=prediction.ranking[1]["hero"]).first()
     if second is None:
         return {}
-    name = second.name_en if language == "en" else second.name_ko
-    return {"tied_with": name, "tied_with_fallback": second.name_en}
+    return {"tied_with": second.name_for(language), "tied_with_fallback": second.name_en}
 
 
 def _portrait_image(hero):
-    from PIL import Image
-
     if hero.portrait:
         try:
             with hero.portrait.open("rb") as handle:
@@ -246,18 +192,14 @@ def share_card(request, token):
 
 
 def _render_share_card(prediction, hero, language):
-    from PIL import Image
-
-    from heroes.cards import face_crop, render_share_card
-
     with prediction.image.open("rb") as handle:
         photo = Image.open(handle).convert("RGB")
     face = prediction.face
-    crop = face_crop(photo, face["box"]) if face else photo
-    return render_share_card(
+    crop = cards.face_crop(photo, face["box"]) if face else photo
+    return cards.render_share_card(
         face=crop,
         portrait=_portrait_image(hero),
-        hero_name=hero.name_en if language == "en" else hero.name_ko,
+        hero_name=hero.name_for(language),
         fallback_name=hero.name_en,
         score=prediction.top_probability or 0.0,
         strength=prediction.match_strength,

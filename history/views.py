@@ -1,5 +1,7 @@
-"""A person's private history of results."""
+"""A person's own results: the upload page that makes one, the result page
+(face choice, share link, delete), the photo, the list."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import FileSystemStorage
@@ -10,20 +12,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy as _lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from PIL import Image, ImageOps
 
-from heroes import services
-from heroes.messages import rate_limited_message, refusal_message
-from heroes.ml.classifier import ModelUnavailable
-from heroes.ml.intake import ImageRejected
-from heroes.lookups import row_or_404
-from heroes.ratelimit import RateLimited, prediction_rate_take
+from core.errors import error_for
+from core.lookups import index_or_404, row_or_404
+from core.ratelimit import RateLimited, prediction_rate_take
+from core.storage import stored_file_response
+from heroes import cards, services
+from heroes.forms import UploadForm
 from heroes.selectors import (
     prediction_list_for_user,
     prediction_queryset_for_user,
     ranking_rows,
 )
 from heroes.services import prediction_delete, prediction_delete_all_for_user
-from heroes.storage import stored_file_response
 from heroes.strength import (
     PROBABILITY_EXPLAINED,
     headline,
@@ -38,6 +40,43 @@ PAGE_SIZE = 12
 def _own_prediction_or_404(request, pk, *, allow_staff=False):
     queryset = prediction_queryset_for_user(user=request.user, allow_staff=allow_staff)
     return row_or_404(queryset, pk, _("No such result."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    """The upload page: a photo in, the new result's page out."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status, page_error, headers = 200, None, {}
+    ticket = prediction_rate_take(request) if request.method == "POST" else None
+    if isinstance(ticket, RateLimited):
+        form = UploadForm()
+        error = error_for(ticket)
+        status, page_error, headers = error.status, error.message, error.headers
+    elif request.method == "POST":
+        if form.is_valid():
+            try:
+                prediction = services.prediction_create(
+                    user=request.user, upload=form.cleaned_data["photo"]
+                )
+            except BaseException as exc:
+                error = error_for(exc)
+                ticket.settle(error)
+                if error is None:
+                    raise
+                # The person's photo: next to the field; ours: above the form.
+                form.add_error("photo" if error.status < 500 else None, error.message)
+                status = error.status
+            else:
+                return redirect("history:detail", pk=prediction.pk)
+        else:
+            ticket.refused()
+            status = 413 if form.has_error("photo", "too_large") else 400
+    context = {"form": form, "max_bytes": settings.MLH_MAX_UPLOAD_BYTES, "page_error": page_error}
+    response = render(request, "history/upload.html", context, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
 
 
 @login_required
@@ -81,7 +120,7 @@ def history_detail(request, pk):
         "runners_up": runners_up,
         "faces": faces,
         "face_box": prediction.box_percent(face["box"]) if face else None,
-        "share_url": request.build_absolute_uri(f"/s/{prediction.share_token}/"),
+        "share_url": request.build_absolute_uri(prediction.share_path),
         "probability_explained": PROBABILITY_EXPLAINED,
     }
     if top:
@@ -107,18 +146,13 @@ def thumbnail(request, pk):
     """A square JPEG crop around one face of a stored photo (the chosen face,
     or ``?face=N``): history cards and the face picker show the right person,
     not the middle of a group photo. Staff see it in the admin."""
-    from PIL import Image, ImageOps
-
-    from heroes.cards import face_crop
-
     prediction = _own_prediction_or_404(request, pk, allow_staff=True)
     faces = prediction.faces or []
-    try:
-        index = int(request.GET.get("face", prediction.face_index))
-    except ValueError:
-        raise Http404(_("No such face.")) from None
-    if faces and not 0 <= index < len(faces):
-        raise Http404(_("No such face."))
+    index = index_or_404(
+        request.GET.get("face", prediction.face_index),
+        _("No such face."),
+        below=len(faces) if faces else None,
+    )
     try:
         with prediction.image.open("rb") as handle:
             image = Image.open(handle)
@@ -127,7 +161,7 @@ def thumbnail(request, pk):
         raise Http404(_("This photo is no longer stored.")) from None
     image = image.convert("RGB")
     if faces:
-        image = face_crop(image, faces[index]["box"], margin=0.45)
+        image = cards.face_crop(image, faces[index]["box"], margin=0.45)
     image = ImageOps.fit(image, (THUMB_SIZE, THUMB_SIZE), Image.LANCZOS)
     response = HttpResponse(content_type="image/jpeg")
     image.save(response, "JPEG", quality=82, optimize=True)
@@ -139,28 +173,22 @@ def thumbnail(request, pk):
 @require_http_methods(["POST"])
 def history_choose_face(request, pk):
     prediction = _own_prediction_or_404(request, pk)
-    try:
-        index = int(request.POST.get("face", ""))
-    except ValueError:
-        raise Http404(_("No such face.")) from None
-    if not 0 <= index < len(prediction.faces or []):
-        raise Http404(_("No such face."))
+    index = index_or_404(
+        request.POST.get("face", ""), _("No such face."), below=len(prediction.faces or [])
+    )
     # Re-ranking runs the engine: it counts toward the same limits as an upload.
     ticket = prediction_rate_take(request)
     if isinstance(ticket, RateLimited):
-        messages.error(request, rate_limited_message(ticket))
+        messages.error(request, error_for(ticket).message)
         return redirect("history:detail", pk=prediction.pk)
     try:
         services.prediction_choose_face(prediction=prediction, face_index=index)
-    except ImageRejected as exc:
-        ticket.refused()
-        messages.error(request, refusal_message(exc.code))
-    except (ModelUnavailable, services.ServiceUnavailable) as exc:
-        ticket.failed()
-        messages.error(request, refusal_message(getattr(exc, "code", "model_unavailable")))
-    except BaseException:
-        ticket.failed()
-        raise
+    except BaseException as exc:
+        error = error_for(exc)
+        ticket.settle(error)
+        if error is None:
+            raise
+        messages.error(request, error.message)
     return redirect("history:detail", pk=prediction.pk)
 
 
@@ -177,13 +205,14 @@ def history_share(request, pk):
         message = _("Anyone with the link can now see this result's card.")
     if wants_json:
         # The result page's share button: no reload, the page stays where it is.
-        share_path = f"/s/{prediction.share_token}/"
         shared = prediction.is_shared
         return JsonResponse(
             {
                 "shared": shared,
-                "share_url": request.build_absolute_uri(share_path) if shared else None,
-                "card_url": request.build_absolute_uri(share_path + "card.png") if shared else None,
+                "share_url": request.build_absolute_uri(prediction.share_path) if shared else None,
+                "card_url": (
+                    request.build_absolute_uri(prediction.share_card_path) if shared else None
+                ),
                 "message": message,
             }
         )

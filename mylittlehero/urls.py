@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from heroes.health import healthz, readiness
 from heroes.views import favicon, home
+from history.views import upload
+from mylittlehero.health import healthz, readiness
 
 urlpatterns = [
     path("", home, name="home"),
     path("favicon.ico", favicon),
+    # Entry points every page links to are named here, not in an app.
+    path("upload/", upload, name="upload"),
     path("accounts/", include("accounts.urls")),
     path("history/", include("history.urls")),
     path("", include("heroes.urls")),
@@ -14,7 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("healthz/ready", readiness, name="readiness"),
-    path("api/", include("heroes.api_urls")),
+    path("api/", include("heroes.rest.urls")),
 ]
 
 # Under /api/ every error is JSON in the documented shape (core/errors.py).

@@ -56,4 +56,4 @@ def test_share_page_invites_a_visitor_to_sign_up_then_upload(client, make_predic
         is_shared=True,
     )
     html = client.get(reverse("heroes:share", args=[prediction.share_token])).content.decode()
-    assert reverse("accounts:signup") + "?next=" + reverse("heroes:upload") in html
+    assert reverse("accounts:signup") + "?next=" + reverse("upload") in html

@@ -254,7 +254,7 @@ def _token_works(secret):
 
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
-    return api.get(reverse("api-predictions")).status_code == 200
+    return api.get(reverse("api:predictions")).status_code == 200
 
 
 def test_a_password_change_revokes_api_tokens_and_says_so(client, user, password):

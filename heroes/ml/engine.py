@@ -109,11 +109,6 @@ def active_model_version():
         return None
 
 
-# The same function under its former name, for heroes/admin.py until it
-# takes active_model_version from heroes.ml.api (the web branch's merge).
-current_model_version = active_model_version
-
-
 def model_files_present():
     """The files the engine needs exist (without loading them)."""
     folder = model_dir()

@@ -24,7 +24,7 @@ def api(user):
 def create(api, lang=None, **data):
     headers = {"HTTP_ACCEPT_LANGUAGE": lang} if lang else {}
     return api.post(
-        reverse("api-predictions"), {"photo": photo_upload(), **data}, format="multipart", **headers
+        reverse("api:predictions"), {"photo": photo_upload(), **data}, format="multipart", **headers
     )
 
 
@@ -36,26 +36,26 @@ def test_create_list_get_share_revoke_delete(api, user, fake_predictor, media_ro
     assert len(body["ranking"]) == len(ALL_DEFAULT_HERO_KEYS) and body["model_version"] == "fake-1"
     assert body["share_url"] is None and body["photo_url"].endswith(f"/api/predictions/{body['id']}/photo/")
 
-    listing = api.get(reverse("api-predictions")).json()
+    listing = api.get(reverse("api:predictions")).json()
     assert listing["count"] == 1 and listing["results"][0]["id"] == body["id"]
-    assert api.get(reverse("api-prediction", args=[body["id"]])).json()["id"] == body["id"]
+    assert api.get(reverse("api:prediction", args=[body["id"]])).json()["id"] == body["id"]
 
-    shared = api.post(reverse("api-prediction-share", args=[body["id"]])).json()
+    shared = api.post(reverse("api:prediction_share", args=[body["id"]])).json()
     assert shared["is_shared"] and "/s/" in shared["share_url"]
     assert APIClient().get(shared["share_url"]).status_code == 200
-    revoked = api.delete(reverse("api-prediction-share", args=[body["id"]])).json()
+    revoked = api.delete(reverse("api:prediction_share", args=[body["id"]])).json()
     assert revoked["share_url"] is None
     assert APIClient().get(shared["share_url"]).status_code == 404
 
     path = media_root / Prediction.objects.get().image.name
     with django_capture_on_commit_callbacks(execute=True):
-        assert api.delete(reverse("api-prediction", args=[body["id"]])).status_code == 204
+        assert api.delete(reverse("api:prediction", args=[body["id"]])).status_code == 204
     assert not Prediction.objects.exists() and not path.exists()
 
 
 def test_errors_have_stable_codes_and_localised_messages(api, fake_predictor):
     response = api.post(
-        reverse("api-predictions"),
+        reverse("api:predictions"),
         {"photo": photo_upload(color=(128, 128, 128))},
         format="multipart",
         HTTP_ACCEPT_LANGUAGE="ko",
@@ -65,7 +65,7 @@ def test_errors_have_stable_codes_and_localised_messages(api, fake_predictor):
     assert "얼굴을 찾지 못했습니다" in response.json()["error"]["message"]
 
     response = api.post(
-        reverse("api-predictions"),
+        reverse("api:predictions"),
         {"photo": photo_upload(content=b"not an image")},
         format="multipart",
         HTTP_ACCEPT_LANGUAGE="en",
@@ -74,7 +74,7 @@ def test_errors_have_stable_codes_and_localised_messages(api, fake_predictor):
         "code": "not_an_image",
         "message": "That file is not a photo we can read. Use a JPEG, PNG, WebP, HEIC or GIF.",
     }
-    response = api.post(reverse("api-predictions"), {}, format="multipart")
+    response = api.post(reverse("api:predictions"), {}, format="multipart")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid" and "photo" in response.json()["error"]["fields"]
     assert Prediction.objects.count() == 0
@@ -99,24 +99,24 @@ def test_other_peoples_results_are_404(api, other_user, fake_predictor):
 
     theirs = prediction_create(user=other_user, upload=photo_upload())
     for method in ("get", "delete"):
-        response = getattr(api, method)(reverse("api-prediction", args=[theirs.pk]))
+        response = getattr(api, method)(reverse("api:prediction", args=[theirs.pk]))
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
-    assert api.post(reverse("api-prediction-share", args=[theirs.pk])).status_code == 404
-    assert api.get(reverse("api-prediction", args=["not-an-id"])).status_code == 404
+    assert api.post(reverse("api:prediction_share", args=[theirs.pk])).status_code == 404
+    assert api.get(reverse("api:prediction", args=["not-an-id"])).status_code == 404
     assert Prediction.objects.filter(pk=theirs.pk, is_shared=False).exists()
 
 
 def test_anonymous_and_revoked_tokens_are_refused(user, fake_predictor):
     client = APIClient()
-    response = client.get(reverse("api-predictions"))
+    response = client.get(reverse("api:predictions"))
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
     assert response.json()["error"]["code"] == "not_authenticated"
     token, secret = api_token_create(user=user, name="x")
     client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
-    assert client.get(reverse("api-predictions")).status_code == 200
+    assert client.get(reverse("api:predictions")).status_code == 200
     token.delete()
-    response = client.get(reverse("api-predictions"))
+    response = client.get(reverse("api:predictions"))
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "authentication_failed"
 
@@ -124,14 +124,14 @@ def test_anonymous_and_revoked_tokens_are_refused(user, fake_predictor):
 def test_session_api_requires_csrf(user, fake_predictor):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(user)
-    assert client.get(reverse("api-predictions")).status_code == 200
-    response = client.post(reverse("api-predictions"), {"photo": photo_upload()}, format="multipart")
+    assert client.get(reverse("api:predictions")).status_code == 200
+    response = client.post(reverse("api:predictions"), {"photo": photo_upload()}, format="multipart")
     assert response.status_code == 403
     assert Prediction.objects.count() == 0
 
 
 def test_heroes_list_is_public():
-    heroes = APIClient().get(reverse("api-heroes")).json()
+    heroes = APIClient().get(reverse("api:heroes")).json()
     assert [hero["key"] for hero in heroes][:2] == ["black-widow", "captain-america"]
     assert heroes[0]["portrait_url"].endswith("/heroes/black-widow/portrait/")
 
@@ -140,12 +140,12 @@ def test_heroes_list_is_public():
 def test_rate_limit_per_user_is_shared_by_api_and_upload_page(api, client, user, fake_predictor):
     assert create(api).status_code == 201
     client.force_login(user)
-    assert client.post(reverse("heroes:upload"), {"photo": photo_upload()}).status_code == 302
+    assert client.post(reverse("upload"), {"photo": photo_upload()}).status_code == 302
     response = create(api)
     assert response.status_code == 429
     assert response.json()["error"]["code"] == "rate_limited"
     assert 1 <= int(response["Retry-After"]) <= 60
-    page = client.post(reverse("heroes:upload"), {"photo": photo_upload()}, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.post(reverse("upload"), {"photo": photo_upload()}, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 429
     assert "at most 2 per minute" in page.content.decode()
     assert Prediction.objects.count() == 2
@@ -174,13 +174,13 @@ def test_rate_limit_message_says_the_limit_and_the_reset_in_minutes(api, fake_pr
 def test_refused_photos_do_not_use_up_the_results_quota(api, client, user, fake_predictor):
     blank = lambda: photo_upload(name="blank.jpg", color=(90, 90, 90))  # noqa: E731 - no face
     for _ in range(3):
-        response = api.post(reverse("api-predictions"), {"photo": blank()}, format="multipart")
+        response = api.post(reverse("api:predictions"), {"photo": blank()}, format="multipart")
         assert response.json()["error"]["code"] == "no_face"
     client.force_login(user)
-    page = client.post(reverse("heroes:upload"), {"photo": blank()})
+    page = client.post(reverse("upload"), {"photo": blank()})
     assert page.status_code == 400
     not_an_image = photo_upload(name="x.jpg", content=b"not an image at all")
-    response = api.post(reverse("api-predictions"), {"photo": not_an_image}, format="multipart")
+    response = api.post(reverse("api:predictions"), {"photo": not_an_image}, format="multipart")
     assert response.json()["error"]["code"] == "not_an_image"
     # Five refusals, and both real results are still there.
     assert [create(api).status_code for _ in range(3)] == [201, 201, 429]
@@ -195,7 +195,7 @@ def test_refused_photos_do_not_use_up_the_results_quota(api, client, user, fake_
 def test_refused_photos_have_their_own_cap(api, fake_predictor):
     blank = lambda: photo_upload(name="blank.jpg", color=(90, 90, 90))  # noqa: E731 - no face
     for _ in range(3):
-        api.post(reverse("api-predictions"), {"photo": blank()}, format="multipart")
+        api.post(reverse("api:predictions"), {"photo": blank()}, format="multipart")
     response = create(api, lang="en")
     assert response.status_code == 429
     assert "could not be used (at most 3 per hour)" in response.json()["error"]["message"]
@@ -231,16 +231,16 @@ def test_tokens_are_made_and_revoked_on_the_account_page(client, user, other_use
 
 
 def test_schema_and_docs_are_served_without_a_cdn(client):
-    schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    schema = client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
-    docs = client.get(reverse("api-docs")).content.decode()
+    docs = client.get(reverse("api:docs")).content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
 
 
 def test_too_many_fields_is_a_json_error(api):
     fields = "&".join(f"f{i}=x" for i in range(1200))
     response = api.post(
-        reverse("api-predictions"), fields, content_type="application/x-www-form-urlencoded"
+        reverse("api:predictions"), fields, content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")

@@ -23,7 +23,7 @@ def token_client(user):
 def test_result_carries_match_strength_band_summary_and_per_hero_index(user, fake_predictor):
     api = token_client(user)
     body = api.post(
-        reverse("api-predictions"), {"photo": photo_upload()}, format="multipart", HTTP_ACCEPT_LANGUAGE="en"
+        reverse("api:predictions"), {"photo": photo_upload()}, format="multipart", HTTP_ACCEPT_LANGUAGE="en"
     ).json()
     stored = Prediction.objects.get()
     assert body["match_strength"] == pytest.approx(stored.match_strength)
@@ -47,14 +47,14 @@ def test_older_result_without_match_strength_is_served_with_nulls(user, make_pre
         ranking=[{"hero": "loki", "probability": 0.6, "similarity": 0.4},
                  {"hero": "hulk", "probability": 0.4, "similarity": 0.3}],
     )
-    body = token_client(user).get(reverse("api-prediction", args=[prediction.pk])).json()
+    body = token_client(user).get(reverse("api:prediction", args=[prediction.pk])).json()
     assert body["match_strength"] is None and body["match_strength_band"] is None
     assert body["ranking"][0]["index"] is None
 
 
 def test_photo_url_is_fetchable_with_the_same_token_and_only_by_the_owner(user, other_user, fake_predictor):
     api = token_client(user)
-    body = api.post(reverse("api-predictions"), {"photo": photo_upload()}, format="multipart").json()
+    body = api.post(reverse("api:predictions"), {"photo": photo_upload()}, format="multipart").json()
     response = api.get(body["photo_url"])
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
@@ -71,7 +71,7 @@ def test_face_index_beyond_the_faces_found_has_its_own_code(user, fake_predictor
     api = token_client(user)
     with translation.override("en"):
         response = api.post(
-            reverse("api-predictions"),
+            reverse("api:predictions"),
             {"photo": photo_upload(), "face_index": 3},
             format="multipart",
             HTTP_ACCEPT_LANGUAGE="en",

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont, ImageStat
 
 from heroes import cards
+from heroes.cards import fonts
 from heroes.migrations._more_heroes import ALL_DEFAULT_HERO_KEYS
 
 EMBLEMS = Path(__file__).resolve().parents[1] / "static" / "heroes" / "emblems"
@@ -117,7 +118,7 @@ def test_falls_back_to_latin_when_no_hangul_font(face, portrait, monkeypatch):
             return cards.FontSpec(dejavu, 0) if Path(dejavu).is_file() else None
         return spec
 
-    monkeypatch.setattr(cards, "find_font", latin_only)
+    monkeypatch.setattr(fonts, "find_font", latin_only)
     fallback = render(face, portrait, hero_name="아이언맨", fallback_name="Iron Man", language="ko")
     assert decode(fallback).size == (1200, 630)
     # identical to the plain English card: English fixed texts + the fallback name
@@ -133,7 +134,7 @@ def test_falls_back_to_latin_when_no_hangul_font(face, portrait, monkeypatch):
 
 
 def test_falls_back_to_pillow_default_font(face, portrait, monkeypatch):
-    monkeypatch.setattr(cards, "find_font", lambda bold=False, need_hangul=False: None)
+    monkeypatch.setattr(fonts, "find_font", lambda bold=False, need_hangul=False: None)
     img = decode(render(face, portrait))
     assert img.size == (1200, 630)
     assert ImageStat.Stat(img.convert("L")).stddev[0] > 20

@@ -7,6 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from heroes import cards
+from heroes.cards import fonts, rendering
 
 
 @pytest.fixture
@@ -37,16 +38,16 @@ def test_strength_line_is_drawn_only_when_known(face, portrait):
 
 
 def test_strength_text_in_both_languages():
-    assert cards._strength_line(cards.TEXTS["ko"], 73.4) == "닮음 지수 73/100 · 많이 닮음"
-    assert cards._strength_line(cards.TEXTS["en"], 95) == "Match strength 95/100 · Very strong resemblance"
-    assert cards._strength_line(cards.TEXTS["en"], None) is None
+    assert rendering._strength_line(cards.TEXTS["ko"], 73.4) == "닮음 지수 73/100 · 많이 닮음"
+    assert rendering._strength_line(cards.TEXTS["en"], 95) == "Match strength 95/100 · Very strong resemblance"
+    assert rendering._strength_line(cards.TEXTS["en"], None) is None
 
 
 def test_wrapping_never_cuts_a_korean_word():
     draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
-    font = cards._font(42, True, True)
+    font = fonts.font(42, True, True)
     text = "아주 아주 긴 이름의 닥터 스트레인지 슈프림 멀티버스 수호자"
-    lines = cards._wrap_words(draw, text, font, 300)
+    lines = rendering._wrap_words(draw, text, font, 300)
     assert len(lines) > 1
     assert " ".join(lines).split() == text.split()
 
@@ -66,5 +67,5 @@ def test_nearly_tied_line_under_the_tagline(face, portrait):
     plain = cards.render_share_card(**kwargs)
     assert (band(tied, 90, 118) > 120).sum() > 300
     assert (band(plain, 90, 118) > 120).sum() < (band(tied, 90, 118) > 120).sum() / 3
-    assert cards._tie_line(cards.TEXTS["ko"], "ko", "닥터 스트레인지") == "닥터 스트레인지와 거의 동점"
-    assert cards._tie_line(cards.TEXTS["en"], "en", "Doctor Strange") == "Nearly tied with Doctor Strange"
+    assert rendering._tie_line(cards.TEXTS["ko"], "ko", "닥터 스트레인지") == "닥터 스트레인지와 거의 동점"
+    assert rendering._tie_line(cards.TEXTS["en"], "en", "Doctor Strange") == "Nearly tied with Doctor Strange"

@@ -2,7 +2,7 @@
 on it and every stored file of those rows.
 
 On MongoDB there are no foreign-key constraints: Django's deletion collector
-(heroes/storage.py) is all there is. The checks below look at every model,
+(core/storage.py) is all there is. The checks below look at every model,
 auto-created many-to-many rows included, for a reference left behind.
 """
 
@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from accounts.models import ApiToken
 from accounts.services import api_token_create
+from core.storage import rows_delete_with_files
 from heroes.models import Hero, HeroImage, Prediction
-from heroes.storage import rows_delete_with_files
 from mylittlehero.tests.factories import jpeg_bytes
 from mylittlehero.tests.secantus import SECANTUS_NESTED_ADD_FIELDS_BUG
 

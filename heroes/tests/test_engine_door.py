@@ -4,14 +4,13 @@ the seam that swaps the engine for tests, the exceptions in one module, and
 the training runs' checks that come before any model loads."""
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 from PIL import Image
 
-from mylittlehero.tests.environment import REPO_ROOT
+from mylittlehero.tests.environment import REPO_ROOT, child_env
 from heroes.ml import api
 from heroes.ml import engine as engine_module
 from heroes.ml import errors
@@ -195,14 +194,13 @@ def test_training_data_problems_are_reported_before_any_model_loads(tmp_path, mo
 def test_django_start_up_and_every_engine_command_import_no_tensorflow():
     code = (
         "import sys, django; django.setup();"
-        "import heroes.ml.api, heroes.ml.trainer, heroes.services, heroes.health;"
+        "import heroes.ml.api, heroes.ml.trainer, heroes.services, mylittlehero.health;"
         "import heroes.management.commands.train_heroes, heroes.management.commands.evaluate_heroes;"
         "import heroes.management.commands.repredict, heroes.management.commands.predict_image;"
-        "import heroes.management.commands.devserver, heroes.admin;"
+        "import heroes.management.commands.devserver, heroes.admin, history.admin;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'tensorflow','keras','mtcnn'}))"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MONGODB_"))}
-    env["DJANGO_SETTINGS_MODULE"] = "mylittlehero.settings"
+    env = child_env()
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True
     )

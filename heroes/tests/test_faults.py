@@ -38,19 +38,19 @@ def test_corrupt_model_pages_load_predictions_503_nothing_stored(
     client, user, broken_model, media_root
 ):
     client.force_login(user)
-    for name in ["home", "heroes:list", "history:list", "heroes:upload", "accounts:account"]:
+    for name in ["home", "heroes:list", "history:list", "upload", "accounts:account"]:
         assert client.get(reverse(name)).status_code == 200, name
     before = media_files(media_root)
     photo = ASTRONAUT.read_bytes()
     response = client.post(
-        reverse("heroes:upload"), {"photo": photo_upload(content=photo)}, HTTP_ACCEPT_LANGUAGE="en"
+        reverse("upload"), {"photo": photo_upload(content=photo)}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 503
     assert "The hero engine is not available right now" in response.content.decode()
     _token, secret = api_token_create(user=user, name="t")
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
-    response = api.post(reverse("api-predictions"), {"photo": photo_upload(content=photo)}, format="multipart")
+    response = api.post(reverse("api:predictions"), {"photo": photo_upload(content=photo)}, format="multipart")
     assert response.status_code == 503 and response.json()["error"]["code"] == "model_unavailable"
     health = client.get(reverse("healthz"))
     assert health.status_code == 503
@@ -66,7 +66,7 @@ def test_database_failing_while_saving_gives_503_and_removes_the_file(
     before = media_files(media_root)
     monkeypatch.setattr(Prediction, "save", fail)
     client.force_login(user)
-    response = client.post(reverse("heroes:upload"), {"photo": photo_upload()}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(reverse("upload"), {"photo": photo_upload()}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 503
     assert "We could not save your result just now" in response.content.decode()
     assert media_files(media_root) == before
@@ -77,14 +77,14 @@ def test_storage_failing_gives_503_and_no_row(client, user, fake_predictor, sett
     blocker.write_text("a file where the media folder should be")
     settings.MEDIA_ROOT = blocker
     client.force_login(user)
-    response = client.post(reverse("heroes:upload"), {"photo": photo_upload()}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(reverse("upload"), {"photo": photo_upload()}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 503
     assert "We could not store your photo just now" in response.content.decode()
     assert Prediction.objects.count() == 0
     _token, secret = api_token_create(user=user, name="t")
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
-    response = api.post(reverse("api-predictions"), {"photo": photo_upload()}, format="multipart")
+    response = api.post(reverse("api:predictions"), {"photo": photo_upload()}, format="multipart")
     assert response.status_code == 503 and response.json()["error"]["code"] == "storage_unavailable"
     assert Prediction.objects.count() == 0
 

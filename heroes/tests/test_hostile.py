@@ -231,9 +231,9 @@ def test_hostile_corpus_through_page_and_api(client, user, engine, media_root, s
             rows_before, files_before = Prediction.objects.count(), media_files(media_root)
             upload = SimpleUploadedFile(filename, data, content_type="application/octet-stream")
             if via_api:
-                response = api.post(reverse("api-predictions"), {"photo": upload}, format="multipart")
+                response = api.post(reverse("api:predictions"), {"photo": upload}, format="multipart")
             else:
-                response = client.post(reverse("heroes:upload"), {"photo": upload})
+                response = client.post(reverse("upload"), {"photo": upload})
             server_errors += response.status_code >= 500
             accepted = check(response, expected, f"{name} ({'API' if via_api else 'page'})", via_api)
             results += accepted
@@ -260,6 +260,6 @@ def test_hostile_corpus_through_page_and_api(client, user, engine, media_root, s
 def test_polyglot_trailer_is_not_stored(client, user, engine, media_root):
     client.force_login(user)
     data = _jpeg(_astronaut()) + b"<html><script>alert(1)</script></html>"
-    client.post(reverse("heroes:upload"), {"photo": SimpleUploadedFile("p.jpg", data)})
+    client.post(reverse("upload"), {"photo": SimpleUploadedFile("p.jpg", data)})
     stored = (media_root / Prediction.objects.get().image.name).read_bytes()
     assert b"<script>" not in stored and b"<html>" not in stored

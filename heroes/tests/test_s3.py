@@ -138,7 +138,7 @@ def jpeg(size, color):
 
 
 def upload(client, name="me.jpg"):
-    response = client.post(reverse("heroes:upload"), {"photo": photo_upload(name)})
+    response = client.post(reverse("upload"), {"photo": photo_upload(name)})
     assert response.status_code == 302, response.content[:500]
     return Prediction.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[-1])
 

@@ -1,4 +1,5 @@
-"""Upload, result, share and the hero catalog, with the fake predictor."""
+"""Result, share and the hero catalog, with the fake predictor (the upload
+page: history/tests/test_upload.py)."""
 
 import io
 
@@ -9,114 +10,9 @@ from PIL import Image
 
 from heroes.migrations._more_heroes import ALL_DEFAULT_HERO_KEYS
 from heroes.models import Hero, Prediction
-from mylittlehero.tests.environment import media_files
 from mylittlehero.tests.factories import photo_upload
 
 pytestmark = pytest.mark.django_db
-
-
-def test_upload_page_needs_login(client):
-    response = client.get(reverse("heroes:upload"))
-    assert response.status_code == 302
-
-
-def test_upload_page_offers_picker_camera_and_limit(client, user):
-    client.force_login(user)
-    html = client.get(reverse("heroes:upload")).content.decode()
-    assert 'accept="image/*"' in html and 'capture="user"' in html
-    assert 'data-max-bytes="10485760"' in html
-    assert 'enctype="multipart/form-data"' in html
-
-
-def test_upload_stores_photo_and_result_then_shows_it(client, user, fake_predictor, media_root):
-    client.force_login(user)
-    before = set(media_files(media_root, "predictions"))
-    response = client.post(reverse("heroes:upload"), {"photo": photo_upload()})
-    assert response.status_code == 302
-    prediction = Prediction.objects.get(owner=user)
-    assert response.url == reverse("history:detail", args=[prediction.pk])
-    assert len(prediction.ranking) == len(ALL_DEFAULT_HERO_KEYS)
-    assert prediction.top_hero.key == prediction.ranking[0]["hero"]
-    assert prediction.model_version == "fake-1"
-    assert prediction.faces and prediction.face_index == 0
-    new = set(media_files(media_root, "predictions")) - before
-    assert len(new) == 1
-    # A random name, not the uploaded one, and not the email.
-    name = new.pop().name
-    assert "me" not in name and "owner" not in name and name.endswith(".jpg")
-
-    page = client.get(response.url).content.decode()
-    assert prediction.top_hero.name_ko in page
-    assert 'class="face-box"' in page
-    assert page.count('class="runner-card"') == 3
-    assert page.count("ranking-percent") == len(ALL_DEFAULT_HERO_KEYS)
-
-
-def test_stored_photo_has_no_exif_and_is_upright(client, user, fake_predictor, media_root):
-    image = Image.new("RGB", (300, 200), (10, 10, 10))
-    image.paste((250, 250, 250), (0, 0, 100, 60))
-    noise = Image.effect_noise((300, 200), 40).convert("RGB")
-    image = Image.blend(image, noise, 0.3)
-    exif = Image.Exif()
-    exif[0x0112] = 6  # rotated
-    exif[0x8825] = {2: (37.0, 33.0, 0.0), 1: "N"}  # GPS
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", exif=exif)
-    client.force_login(user)
-    client.post(reverse("heroes:upload"), {"photo": photo_upload(content=buffer.getvalue())})
-    prediction = Prediction.objects.get(owner=user)
-    stored = Image.open(media_root / prediction.image.name)
-    assert not stored.getexif()
-    assert stored.size == (200, 300)  # orientation applied
-    assert (prediction.image_width, prediction.image_height) == (200, 300)
-
-
-@pytest.mark.parametrize(
-    "upload, status, message",
-    [
-        (photo_upload(color=(128, 128, 128)), 400, "얼굴을 찾지 못했습니다"),
-        (photo_upload(content=b"this is text, not a photo"), 400, "읽을 수 있는 사진이 아닙니다"),
-        (photo_upload(content=b""), 400, "파일이 비어 있습니다"),
-    ],
-)
-def test_refused_uploads_store_nothing_and_explain(
-    client, user, fake_predictor, media_root, upload, status, message
-):
-    upload.seek(0)
-    client.force_login(user)
-    before = media_files(media_root, "predictions")
-    response = client.post(reverse("heroes:upload"), {"photo": upload})
-    assert response.status_code == status
-    assert message in response.content.decode()
-    assert Prediction.objects.count() == 0
-    assert media_files(media_root, "predictions") == before
-
-
-def test_too_large_is_refused_before_the_engine(client, user, fake_predictor, settings):
-    settings.MLH_MAX_UPLOAD_BYTES = 1000
-    client.force_login(user)
-    response = client.post(reverse("heroes:upload"), {"photo": photo_upload()}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 413
-    assert "photos up to 1000" in response.content.decode()
-    assert fake_predictor.calls == []
-
-
-def test_engine_unavailable_is_503_and_stores_nothing(client, user, fake_predictor, media_root):
-    fake_predictor.unavailable = True
-    client.force_login(user)
-    response = client.post(reverse("heroes:upload"), {"photo": photo_upload()})
-    assert response.status_code == 503
-    assert Prediction.objects.count() == 0
-
-
-def test_english_messages(client, user, fake_predictor):
-    client.force_login(user)
-    response = client.post(
-        reverse("heroes:upload"),
-        {"photo": photo_upload(color=(128, 128, 128))},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
-    assert "We could not find a face in that photo." in response.content.decode()
 
 
 def test_inactive_heroes_are_left_out_and_probabilities_renormalised(
@@ -124,7 +20,7 @@ def test_inactive_heroes_are_left_out_and_probabilities_renormalised(
 ):
     Hero.objects.filter(key__in=["thanos", "loki"]).update(is_active=False)
     client.force_login(user)
-    client.post(reverse("heroes:upload"), {"photo": photo_upload()})
+    client.post(reverse("upload"), {"photo": photo_upload()})
     prediction = Prediction.objects.get(owner=user)
     assert {row["hero"] for row in prediction.ranking}.isdisjoint({"thanos", "loki"})
     assert len(prediction.ranking) == len(ALL_DEFAULT_HERO_KEYS) - 2
@@ -133,7 +29,7 @@ def test_inactive_heroes_are_left_out_and_probabilities_renormalised(
 
 def test_choosing_another_face_reranks(client, user, fake_predictor):
     client.force_login(user)
-    client.post(reverse("heroes:upload"), {"photo": photo_upload(size=(600, 200))})
+    client.post(reverse("upload"), {"photo": photo_upload(size=(600, 200))})
     prediction = Prediction.objects.get(owner=user)
     assert len(prediction.faces) == 2
     page = client.get(reverse("history:detail", args=[prediction.pk])).content.decode()
@@ -149,7 +45,7 @@ def test_choosing_another_face_reranks(client, user, fake_predictor):
 
 def test_share_link_lifecycle(client, user, other_user, fake_predictor):
     client.force_login(user)
-    client.post(reverse("heroes:upload"), {"photo": photo_upload()})
+    client.post(reverse("upload"), {"photo": photo_upload()})
     prediction = Prediction.objects.get(owner=user)
     share_url = reverse("heroes:share", args=[prediction.share_token])
     card_url = reverse("heroes:share_card", args=[prediction.share_token])
@@ -193,7 +89,7 @@ def test_one_structured_log_line_per_prediction(client, user, fake_predictor):
     import json
     import logging
 
-    from heroes.log_format import JsonLineFormatter
+    from mylittlehero.log_format import JsonLineFormatter
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
@@ -202,8 +98,8 @@ def test_one_structured_log_line_per_prediction(client, user, fake_predictor):
     logger.addHandler(handler)
     try:
         client.force_login(user)
-        client.post(reverse("heroes:upload"), {"photo": photo_upload()})
-        client.post(reverse("heroes:upload"), {"photo": photo_upload(color=(128, 128, 128))})
+        client.post(reverse("upload"), {"photo": photo_upload()})
+        client.post(reverse("upload"), {"photo": photo_upload(color=(128, 128, 128))})
     finally:
         logger.removeHandler(handler)
     stored, refused = [json.loads(line) for line in stream.getvalue().splitlines()]
@@ -216,7 +112,7 @@ def test_one_structured_log_line_per_prediction(client, user, fake_predictor):
 @override_settings(MLH_PREDICTION_RATE_USER="2/hour", MLH_PREDICTION_RATE_IP="")
 def test_choosing_another_face_counts_toward_the_upload_limit(client, user, fake_predictor):
     client.force_login(user)
-    client.post(reverse("heroes:upload"), {"photo": photo_upload(size=(600, 200))})
+    client.post(reverse("upload"), {"photo": photo_upload(size=(600, 200))})
     prediction = Prediction.objects.get(owner=user)
     url = reverse("history:choose_face", args=[prediction.pk])
     client.post(url, {"face": "1"})  # the second analysis this hour
@@ -227,12 +123,12 @@ def test_choosing_another_face_counts_toward_the_upload_limit(client, user, fake
     prediction.refresh_from_db()
     assert prediction.face_index == 1
     # Uploads are refused too: one quota.
-    assert client.post(reverse("heroes:upload"), {"photo": photo_upload()}).status_code == 429
+    assert client.post(reverse("upload"), {"photo": photo_upload()}).status_code == 429
 
 
 def test_choosing_another_face_is_logged(client, user, fake_predictor, caplog):
     client.force_login(user)
-    client.post(reverse("heroes:upload"), {"photo": photo_upload(size=(600, 200))})
+    client.post(reverse("upload"), {"photo": photo_upload(size=(600, 200))})
     prediction = Prediction.objects.get(owner=user)
     caplog.clear()
     with caplog.at_level("INFO", logger="heroes.predictions"):
@@ -246,7 +142,7 @@ def test_choosing_a_face_when_the_photo_is_gone_answers_like_a_storage_failure(
     client, user, fake_predictor
 ):
     client.force_login(user)
-    client.post(reverse("heroes:upload"), {"photo": photo_upload(size=(600, 200))})
+    client.post(reverse("upload"), {"photo": photo_upload(size=(600, 200))})
     prediction = Prediction.objects.get(owner=user)
     prediction.image.storage.delete(prediction.image.name)
     response = client.post(
@@ -263,7 +159,7 @@ def test_a_face_number_the_photo_lacks_has_its_own_code(client, user, fake_predi
     from heroes.ml.intake import ImageRejected
 
     client.force_login(user)
-    client.post(reverse("heroes:upload"), {"photo": photo_upload()})
+    client.post(reverse("upload"), {"photo": photo_upload()})
     prediction = Prediction.objects.get(owner=user)
     with pytest.raises(ImageRejected) as info:
         services.prediction_choose_face(prediction=prediction, face_index=3)
@@ -292,7 +188,7 @@ def test_stored_photo_has_no_comment_xmp_iptc_or_profile(client, user, fake_pred
     uploaded = Image.open(io.BytesIO(data))
     assert uploaded.info.get("comment") == b"COMMENT-SECRET-HERE" and "photoshop" in uploaded.info
     client.force_login(user)
-    client.post(reverse("heroes:upload"), {"photo": photo_upload(content=data)})
+    client.post(reverse("upload"), {"photo": photo_upload(content=data)})
     prediction = Prediction.objects.get(owner=user)
     stored_bytes = (media_root / prediction.image.name).read_bytes()
     for secret in (b"COMMENT-SECRET", b"XMP-SECRET", b"IPTC-CAPTION", b"Photoshop 3.0", b"ICC_PROFILE"):
@@ -305,7 +201,7 @@ def _shared_prediction(client, user):
     from heroes.services import prediction_share
 
     client.force_login(user)
-    client.post(reverse("heroes:upload"), {"photo": photo_upload()})
+    client.post(reverse("upload"), {"photo": photo_upload()})
     prediction = prediction_share(prediction=Prediction.objects.get(owner=user))
     client.logout()
     return prediction

@@ -134,7 +134,7 @@ def test_history_list_shows_strength_words_and_face_thumbnails(client, user, res
 def test_empty_history_offers_an_upload_button_and_labels_are_distinct(client, user):
     client.force_login(user)
     html = client.get(reverse("history:list")).content.decode()
-    assert f'class="button button-large" href="{reverse("heroes:upload")}"' in html
+    assert f'class="button button-large" href="{reverse("upload")}"' in html
     account_delete = client.get(reverse("accounts:delete")).content.decode()
     assert "계정과 모든 기록 삭제" in account_delete and "모두 삭제<" not in account_delete
 

@@ -37,11 +37,11 @@ TABLE = {
     ("POST", "page", "accounts:delete"): (302, 302, 302, 302, 302, 302),
     ("POST", "page", "accounts:token_revoke"): (302, 302, 404, 404, 404, 404),
     ("GET", "page", "heroes:reference_image"): (404, 404, 404, 404, 200, 200),
-    ("GET", "api", "api-predictions"): (401, 200, 200, 200, 200, 200),
-    ("GET", "api", "api-prediction"): (401, 200, 404, 404, 404, 404),
-    ("DELETE", "api", "api-prediction"): (401, 204, 404, 404, 404, 404),
-    ("POST", "api", "api-prediction-share"): (401, 200, 404, 404, 404, 404),
-    ("DELETE", "api", "api-prediction-share"): (401, 200, 404, 404, 404, 404),
+    ("GET", "api", "api:predictions"): (401, 200, 200, 200, 200, 200),
+    ("GET", "api", "api:prediction"): (401, 200, 404, 404, 404, 404),
+    ("DELETE", "api", "api:prediction"): (401, 204, 404, 404, 404, 404),
+    ("POST", "api", "api:prediction_share"): (401, 200, 404, 404, 404, 404),
+    ("DELETE", "api", "api:prediction_share"): (401, 200, 404, 404, 404, 404),
     ("GET", "page", "admin:heroes_prediction_change"): (302, 302, 302, 403, 200, 200),
     ("GET", "page", "admin:accounts_user_change"): (302, 302, 302, 403, 200, 200),
     ("POST", "page", "admin:heroes_prediction_delete"): (302, 302, 302, 403, 302, 302),
@@ -55,7 +55,7 @@ NO_ARGS = {
     "history:delete_all",
     "accounts:account",
     "accounts:delete",
-    "api-predictions",
+    "api:predictions",
 }
 
 
@@ -133,7 +133,7 @@ def _check_body(method, name, role, response, prediction, owner):
     detail_link = f"/history/{prediction.pk}/".encode()
     if method != "GET" or response.status_code != 200:
         return
-    if name == "api-predictions":
+    if name == "api:predictions":
         data = json.loads(body)
         ids = [str(item["id"]) for item in data["results"]]
         assert ids == ([str(prediction.pk)] if role == "owner" else []), (role, ids)
@@ -210,7 +210,7 @@ def test_access_table(method, kind, name, role_index, role, people, password, fa
         ("accounts:token_revoke", {}),
         ("accounts:password_change", {}),
         ("accounts:logout", {}),
-        ("heroes:upload", {}),
+        ("upload", {}),
     ],
 )
 def test_csrf_is_enforced_on_every_state_changing_form(name, data, user, fake_predictor):

@@ -82,7 +82,7 @@ def test_two_workers_share_one_upload_limit(site):
 def test_redis_counters_are_exact_under_parallel_increments(settings, redis_url):
     from django.core.cache import caches
 
-    from accounts import throttle
+    from core import ratelimit
 
     settings.CACHES = {
         "default": {
@@ -96,7 +96,7 @@ def test_redis_counters_are_exact_under_parallel_increments(settings, redis_url)
 
     def bump():
         for _ in range(50):
-            throttle.counter_incr(key, timeout=900)
+            ratelimit.counter_incr(key, timeout=900)
 
     threads = [threading.Thread(target=bump) for _ in range(8)]
     for thread in threads:

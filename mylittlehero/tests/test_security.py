@@ -62,7 +62,7 @@ def _scripts(html):
 
 
 @pytest.mark.parametrize(
-    "name", ["home", "heroes:upload", "accounts:login", "accounts:signup", "heroes:list", "api-docs"]
+    "name", ["home", "upload", "accounts:login", "accounts:signup", "heroes:list", "api:docs"]
 )
 def test_csp_allows_only_own_scripts_and_no_page_has_an_inline_one(client, user, name):
     if not name.startswith("accounts:"):
@@ -85,7 +85,7 @@ def test_result_and_share_pages_have_no_inline_script(client, user, fake_predict
     from mylittlehero.tests.factories import photo_upload
 
     client.force_login(user)
-    client.post(reverse("heroes:upload"), {"photo": photo_upload(size=(600, 200))})
+    client.post(reverse("upload"), {"photo": photo_upload(size=(600, 200))})
     prediction = prediction_share(prediction=Prediction.objects.get(owner=user))
     for url in (reverse("history:detail", args=[prediction.pk]), reverse("history:list"),
                 reverse("heroes:share", args=[prediction.share_token])):
@@ -97,7 +97,7 @@ def test_result_and_share_pages_have_no_inline_script(client, user, fake_predict
 def test_permissions_policy_allows_the_camera_on_the_upload_page_only(client, user):
     client.force_login(user)
     home = client.get(reverse("home"))["Permissions-Policy"]
-    upload = client.get(reverse("heroes:upload"))["Permissions-Policy"]
+    upload = client.get(reverse("upload"))["Permissions-Policy"]
     assert "camera=()" in home and "geolocation=()" in home and "microphone=()" in home
     assert "camera=(self)" in upload and "geolocation=()" in upload
 
@@ -182,7 +182,7 @@ def test_an_api_upload_with_the_shared_cache_down_is_a_json_503(user, fake_predi
     settings.CACHES = DOWN_REDIS
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
-    response = api.post(reverse("api-predictions"), {"photo": photo_upload()}, format="multipart")
+    response = api.post(reverse("api:predictions"), {"photo": photo_upload()}, format="multipart")
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "cache_unavailable"
     assert Prediction.objects.count() == 0

@@ -13,7 +13,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from heroes.services import predictions_purge, storage_orphans, storage_orphans_delete
+from heroes.sweeping import predictions_purge, storage_orphans, storage_orphans_delete
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ def ready(client):
 
 
 def test_public_healthz_is_cheap_and_tells_nothing(client, settings, tmp_path, monkeypatch):
-    from heroes import health
+    from mylittlehero import health
 
     writes = []
     monkeypatch.setattr(health, "_storage_probe", lambda: writes.append(1) or {"ok": True})
@@ -26,7 +26,7 @@ def test_public_healthz_is_cheap_and_tells_nothing(client, settings, tmp_path, m
 
 
 def test_public_healthz_is_down_when_the_database_fails(client, monkeypatch):
-    from heroes import health
+    from mylittlehero import health
 
     def broken():
         raise RuntimeError("database is locked")
@@ -58,7 +58,7 @@ def test_readiness_up(client):
 
 @override_settings(MLH_HEALTH_TOKEN=TOKEN)
 def test_readiness_writes_to_storage_at_most_once_a_minute(client, monkeypatch):
-    from heroes import health
+    from mylittlehero import health
 
     writes = []
     monkeypatch.setattr(health, "_storage_probe", lambda: writes.append(1) or {"ok": True})
@@ -88,7 +88,7 @@ def test_readiness_down_when_storage_is_not_writable(client, settings, tmp_path)
 
 @override_settings(MLH_HEALTH_TOKEN=TOKEN)
 def test_readiness_down_when_the_database_fails(client, monkeypatch):
-    from heroes import health
+    from mylittlehero import health
 
     def broken():
         raise RuntimeError("database is locked")

@@ -3,7 +3,8 @@
 Rows go first, inside a transaction; the files go once it has committed, so
 a failed delete never leaves a row pointing at a missing file. Every row that
 cascades from the deleted ones is included (a person's predictions when the
-person is deleted), whatever model holds the file.
+person is deleted), whatever model holds the file, and the files a model
+lists with a ``stored_files_extra`` classmethod.
 """
 
 import logging
@@ -14,30 +15,9 @@ from django.http import FileResponse
 from django.db.models import FileField
 from django.db.models.deletion import Collector
 
-from heroes.transactions import atomic
+from core.transactions import atomic
 
 logger = logging.getLogger(__name__)
-
-
-CARD_LANGUAGES = ("ko", "en")
-
-
-def share_card_name(token, language):
-    """Where a share card is kept once rendered: named after the (secret,
-    unguessable) share token, so a revoked token's cards are found and
-    removed, and a new token never meets an old card."""
-    return f"cards/{token}-{language}.png"
-
-
-def share_card_files(tokens):
-    from django.core.files.storage import default_storage
-
-    return [
-        (default_storage, share_card_name(token, language))
-        for token in tokens
-        if token
-        for language in CARD_LANGUAGES
-    ]
 
 
 def _file_fields(model):
@@ -58,8 +38,7 @@ def _stored_files(collector):
                 name = getattr(instance, field.attname)
                 if name:
                     files.append((field.storage, str(name)))
-        if _has_share_cards(model):
-            files.extend(share_card_files(instance.share_token for instance in instances))
+        files.extend(_extra_files(model, instances))
     for rows in collector.fast_deletes:
         model = rows.model if hasattr(rows, "model") else type(rows[0])
         for field in _file_fields(model):
@@ -68,17 +47,16 @@ def _stored_files(collector):
             else:
                 names = [getattr(row, field.attname) for row in rows]
             files.extend((field.storage, str(name)) for name in names if name)
-        if _has_share_cards(model):
-            if hasattr(rows, "values_list"):
-                tokens = list(rows.values_list("share_token", flat=True))
-            else:
-                tokens = [row.share_token for row in rows]
-            files.extend(share_card_files(tokens))
+        files.extend(_extra_files(model, rows))
     return files
 
 
-def _has_share_cards(model):
-    return any(field.name == "share_token" for field in model._meta.concrete_fields)
+def _extra_files(model, rows):
+    """Files a model keeps outside its FileFields (a prediction's rendered
+    share cards): its ``stored_files_extra(rows)`` classmethod, given a list
+    of instances or a queryset, lists them as (storage, name)."""
+    lister = getattr(model, "stored_files_extra", None)
+    return list(lister(rows)) if lister else []
 
 
 def stored_files_delete(files):

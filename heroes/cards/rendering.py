@@ -1,14 +1,11 @@
 """Share cards: a 1200x630 (OpenGraph) PNG with the person's face, the hero's
 portrait, the hero's name and the match strength. Pure Pillow (the band
-names come from heroes.strength).
+names come from heroes.strength, the fonts from heroes.cards.fonts).
 
-Fonts: ``find_font`` prefers a Hangul-capable font (Noto Sans CJK from Debian's
-``fonts-noto-cjk``, Nanum, Apple SD Gothic Neo, Malgun Gothic, or whatever
-``fc-list :lang=ko`` reports), then DejaVu Sans, then Pillow's built-in
-``ImageFont.load_default(size=...)``. When the card would need Hangul and no
-font on the machine can draw it, the card switches to English: the fixed texts
-in English and ``fallback_name`` (or the Latin part of the hero name) instead
-of the Korean name, so it never shows tofu boxes.
+When the card would need Hangul and no font on the machine can draw it, the
+card switches to English: the fixed texts in English and ``fallback_name``
+(or the Latin part of the hero name) instead of the Korean name, so it never
+shows tofu boxes.
 """
 
 from __future__ import annotations
@@ -16,13 +13,15 @@ from __future__ import annotations
 import colorsys
 import io
 import math
-import shutil
-import subprocess
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
+
+from heroes.cards import fonts
+from heroes.cards.fonts import fit_font, font, has_hangul, latin_only
+from heroes.korean import with_particle
+from heroes.strength import band_code
 
 WIDTH, HEIGHT = 1200, 630
 
@@ -51,147 +50,6 @@ TEXTS = {
     },
 }
 DEFAULT_HERO_NAME_EN = "My hero"
-
-
-class FontSpec(NamedTuple):
-    path: str
-    index: int = 0
-
-
-# Hangul-capable fonts: (regular, bold) candidates, most preferred first.
-_HANGUL_FONTS = [
-    (
-        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-        "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-    ),
-    (
-        "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-        "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc",
-    ),
-    (
-        "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-        "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Bold.ttc",
-    ),
-    (
-        "/usr/share/fonts/truetype/noto/NotoSansKR-Regular.ttf",
-        "/usr/share/fonts/truetype/noto/NotoSansKR-Bold.ttf",
-    ),
-    (
-        "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
-        "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf",
-    ),
-    ("/System/Library/Fonts/AppleSDGothicNeo.ttc", "/System/Library/Fonts/AppleSDGothicNeo.ttc"),
-    ("C:/Windows/Fonts/malgun.ttf", "C:/Windows/Fonts/malgunbd.ttf"),
-]
-_LATIN_FONTS = [
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    ),
-    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"),
-    ("/Library/Fonts/Arial.ttf", "/Library/Fonts/Arial Bold.ttf"),
-    ("C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/arialbd.ttf"),
-]
-
-
-def _has_hangul(text: str | None) -> bool:
-    return bool(text) and any(
-        "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
-        for ch in text
-    )
-
-
-def _collection_index(path: str) -> int:
-    """For a .ttc collection pick the Korean face (e.g. "Noto Sans CJK KR")."""
-    if not path.lower().endswith(".ttc"):
-        return 0
-    for index in range(16):
-        try:
-            family, _style = ImageFont.truetype(path, 12, index=index).getname()
-        except OSError:
-            break
-        if family and (family.endswith(" KR") or "Gothic" in family) and "Mono" not in family:
-            return index
-    return 0
-
-
-def _fc_list_hangul(bold: bool) -> str | None:
-    if not shutil.which("fc-list"):
-        return None
-    try:
-        out = subprocess.run(
-            ["fc-list", ":lang=ko", "file", "style"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    entries = []
-    for line in out.splitlines():
-        path, _, style = line.partition(":")
-        path = path.strip()
-        if not path.lower().endswith((".ttf", ".otf", ".ttc")):
-            continue
-        is_bold = "bold" in style.lower()
-        sans = "sans" in path.lower() or "gothic" in path.lower()
-        entries.append((is_bold != bold, not sans, path))
-    return min(entries)[2] if entries else None
-
-
-@lru_cache(maxsize=8)
-def find_font(bold: bool = False, need_hangul: bool = False) -> FontSpec | None:
-    """A TrueType/OpenType font to use, or None (use Pillow's built-in font).
-
-    With ``need_hangul`` only fonts that can draw Korean are returned (None if
-    there is none). Without it a Hangul-capable font is still preferred (it
-    draws Latin too, so mixed texts look consistent), then DejaVu Sans.
-    """
-    for regular, bold_path in _HANGUL_FONTS:
-        path = bold_path if bold else regular
-        if Path(path).is_file():
-            return FontSpec(path, _collection_index(path))
-    path = _fc_list_hangul(bold)
-    if path:
-        return FontSpec(path, _collection_index(path))
-    if need_hangul:
-        return None
-    for regular, bold_path in _LATIN_FONTS:
-        path = bold_path if bold else regular
-        if Path(path).is_file():
-            return FontSpec(path, 0)
-    return None
-
-
-@lru_cache(maxsize=64)
-def _load(spec: FontSpec | None, size: int):
-    if spec is not None:
-        try:
-            return ImageFont.truetype(spec.path, size, index=spec.index)
-        except OSError:
-            pass
-    return ImageFont.load_default(size=size)
-
-
-def _font(size: int, bold: bool, hangul: bool):
-    return _load(find_font(bold=bold, need_hangul=hangul) if hangul else find_font(bold=bold), size)
-
-
-def _fit_font(
-    draw, text: str, max_width: int, size: int, bold: bool, hangul: bool, min_size: int = 18
-):
-    while True:
-        font = _font(size, bold, hangul)
-        left, _top, right, _bottom = draw.textbbox((0, 0), text, font=font)
-        if right - left <= max_width or size <= min_size:
-            return font
-        size = max(min_size, int(size * 0.92))
-
-
-def _latin_only(text: str) -> str:
-    return " ".join("".join(ch for ch in text if ord(ch) < 0x0250).split())
 
 
 # ----------------------------------------------------------------------------- image helpers
@@ -359,12 +217,7 @@ def _text(draw, xy, text, font, fill, anchor="mm", shadow=True):
     draw.text(xy, text, font=font, fill=fill, anchor=anchor)
 
 
-# ----------------------------------------------------------------------------- the card
-
-
 def _strength_line(texts, strength) -> str | None:
-    from heroes.strength import band_code
-
     if strength is None:
         return None
     value = int(round(min(max(float(strength), 0.0), 100.0)))
@@ -376,8 +229,6 @@ def _tie_line(texts, language, second) -> str | None:
     if not second:
         return None
     if language == "ko":
-        from heroes.korean import with_particle
-
         second = with_particle(second, "과/와")
     return texts["tie"].format(second=second)
 
@@ -396,6 +247,155 @@ def _wrap_words(draw, text: str, font, max_width: int) -> list[str]:
     if line:
         lines.append(line)
     return lines
+
+
+class CardTexts(NamedTuple):
+    """What the card says, in the script the machine's fonts can draw."""
+
+    tagline: str
+    strength: str  # "" for a result without a match strength
+    tie: str | None
+    hero_name: str
+    site_name: str
+    hangul: bool  # a Hangul-capable font is needed (and present)
+
+
+def card_texts(
+    *,
+    hero_name: str,
+    strength: float | None,
+    language: str,
+    site_name: str,
+    tagline: str | None,
+    fallback_name: str | None,
+    tied_with: str | None,
+    tied_with_fallback: str | None,
+) -> CardTexts:
+    """The card's lines in ``language``; all in English when they would need
+    Hangul and no font on the machine can draw it."""
+    language = language if language in TEXTS else "en"
+    hero_name = (hero_name or "").strip()
+    texts = TEXTS[language]
+    line1 = tagline if tagline else texts["tagline"]
+    line2 = _strength_line(texts, strength) or ""
+    tie_line = _tie_line(texts, language, tied_with)
+
+    hangul = any(has_hangul(t) for t in (line1, line2, tie_line, hero_name, site_name))
+    if hangul and fonts.find_font(bold=True, need_hangul=True) is None:
+        # No font can draw Korean here: an all-Latin card instead of tofu boxes.
+        hangul = False
+        texts = TEXTS["en"]
+        line1 = tagline if tagline and not has_hangul(tagline) else texts["tagline"]
+        line2 = _strength_line(texts, strength) or ""
+        tie_line = _tie_line(texts, "en", tied_with_fallback or tied_with) if tied_with else None
+        if tie_line and has_hangul(tie_line):
+            tie_line = None
+        if has_hangul(hero_name):
+            hero_name = (
+                (fallback_name or "").strip() or latin_only(hero_name) or DEFAULT_HERO_NAME_EN
+            )
+        if has_hangul(site_name):
+            site_name = latin_only(site_name) or "MyLittleHero"
+    return CardTexts(line1, line2, tie_line, hero_name, site_name, hangul)
+
+
+def _draw_face(card: Image.Image, face: Image.Image, accent) -> None:
+    """The person's face (left): a circle with a white and an accent ring."""
+    face_d = 330
+    face_c = _FACE_C
+    face_sq = ImageOps.fit(face.convert("RGB"), (face_d, face_d), Image.LANCZOS)
+    face_mask = _round_mask(face_d, None)
+    face_pos = (face_c[0] - face_d // 2, face_c[1] - face_d // 2)
+    _shadow(card, face_d, None, face_pos, offset=(0, 14), blur=18, opacity=170)
+    card.paste(face_sq, face_pos, face_mask)
+    _ring(card, face_c, face_d // 2 - 2, 8, (255, 255, 255))
+    _ring(card, face_c, face_d // 2 + 10, 4, accent)
+
+
+def _draw_portrait(card: Image.Image, portrait: Image.Image, accent) -> None:
+    """The hero's portrait (right): a rounded square, "cover" fit, faces sit high."""
+    por_d = 330
+    por_c = _PORTRAIT_C
+    radius = 44
+    por_sq = ImageOps.fit(portrait, (por_d, por_d), Image.LANCZOS, centering=(0.5, 0.35))
+    panel = Image.new("RGBA", (por_d, por_d), (20, 20, 32, 255))
+    por_sq = Image.alpha_composite(panel, por_sq)
+    por_mask = _round_mask(por_d, radius)
+    por_pos = (por_c[0] - por_d // 2, por_c[1] - por_d // 2)
+    _shadow(card, por_d, radius, por_pos, offset=(0, 14), blur=18, opacity=170)
+    card.paste(por_sq.convert("RGB"), por_pos, por_mask)
+    _ring(card, por_c, por_d // 2 - 2, 8, (255, 255, 255), square_radius=radius - 2)
+    _ring(card, por_c, por_d // 2 + 10, 4, accent, square_radius=radius + 6)
+
+
+def _draw_badge(card: Image.Image, accent) -> None:
+    """The "≈" badge between the two."""
+    mid = (600, 290)
+    badge_r = 60
+    badge_pos = (mid[0] - badge_r, mid[1] - badge_r)
+    _shadow(card, badge_r * 2, None, badge_pos, offset=(0, 8), blur=12, opacity=150)
+    card.paste(accent, badge_pos, _round_mask(badge_r * 2, None))
+    sign = _approx_mask()
+    card.paste((20, 20, 32), (mid[0] - sign.width // 2, mid[1] - sign.height // 2), sign)
+
+
+def _draw_tagline(draw, text: str, accent, hangul: bool) -> None:
+    """The tagline at the top, with short accent rules either side."""
+    tag_font = fit_font(draw, text, 1000, 38, False, hangul)
+    _text(draw, (WIDTH // 2, 62), text, tag_font, (214, 218, 240))
+    tw = draw.textbbox((0, 0), text, font=tag_font)
+    half = (tw[2] - tw[0]) // 2 + 26
+    if half + 70 < WIDTH // 2 - 30:
+        draw.line((WIDTH // 2 - half - 70, 64, WIDTH // 2 - half, 64), fill=accent, width=4)
+        draw.line((WIDTH // 2 + half, 64, WIDTH // 2 + half + 70, 64), fill=accent, width=4)
+
+
+def _draw_name_and_strength(draw, texts: CardTexts, accent) -> None:
+    """The hero's name (wrapped between words on two lines at most when
+    long) and the match-strength line below it."""
+    hero_name, line2, hangul = texts.hero_name, texts.strength, texts.hangul
+    name_font = fit_font(draw, hero_name, 1080, 70, True, hangul, min_size=48)
+    lines = _wrap_words(draw, hero_name, name_font, 1080)
+    if len(lines) == 1:
+        _text(draw, (WIDTH // 2, 515 if line2 else 535), hero_name, name_font, (255, 255, 255))
+    else:
+        name_font = font(42, True, hangul)
+        lines = _wrap_words(draw, hero_name, name_font, 1080)
+        lines = lines[:1] + [" ".join(lines[1:])]
+        for number, line in enumerate(lines):
+            line_font = fit_font(draw, line, 1080, 42, True, hangul)
+            _text(draw, (WIDTH // 2, 488 + 46 * number), line, line_font, (255, 255, 255))
+    if line2:
+        score_font = fit_font(draw, line2, 1000, 36, True, hangul)
+        light_accent = tuple(int(c + (255 - c) * 0.3) for c in accent)
+        _text(draw, (WIDTH // 2, 582 if len(lines) > 1 else 575), line2, score_font, light_accent)
+
+
+def _draw_tie(draw, text: str | None, hangul: bool) -> None:
+    if text:
+        tie_font = fit_font(draw, text, 900, 26, True, hangul)
+        _text(draw, (WIDTH // 2, 104), text, tie_font, (255, 214, 120))
+
+
+def _draw_footer(draw, site_name: str, accent, hangul: bool) -> None:
+    """The site's name bottom right, an accent bar along the bottom."""
+    site_font = font(22, True, hangul and has_hangul(site_name))
+    _text(
+        draw,
+        (WIDTH - 36, HEIGHT - 26),
+        site_name,
+        site_font,
+        (170, 176, 205),
+        anchor="rs",
+        shadow=False,
+    )
+    draw.rectangle((0, HEIGHT - 8, WIDTH, HEIGHT), fill=accent)
+
+
+def _png(card: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    card.save(buf, format="PNG", compress_level=2)
+    return buf.getvalue()
 
 
 def render_share_card(
@@ -417,114 +417,25 @@ def render_share_card(
     It leads with the match strength (0-100, with words) when the result has
     one; an older result without it shows the hero alone (``score``, the
     calibrated probability, stays on the result page's full ranking)."""
-    language = language if language in TEXTS else "en"
-    hero_name = (hero_name or "").strip()
-    texts = TEXTS[language]
-    line1 = tagline if tagline else texts["tagline"]
-    line2 = _strength_line(texts, strength) or ""
-    tie_line = _tie_line(texts, language, tied_with)
-
-    hangul = any(_has_hangul(t) for t in (line1, line2, tie_line, hero_name, site_name))
-    if hangul and find_font(bold=True, need_hangul=True) is None:
-        # No font can draw Korean here: an all-Latin card instead of tofu boxes.
-        hangul = False
-        texts = TEXTS["en"]
-        line1 = tagline if tagline and not _has_hangul(tagline) else texts["tagline"]
-        line2 = _strength_line(texts, strength) or ""
-        tie_line = _tie_line(texts, "en", tied_with_fallback or tied_with) if tied_with else None
-        if tie_line and _has_hangul(tie_line):
-            tie_line = None
-        if _has_hangul(hero_name):
-            hero_name = (
-                (fallback_name or "").strip() or _latin_only(hero_name) or DEFAULT_HERO_NAME_EN
-            )
-        if _has_hangul(site_name):
-            site_name = _latin_only(site_name) or "MyLittleHero"
-
+    texts = card_texts(
+        hero_name=hero_name,
+        strength=strength,
+        language=language,
+        site_name=site_name,
+        tagline=tagline,
+        fallback_name=fallback_name,
+        tied_with=tied_with,
+        tied_with_fallback=tied_with_fallback,
+    )
     portrait = portrait.convert("RGBA")
     accent = _accent_colour(portrait)
     card = _background(accent)
+    _draw_face(card, face, accent)
+    _draw_portrait(card, portrait, accent)
+    _draw_badge(card, accent)
     draw = ImageDraw.Draw(card)
-
-    # --- face (left): circle with a white + accent ring
-    face_d = 330
-    face_c = _FACE_C
-    face_sq = ImageOps.fit(face.convert("RGB"), (face_d, face_d), Image.LANCZOS)
-    face_mask = _round_mask(face_d, None)
-    face_pos = (face_c[0] - face_d // 2, face_c[1] - face_d // 2)
-    _shadow(card, face_d, None, face_pos, offset=(0, 14), blur=18, opacity=170)
-    card.paste(face_sq, face_pos, face_mask)
-    _ring(card, face_c, face_d // 2 - 2, 8, (255, 255, 255))
-    _ring(card, face_c, face_d // 2 + 10, 4, accent)
-
-    # --- hero portrait (right): rounded square, "cover" fit, faces sit high
-    por_d = 330
-    por_c = _PORTRAIT_C
-    radius = 44
-    por_sq = ImageOps.fit(portrait, (por_d, por_d), Image.LANCZOS, centering=(0.5, 0.35))
-    panel = Image.new("RGBA", (por_d, por_d), (20, 20, 32, 255))
-    por_sq = Image.alpha_composite(panel, por_sq)
-    por_mask = _round_mask(por_d, radius)
-    por_pos = (por_c[0] - por_d // 2, por_c[1] - por_d // 2)
-    _shadow(card, por_d, radius, por_pos, offset=(0, 14), blur=18, opacity=170)
-    card.paste(por_sq.convert("RGB"), por_pos, por_mask)
-    _ring(card, por_c, por_d // 2 - 2, 8, (255, 255, 255), square_radius=radius - 2)
-    _ring(card, por_c, por_d // 2 + 10, 4, accent, square_radius=radius + 6)
-
-    # --- middle: the "≈" badge
-    mid = (600, 290)
-    badge_r = 60
-    badge_pos = (mid[0] - badge_r, mid[1] - badge_r)
-    _shadow(card, badge_r * 2, None, badge_pos, offset=(0, 8), blur=12, opacity=150)
-    card.paste(accent, badge_pos, _round_mask(badge_r * 2, None))
-    sign = _approx_mask()
-    card.paste((20, 20, 32), (mid[0] - sign.width // 2, mid[1] - sign.height // 2), sign)
-
-    # --- texts
-    tag_font = _fit_font(draw, line1, 1000, 38, False, hangul)
-    _text(draw, (WIDTH // 2, 62), line1, tag_font, (214, 218, 240))
-    # short accent rules either side of the tagline
-    tw = draw.textbbox((0, 0), line1, font=tag_font)
-    half = (tw[2] - tw[0]) // 2 + 26
-    if half + 70 < WIDTH // 2 - 30:
-        draw.line((WIDTH // 2 - half - 70, 64, WIDTH // 2 - half, 64), fill=accent, width=4)
-        draw.line((WIDTH // 2 + half, 64, WIDTH // 2 + half + 70, 64), fill=accent, width=4)
-
-    name_font = _fit_font(draw, hero_name, 1080, 70, True, hangul, min_size=48)
-    lines = _wrap_words(draw, hero_name, name_font, 1080)
-    if len(lines) == 1:
-        _text(draw, (WIDTH // 2, 515 if line2 else 535), hero_name, name_font, (255, 255, 255))
-    else:  # a long name wraps between words, two lines at most
-        name_font = _font(42, True, hangul)
-        lines = _wrap_words(draw, hero_name, name_font, 1080)
-        lines = lines[:1] + [" ".join(lines[1:])]
-        for number, line in enumerate(lines):
-            _text(draw, (WIDTH // 2, 488 + 46 * number), line, _fit_font(draw, line, 1080, 42, True, hangul), (255, 255, 255))
-    if line2:
-        score_font = _fit_font(draw, line2, 1000, 36, True, hangul)
-        light_accent = tuple(int(c + (255 - c) * 0.3) for c in accent)
-        _text(draw, (WIDTH // 2, 582 if len(lines) > 1 else 575), line2, score_font, light_accent)
-
-    if tie_line:
-        tie_font = _fit_font(draw, tie_line, 900, 26, True, hangul)
-        _text(draw, (WIDTH // 2, 104), tie_line, tie_font, (255, 214, 120))
-
-    # --- footer: site name bottom right, accent bar along the bottom
-    site_font = _font(22, True, hangul and _has_hangul(site_name))
-    _text(
-        draw,
-        (WIDTH - 36, HEIGHT - 26),
-        site_name,
-        site_font,
-        (170, 176, 205),
-        anchor="rs",
-        shadow=False,
-    )
-    draw.rectangle((0, HEIGHT - 8, WIDTH, HEIGHT), fill=accent)
-
-    buf = io.BytesIO()
-    card.save(buf, format="PNG", compress_level=2)
-    return buf.getvalue()
-
-
-__all__ = ["FontSpec", "TEXTS", "face_crop", "find_font", "render_share_card"]
+    _draw_tagline(draw, texts.tagline, accent, texts.hangul)
+    _draw_name_and_strength(draw, texts, accent)
+    _draw_tie(draw, texts.tie, texts.hangul)
+    _draw_footer(draw, texts.site_name, accent, texts.hangul)
+    return _png(card)

@@ -1,11 +1,11 @@
-"""heroes.transactions.atomic: all or nothing, and on_commit after the commit,
+"""core.transactions.atomic: all or nothing, and on_commit after the commit,
 on SQLite and on MongoDB (where Django's own atomic does neither)."""
 
 import pytest
 from django.db import transaction
 
 from heroes.models import Hero
-from heroes.transactions import atomic
+from core.transactions import atomic
 
 
 def make_hero(key):

@@ -1,12 +1,12 @@
 """Every URL and API path that takes an id answers 404 for a malformed one,
-on SQLite (integer keys) and on MongoDB (ObjectId keys): heroes/lookups.py."""
+on SQLite (integer keys) and on MongoDB (ObjectId keys): core/lookups.py."""
 
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
-from heroes.lookups import pk_or_none, row_or_404
+from core.lookups import pk_or_none, row_or_404
 from heroes.models import Prediction
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +34,10 @@ PAGES = [
     ("post", "accounts:token_revoke"),
 ]
 API = [
-    ("get", "api-prediction"),
-    ("delete", "api-prediction"),
-    ("post", "api-prediction-share"),
-    ("delete", "api-prediction-share"),
+    ("get", "api:prediction"),
+    ("delete", "api:prediction"),
+    ("post", "api:prediction_share"),
+    ("delete", "api:prediction_share"),
 ]
 
 
@@ -69,3 +69,34 @@ def test_row_or_404_finds_the_row_by_its_id_in_text(user, make_prediction):
     with pytest.raises(Exception) as raised:
         row_or_404(Prediction.objects.exclude(pk=prediction.pk), str(prediction.pk), "gone")
     assert raised.type.__name__ == "Http404" and str(raised.value) == "gone"
+
+
+def test_an_id_bson_refuses_reads_as_not_found():
+    """django-mongodb-backend turns a bad ObjectId into Django's
+    ValidationError; bson's own InvalidId (not a ValueError) is "not found" too."""
+    from types import SimpleNamespace
+
+    from bson.errors import InvalidId
+
+    def to_python(raw):
+        raise InvalidId(f"{raw!r} is not a valid ObjectId")
+
+    model = SimpleNamespace(_meta=SimpleNamespace(pk=SimpleNamespace(to_python=to_python)))
+    assert pk_or_none(model, "zz") is None
+
+
+@pytest.mark.parametrize("raw", ["", "abc", "1.5", None, "-1", "3"])
+def test_a_malformed_or_missing_face_number_is_not_found(raw):
+    from django.http import Http404
+
+    from core.lookups import index_or_404
+
+    with pytest.raises(Http404):
+        index_or_404(raw, "No such face.", below=3)
+
+
+def test_a_face_number_in_range_is_kept():
+    from core.lookups import index_or_404
+
+    assert index_or_404("2", below=3) == 2
+    assert index_or_404(7) == 7  # no range: any integer

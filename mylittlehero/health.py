@@ -28,13 +28,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from heroes.ml import api as engine
+from heroes.models import Hero
 
 STORAGE_PROBE_SECONDS = 60
 
 
 def _database():
-    from heroes.models import Hero
-
     Hero.objects.exists()  # a real query through the ORM (SQLite and MongoDB alike)
     return {"ok": True, "vendor": connection.vendor}
 

@@ -1,0 +1,68 @@
+"""core.errors.error_for: the one mapping from a failure to (code, message,
+HTTP status) that the pages, the API and the admin share."""
+
+import pytest
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
+from django.utils import translation
+
+from core.errors import error_for
+from core.ratelimit import RateLimited
+from heroes.ml import api as engine
+from heroes.services import ServiceUnavailable
+
+
+@pytest.mark.parametrize(
+    "failure, code, status",
+    [
+        (engine.NotAnImage(), "not_an_image", 400),
+        (engine.CorruptImage(), "corrupt_image", 400),
+        (engine.ImageRejected(), "invalid_image", 400),
+        (engine.NoFaceFound(), "no_face", 400),
+        (engine.NoSuchFace("3", faces_found=1), "no_such_face", 400),
+        (engine.ImageTooLarge(), "too_large", 413),
+        (engine.TooManyPixels(), "too_many_pixels", 413),
+        (engine.ModelUnavailable("gone"), "model_unavailable", 503),
+        (ServiceUnavailable("database_unavailable"), "database_unavailable", 503),
+        (ServiceUnavailable("storage_unavailable"), "storage_unavailable", 503),
+        (TooManyFieldsSent(), "too_many_fields", 400),
+        (RequestDataTooBig(), "too_large", 413),
+    ],
+)
+def test_known_failures_have_a_code_a_status_and_a_message_in_both_languages(
+    failure, code, status
+):
+    error = error_for(failure)
+    assert (error.code, error.status) == (code, status)
+    with translation.override("en"):
+        english = error_for(failure).message
+    with translation.override("ko"):
+        korean = error_for(failure).message
+    assert english and korean and english != korean
+
+
+def test_every_refusal_the_engine_exports_is_mapped():
+    refusals = [
+        value
+        for value in vars(engine).values()
+        if isinstance(value, type) and issubclass(value, engine.ImageRejected)
+    ]
+    assert len(refusals) >= 7
+    for refusal in refusals:
+        error = error_for(refusal.__new__(refusal))
+        assert error is not None and error.code == refusal.code and error.status < 500
+
+
+def test_a_used_up_rate_limit_is_429_with_retry_after():
+    error = error_for(RateLimited(retry_after=125, limit=5, period=3600))
+    assert (error.code, error.status, error.headers) == ("rate_limited", 429, {"Retry-After": "125"})
+    with translation.override("en"):
+        assert "5 per hour" in error_for(RateLimited(125, 5, 3600)).message
+        assert "3 minutes" in error_for(RateLimited(125, 5, 3600)).message
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [ValueError("x"), OSError("disk"), ValidationError("x", code="too_large"), SystemExit(2)],
+)
+def test_anything_else_is_not_answered_here(failure):
+    assert error_for(failure) is None

@@ -1,0 +1,2 @@
+"""The HTTP API under /api/ (Django REST framework): urls, views,
+serializers, errors."""

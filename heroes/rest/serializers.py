@@ -1,0 +1,118 @@
+"""What the HTTP API reads and writes."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+
+from core.errors import ErrorReply
+from heroes.forms import validate_photo_size
+from heroes.models import Hero
+from heroes.rest.errors import ApiError
+from heroes.strength import headline, nearly_tied_text, strength_band, strength_sentence
+
+
+class HeroSerializer(serializers.ModelSerializer):
+    portrait_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Hero
+        fields = ["key", "name_ko", "name_en", "description_ko", "description_en", "order", "portrait_url"]
+
+    def get_portrait_url(self, hero) -> str:
+        return self.context["request"].build_absolute_uri(reverse("heroes:portrait", args=[hero.key]))
+
+
+class RankingRowSerializer(serializers.Serializer):
+    hero = serializers.CharField()
+    probability = serializers.FloatField(
+        min_value=0, max_value=1, help_text="Calibrated probability that this hero is the closest match."
+    )
+    similarity = serializers.FloatField(min_value=-1, max_value=1)
+    index = serializers.FloatField(
+        min_value=0,
+        max_value=100,
+        allow_null=True,
+        default=None,
+        help_text="This person's resemblance to the hero on the match-strength scale (0-100); "
+        "null for results computed before it existed.",
+    )
+
+
+class FaceSerializer(serializers.Serializer):
+    box = serializers.ListField(child=serializers.FloatField(), min_length=4, max_length=4)
+    confidence = serializers.FloatField()
+
+
+class PredictionSerializer(serializers.Serializer):
+    id = serializers.CharField(source="pk")
+    created_at = serializers.DateTimeField()
+    top_hero = serializers.SerializerMethodField()
+    top_probability = serializers.FloatField(allow_null=True)
+    match_strength = serializers.FloatField(
+        allow_null=True,
+        help_text="How strongly the face matches its top hero, as a percentile (0-100) of ordinary "
+        "people's match with their own closest hero; null for results computed before it existed.",
+    )
+    match_strength_band = serializers.SerializerMethodField(
+        help_text="very_strong, strong, clear, mild or faint; null without a match strength."
+    )
+    summary = serializers.SerializerMethodField(
+        help_text="The top hero and the match strength in words, in the request's language."
+    )
+    nearly_tied = serializers.BooleanField(
+        help_text="The top two heroes are too close to tell apart (the second is ranking[1])."
+    )
+    ranking = RankingRowSerializer(many=True)
+    faces = FaceSerializer(many=True)
+    face_index = serializers.IntegerField()
+    model_version = serializers.CharField()
+    photo_url = serializers.SerializerMethodField()
+    is_shared = serializers.BooleanField()
+    share_url = serializers.SerializerMethodField()
+
+    def get_top_hero(self, prediction) -> str | None:
+        return prediction.top_hero.key if prediction.top_hero_id else None
+
+    def get_match_strength_band(self, prediction) -> str | None:
+        band = strength_band(prediction.match_strength)
+        return band.code if band else None
+
+    def get_summary(self, prediction) -> str | None:
+        hero = prediction.top_hero
+        if hero is None:
+            return None
+        text = headline(hero.name)
+        if prediction.nearly_tied and len(prediction.ranking) > 1:
+            second = Hero.objects.filter(key=prediction.ranking[1]["hero"]).first()
+            if second is not None:
+                text = f"{text} ({nearly_tied_text(hero.name, second.name)})"
+        band = strength_band(prediction.match_strength)
+        if band:
+            text = f"{text}. {band.label} ({band.value}/100). " + strength_sentence(
+                hero.name, prediction.match_strength
+            )
+        return text
+
+    def get_photo_url(self, prediction) -> str:
+        """Fetchable with the same token as the rest of the API."""
+        return self.context["request"].build_absolute_uri(
+            reverse("api:prediction_photo", args=[prediction.pk])
+        )
+
+    def get_share_url(self, prediction) -> str | None:
+        if not prediction.is_shared:
+            return None
+        return self.context["request"].build_absolute_uri(prediction.share_path)
+
+
+class PredictionCreateSerializer(serializers.Serializer):
+    photo = serializers.FileField(help_text=gettext_lazy("A photo of a face: JPEG, PNG, WebP, HEIC or GIF."))
+    face_index = serializers.IntegerField(required=False, min_value=0, max_value=100)
+
+    def validate_photo(self, photo):
+        try:
+            validate_photo_size(photo)
+        except DjangoValidationError as exc:
+            raise ApiError(ErrorReply(exc.code, " ".join(exc.messages), 413)) from None
+        return photo

@@ -1,0 +1,220 @@
+"""The admin of people's results (heroes.Prediction) for moderators.
+
+Photos are shown through the authorized photo views (history.views.photo and
+thumbnail), never a public URL. Deleting predictions here deletes their
+photos too. The admin URLs stay /admin/heroes/prediction/ (the model's app).
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _, ngettext
+
+from core.errors import error_for
+from core.storage import rows_delete_with_files
+from heroes import services
+from heroes.ml.api import active_model_version
+from heroes.models import Prediction
+
+admin_logger = logging.getLogger("heroes.admin")
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = _("model")
+    parameter_name = "stale"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("stale (another model)")), ("no", _("current model"))]
+
+    def queryset(self, request, queryset):
+        version = active_model_version()
+        if self.value() == "yes":
+            return queryset.exclude(model_version=version)
+        if self.value() == "no":
+            return queryset.filter(model_version=version)
+        return queryset
+
+
+@admin.register(Prediction)
+class PredictionAdmin(admin.ModelAdmin):
+    list_display = [
+        "thumbnail",
+        "owner_email",
+        "top_hero",
+        "strength",
+        "score",
+        "model_version",
+        "face_count",
+        "created",
+    ]
+    list_select_related = ["owner", "top_hero"]
+    list_filter = ["top_hero", "model_version", StaleFilter, "created_at"]
+    search_fields = ["owner__email"]
+    date_hierarchy = "created_at"
+    actions = ["repredict", "delete_with_image"]
+    fields = [
+        "photo",
+        "owner_email",
+        "created_at",
+        "predicted_at",
+        "model_version",
+        "face_index",
+        "faces",
+        "ranking_table",
+        "previous_results",
+        "is_shared",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # results are computed, never edited by hand
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # replaced: it would leave the photos
+        if not self.has_delete_permission(request):
+            actions.pop("delete_with_image", None)
+        if not self.has_view_permission(request):
+            actions.pop("repredict", None)
+        return actions
+
+    class Media:
+        css = {"all": ["heroes/admin.css"]}
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, obj):
+        # A small crop around the chosen face, not the whole photo.
+        return format_html(
+            '<img src="{}" alt="" width="56" height="56" class="mlh-thumb" loading="lazy">',
+            reverse("history:thumb", args=[obj.pk]),
+        )
+
+    @admin.display(description=_("created"), ordering="created_at")
+    def created(self, obj):
+        """In the site's time zone (KST by default), like the pages."""
+        return date_format(timezone.localtime(obj.created_at), "Y-m-d H:i")
+
+    @admin.display(description=Prediction._meta.get_field("match_strength").verbose_name, ordering="match_strength")
+    def strength(self, obj):
+        return "-" if obj.match_strength is None else f"{obj.match_strength:.0f}"
+
+    @admin.display(description=_("photo"))
+    def photo(self, obj):
+        return format_html(
+            '<img src="{}" alt="" class="mlh-photo">',
+            reverse("history:photo", args=[obj.pk]),
+        )
+
+    @admin.display(description=_("owner"), ordering="owner__email")
+    def owner_email(self, obj):
+        return obj.owner.email
+
+    @admin.display(description=_("score"), ordering="top_probability")
+    def score(self, obj):
+        return "-" if obj.top_probability is None else f"{100 * obj.top_probability:.1f}%"
+
+    @admin.display(description=_("faces"))
+    def face_count(self, obj):
+        return len(obj.faces or [])
+
+    @admin.display(description=_("ranking"))
+    def ranking_table(self, obj):
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}%</td><td>{}</td></tr>",
+            (
+                (rank, row["hero"], f"{100 * row['probability']:.1f}", f"{row['similarity']:.3f}")
+                for rank, row in enumerate(obj.ranking or [], start=1)
+            ),
+        )
+        return format_html("<table><tbody>{}</tbody></table>", rows)
+
+    def delete_model(self, request, obj):
+        rows_delete_with_files([obj])
+
+    def delete_queryset(self, request, queryset):
+        rows_delete_with_files(list(queryset))
+
+    def has_repredict_permission(self, request):
+        # Results are never edited by hand (no change form), but re-running
+        # the engine over them is a change: it needs the change permission,
+        # which the Moderators group does not have.
+        return request.user.has_perm("heroes.change_prediction")
+
+    @admin.action(description=_("Re-predict with the current model"), permissions=["repredict"])
+    def repredict(self, request, queryset):
+        limit = settings.MLH_ADMIN_REPREDICT_MAX
+        count = queryset.count()
+        if count > limit:
+            admin_logger.info(
+                "admin repredict refused: %s predictions selected (max %s)",
+                count, limit, extra={"admin_action": {"user_id": str(request.user.pk),
+                                                      "selected": count, "refused": True}},
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "Select at most %(limit)d prediction here; for more, run "
+                    "`manage.py repredict` on the server.",
+                    "Select at most %(limit)d predictions here; for more, run "
+                    "`manage.py repredict` on the server.",
+                    limit,
+                )
+                % {"limit": limit},
+                messages.ERROR,
+            )
+            return
+        done, failed = 0, 0
+        for prediction in queryset:
+            try:
+                services.prediction_choose_face(
+                    prediction=prediction, face_index=prediction.face_index
+                )
+                done += 1
+            except Exception as exc:
+                # A photo the engine refuses, the engine or the database
+                # down, a photo gone from storage: counted; anything else is a bug.
+                if error_for(exc) is None and not isinstance(exc, OSError):
+                    raise
+                failed += 1
+        admin_logger.info(
+            "admin repredict: %s done, %s failed", done, failed,
+            extra={"admin_action": {"user_id": str(request.user.pk), "selected": count,
+                                    "done": done, "failed": failed}},
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d prediction re-predicted.", "%(count)d predictions re-predicted.", done)
+            % {"count": done},
+            messages.SUCCESS,
+        )
+        if failed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d prediction could not be re-predicted; its result was kept.",
+                    "%(count)d predictions could not be re-predicted; their results were kept.",
+                    failed,
+                )
+                % {"count": failed},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Delete with image"), permissions=["delete"])
+    def delete_with_image(self, request, queryset):
+        count = len(queryset)
+        rows_delete_with_files(list(queryset))
+        self.message_user(
+            request,
+            ngettext("%(count)d prediction and its photo deleted.", "%(count)d predictions and their photos deleted.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
