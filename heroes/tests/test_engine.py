@@ -3,15 +3,12 @@
 import io
 import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from mylittlehero.tests.environment import REPO_ROOT, child_env
 from mylittlehero.tests.factories import ASTRONAUT
 
 pytestmark = pytest.mark.model
@@ -158,18 +155,3 @@ def test_missing_model_is_one_clear_error(tmp_path):
     (tmp_path / "model.json").write_text("{not json")
     with pytest.raises(ModelUnavailable):
         HeroEngine(tmp_path)
-
-
-def test_importing_django_and_the_engine_api_does_not_import_tensorflow():
-    code = (
-        "import sys, django; django.setup();"
-        "import heroes.ml.api, heroes.ml.engine, heroes.ml.intake, heroes.ml.training;"
-        "import heroes.management.commands.predict_image;"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'tensorflow','keras','mtcnn'}))"
-    )
-    env = child_env()
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"

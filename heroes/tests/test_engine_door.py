@@ -4,13 +4,11 @@ the seam that swaps the engine for tests, the exceptions in one module, and
 the training runs' checks that come before any model loads."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 from PIL import Image
 
-from mylittlehero.tests.environment import REPO_ROOT, child_env
+from mylittlehero.tests.environment import machine_learning_modules_after
 from heroes.ml import api
 from heroes.ml import engine as engine_module
 from heroes.ml import errors
@@ -192,20 +190,14 @@ def test_training_data_problems_are_reported_before_any_model_loads(tmp_path, mo
 
 
 def test_django_start_up_and_every_engine_command_import_no_tensorflow():
-    code = (
-        "import sys, django; django.setup();"
-        "import heroes.ml.api, heroes.ml.trainer, heroes.services, mylittlehero.health;"
-        "import heroes.management.commands.train_heroes, heroes.management.commands.evaluate_heroes;"
-        "import heroes.management.commands.repredict, heroes.management.commands.predict_image;"
-        "import heroes.management.commands.devserver, heroes.admin, history.admin;"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'tensorflow','keras','mtcnn'}))"
+    loaded = machine_learning_modules_after(
+        "import heroes.ml.api, heroes.ml.engine, heroes.ml.intake, heroes.ml.training",
+        "import heroes.ml.trainer, heroes.services, mylittlehero.health",
+        "import heroes.management.commands.train_heroes, heroes.management.commands.evaluate_heroes",
+        "import heroes.management.commands.repredict, heroes.management.commands.predict_image",
+        "import heroes.management.commands.devserver, heroes.admin, history.admin",
     )
-    env = child_env()
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert loaded == []
 
 
 def test_without_a_model_the_version_is_none_with_the_fake_too(fake_predictor):

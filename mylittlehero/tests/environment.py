@@ -3,8 +3,11 @@ repository's paths, the shared data sets, a clean environment for child
 processes, the files under MEDIA_ROOT, and one way to say that something the
 machine lacks makes a test skip (or fail, where CI requires it)."""
 
+import ast
 import importlib
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +67,23 @@ def import_or_unavailable(name, *, install, required_by):
         return importlib.import_module(name)
     except ImportError:
         unavailable(f"{name} is not installed ({install})", required_by=required_by)
+
+
+def machine_learning_modules_after(*statements):
+    """Start Django in a child process, run ``statements`` (Python source) and
+    return the sorted names of TensorFlow, Keras and MTCNN modules it loaded:
+    an empty list means those statements keep the engine lazy."""
+    code = "\n".join(
+        [
+            "import sys, django",
+            "django.setup()",
+            *statements,
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'tensorflow', 'keras', 'mtcnn'}))",
+        ]
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=child_env(), capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return ast.literal_eval(result.stdout.strip())

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from mylittlehero.tests.environment import REPO_ROOT, child_env
+from mylittlehero.tests.environment import REPO_ROOT, child_env, machine_learning_modules_after
 
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
@@ -192,16 +192,8 @@ def test_s3_media_storage_from_environment():
 
 
 def test_django_start_up_does_not_import_tensorflow():
-    code = (
-        "import sys, django; django.setup();"
-        "from django.urls import get_resolver; get_resolver().url_patterns;"
-        "import heroes.models, heroes.admin, history.views, accounts.views;"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "{'tensorflow', 'keras', 'mtcnn'}))"
+    loaded = machine_learning_modules_after(
+        "from django.urls import get_resolver; get_resolver().url_patterns",
+        "import heroes.models, heroes.admin, history.views, accounts.views",
     )
-    env = child_env()
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert loaded == []
