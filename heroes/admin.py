@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from heroes import services
+from heroes import reprediction, services
 from heroes.ml.classifier import ModelUnavailable
 from heroes.ml.engine import current_model_version
 from heroes.ml.intake import ImageRejected
@@ -245,6 +245,20 @@ class PredictionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Re-predict with the current model"), permissions=["repredict"])
     def repredict(self, request, queryset):
+        if reprediction.broker_configured():
+            queued = reprediction.predictions_enqueue_selected(predictions=queryset)
+            admin_logger.info("admin repredict: %s queued (run %s)", queued.total, queued.run_id)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d prediction queued for re-prediction.",
+                    "%(count)d predictions queued for re-prediction.",
+                    queued.total,
+                )
+                % {"count": queued.total},
+                messages.SUCCESS,
+            )
+            return
         limit = settings.MLH_ADMIN_REPREDICT_MAX
         count = queryset.count()
         if count > limit:
@@ -266,15 +280,7 @@ class PredictionAdmin(admin.ModelAdmin):
                 messages.ERROR,
             )
             return
-        done, failed = 0, 0
-        for prediction in queryset:
-            try:
-                services.prediction_choose_face(
-                    prediction=prediction, face_index=prediction.face_index
-                )
-                done += 1
-            except (ImageRejected, ModelUnavailable, services.ServiceUnavailable, OSError):
-                failed += 1
+        done, failed = reprediction.predictions_repredict_now(predictions=queryset)
         admin_logger.info(
             "admin repredict: %s done, %s failed", done, failed,
             extra={"admin_action": {"user_id": str(request.user.pk), "selected": count,
