@@ -437,6 +437,10 @@ def repredict_batch(*, run_id, batch, ids, attempt=0):
     progress = RunProgress(run_id)
     meta = progress.meta()
     deliveries = progress.delivery(batch)
+    logger.info(
+        "repredict run %s batch started: %s, %s photos (delivery %s, attempt %s)",
+        run_id, batch, len(ids), deliveries, attempt,
+    )
     if deliveries > MAX_DELIVERIES:
         reason = f"batch {batch} abandoned after {deliveries - 1} deliveries"
         repredict_batch_failed(run_id=run_id, batch=batch, ids=ids, reason=reason)
@@ -450,22 +454,19 @@ def repredict_batch(*, run_id, batch, ids, attempt=0):
     not_before = datetime.datetime.fromisoformat(meta["not_before"]) if meta["not_before"] else None
     started = datetime.datetime.fromtimestamp(float(meta["started_at"]), tz=datetime.timezone.utc)
 
-    found = {
-        str(p.pk): p
-        for p in Prediction.objects.filter(pk__in=[_pk_value(pk) for pk in ids]).select_related(
-            "top_hero"
-        )
-    }
     tally = {}
 
     def record(pk, outcome, reason=""):
         progress.record(pk, outcome, reason)
         tally[outcome] = tally.get(outcome, 0) + 1
 
+    found, unreadable = _load_batch(ids)
     sources, todo = [], []
     for pk in ids:
         prediction = found.get(pk)
-        if prediction is None:
+        if pk in unreadable:
+            record(pk, FAILED, f"photo unreadable: {unreadable[pk]}")
+        elif prediction is None:
             record(pk, GONE)
         elif _holds_version(prediction, version, not_before):
             # Stored by an earlier delivery of this batch (or meanwhile).
@@ -492,11 +493,28 @@ def repredict_batch(*, run_id, batch, ids, attempt=0):
             record(pk, GONE)
         else:
             record(pk, UPDATED)
-    logger.info(
-        "repredict run %s batch %s (delivery %s, attempt %s): %s",
-        run_id, batch, deliveries, attempt, tally,
-    )
+    logger.info("repredict run %s batch done: %s, %s", run_id, batch, tally)
     return tally
+
+
+def _load_batch(ids):
+    """The batch's predictions by pk, and {pk: error} for rows that cannot
+    even be loaded (a photo without stored dimensions whose file is gone:
+    Django reads the file to measure it)."""
+    queryset = Prediction.objects.select_related("top_hero")
+    try:
+        return {str(p.pk): p for p in queryset.filter(pk__in=[_pk_value(pk) for pk in ids])}, {}
+    except OSError:
+        found, unreadable = {}, {}
+        for pk in ids:
+            try:
+                prediction = queryset.filter(pk=_pk_value(pk)).first()
+            except OSError as exc:
+                unreadable[pk] = exc
+            else:
+                if prediction is not None:
+                    found[pk] = prediction
+        return found, unreadable
 
 
 def repredict_batch_failed(*, run_id, batch, ids, reason):

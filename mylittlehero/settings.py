@@ -518,7 +518,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": max(1, min(60, _visibility // 10)),
     "unacked_restore_throttle": 1,
 }
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- API ---------------------------------------------------------------------------
 
