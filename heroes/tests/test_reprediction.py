@@ -1,0 +1,115 @@
+"""heroes/reprediction.py without workers: the queue path's pieces with the
+fake engine and a real Redis (MLH_TEST_REDIS_URL, database 1; skipped
+elsewhere), and the command without a broker."""
+
+import base64
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from conftest import photo_upload
+from heroes import reprediction
+from heroes.models import Prediction
+from heroes.services import prediction_create
+from heroes.tests.test_celery import BROKER_URL
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def broker(settings):
+    if not BROKER_URL:
+        pytest.skip("MLH_TEST_REDIS_URL is not set (.ci/run starts a Redis on loopback)")
+    import redis
+
+    client = redis.Redis.from_url(BROKER_URL)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis at {BROKER_URL}: {exc}")
+    from mylittlehero.celery import app
+
+    settings.MLH_BROKER_URL = BROKER_URL
+    app.conf.broker_url = BROKER_URL
+    yield client
+    client.flushdb()
+
+
+def queued_batches(client):
+    """The (run, batch, ids) of every message waiting on the queue."""
+    found = []
+    for raw in client.lrange("mlh", 0, -1):
+        message = json.loads(raw)
+        args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+        found.append(tuple(args))
+    return found
+
+
+def test_queue_needs_a_broker(settings, fake_predictor):
+    settings.MLH_BROKER_URL = ""
+    with pytest.raises(CommandError, match="MLH_BROKER_URL"):
+        call_command("repredict", "--queue")
+
+
+def test_admin_action_queues_with_a_broker_unbounded(client, make_user, user, fake_predictor, broker, settings):
+    settings.MLH_ADMIN_REPREDICT_MAX = 2
+    predictions = [prediction_create(user=user, upload=photo_upload(f"a{i}.jpg")) for i in range(3)]
+    fake_predictor.calls.clear()
+    client.force_login(make_user("root@example.com", is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("admin:heroes_prediction_changelist"),
+        {"action": "repredict", "_selected_action": [p.pk for p in predictions]},
+        follow=True,
+    )
+    assert "분석 결과 3개를 다시 분석하도록 대기열에 넣었습니다." in response.content.decode()
+    assert fake_predictor.calls == []  # nothing computed in the request
+    (batch,) = queued_batches(broker)
+    assert sorted(batch[2]) == sorted(str(p.pk) for p in predictions)
+
+
+def test_a_batch_delivered_twice_updates_each_photo_once(user, fake_predictor, broker, media_root):
+    predictions = [prediction_create(user=user, upload=photo_upload(f"b{i}.jpg")) for i in range(4)]
+    (media_root / predictions[1].image.name).unlink()
+    fake_predictor.MODEL_VERSION = "fake-2"
+    queued = reprediction.repredict_enqueue(
+        predictions=Prediction.objects.all(), version="fake-2", batch_size=10
+    )
+    (message,) = queued_batches(broker)
+    run_id, batch, ids = message
+    fake_predictor.calls.clear()
+    first = reprediction.repredict_batch(run_id=run_id, batch=batch, ids=ids)
+    again = reprediction.repredict_batch(run_id=run_id, batch=batch, ids=ids)
+    assert first == {"updated": 3, "failed": 1}
+    assert again == {"updated": 3, "failed": 1}  # recognised, not computed again
+    assert len(fake_predictor.calls) == 3
+    progress = reprediction.RunProgress(queued.run_id)
+    assert progress.counts() == {"updated": 3, "unchanged": 0, "failed": 1, "gone": 0}
+    rows = [
+        Prediction.objects.filter(pk=p.pk).values_list("model_version", "previous_results").get()
+        for p in predictions
+    ]
+    assert [version for version, _history in rows] == ["fake-2", "fake-1", "fake-2", "fake-2"]
+    assert [len(history) for _version, history in rows] == [1, 0, 1, 1]
+
+
+def test_a_batch_that_keeps_coming_back_is_reported_not_retried_for_ever(
+    user, fake_predictor, broker
+):
+    predictions = [prediction_create(user=user, upload=photo_upload(f"c{i}.jpg")) for i in range(2)]
+    fake_predictor.MODEL_VERSION = "fake-2"
+    queued = reprediction.repredict_enqueue(predictions=Prediction.objects.all(), version="fake-2")
+    (message,) = queued_batches(broker)
+    progress = reprediction.RunProgress(queued.run_id)
+    for _ in range(reprediction.MAX_DELIVERIES):
+        progress.delivery(message[1])  # died each time before recording anything
+    fake_predictor.calls.clear()
+    assert reprediction.repredict_batch(run_id=message[0], batch=message[1], ids=message[2]) == {
+        "failed": 2
+    }
+    assert fake_predictor.calls == []
+    assert progress.counts()["failed"] == 2
+    assert all("abandoned after 6 deliveries" in reason for _pk, reason in progress.failures())
+    assert Prediction.objects.filter(model_version="fake-2").count() == 0
