@@ -506,6 +506,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_DEFAULT_QUEUE = env_str("MLH_CELERY_QUEUE", "mlh")
 CELERY_TASK_TIME_LIMIT = env_int("MLH_CELERY_TASK_TIME_LIMIT", 600)
+# Raised inside the batch first, so that it is retried and then reported.
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT * 9 // 10)
 _visibility = env_int("MLH_CELERY_VISIBILITY_TIMEOUT", 3600)
 if _visibility <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured(
