@@ -93,6 +93,7 @@ def predictions_select(*, version, every=False, user_email=None, since=None, her
 UPDATED = "updated"  # this result was stored now
 ALREADY = "already"  # a result of this version was already stored: nothing written
 GONE = "gone"  # the prediction was deleted meanwhile
+CHANGED = "changed"  # its person chose another face meanwhile: left as they chose
 
 
 def prediction_result_store(*, prediction, result, not_before=None):
@@ -108,7 +109,9 @@ def prediction_result_store(*, prediction, result, not_before=None):
 
     if _holds_version(prediction, result.model_version, not_before):
         return ALREADY
-    read_version, read_at = prediction.model_version, prediction.predicted_at
+    read_version, read_at, read_face = (
+        prediction.model_version, prediction.predicted_at, prediction.face_index
+    )
     _apply_result(prediction, result)
     values = {field: getattr(prediction, field) for field in RESULT_FIELDS}
     written = Prediction.objects.filter(
@@ -121,8 +124,10 @@ def prediction_result_store(*, prediction, result, not_before=None):
         return GONE
     if _holds_version(current, result.model_version, not_before):
         return ALREADY
-    # Changed meanwhile by something else (a person chose another face with
-    # an older model): try once more on what is there now.
+    if current.face_index != read_face:
+        return CHANGED  # another face chosen meanwhile: this result is not for it
+    # Written meanwhile by an older model (a web machine not yet updated):
+    # store on what is there now.
     return prediction_result_store(prediction=current, result=result, not_before=not_before)
 
 
@@ -263,6 +268,8 @@ def predictions_repredict(*, predictions, run, batch_size=32, limit=None, progre
                 if state == GONE:
                     outcome.gone += 1  # deleted meanwhile: nothing to update
                     continue
+                if state == CHANGED:
+                    continue
                 stored += 1
                 outcome.processed += 1
                 outcome.changed_top += state == UPDATED and old_top != prediction.top_hero_id
@@ -309,7 +316,7 @@ MAX_RETRIES = 3
 MAX_DELIVERIES = 6
 RUN_TTL_SECONDS = 7 * 24 * 3600
 
-UNCHANGED = "unchanged"  # no usable face with this model: previous result kept
+UNCHANGED = "unchanged"  # no usable face now, or another face chosen: result kept
 FAILED = "failed"
 
 # Record an item's outcome once (the first recorded wins) and count it.
@@ -489,10 +496,7 @@ def repredict_batch(*, run_id, batch, ids, attempt=0):
                 record(pk, FAILED, result.code)
             continue
         state = prediction_result_store(prediction=prediction, result=result, not_before=not_before)
-        if state == GONE:
-            record(pk, GONE)
-        else:
-            record(pk, UPDATED)
+        record(pk, {GONE: GONE, CHANGED: UNCHANGED}.get(state, UPDATED))
     logger.info("repredict run %s batch done: %s, %s", run_id, batch, tally)
     return tally
 

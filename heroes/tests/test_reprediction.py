@@ -113,3 +113,31 @@ def test_a_batch_that_keeps_coming_back_is_reported_not_retried_for_ever(
     assert progress.counts()["failed"] == 2
     assert all("abandoned after 6 deliveries" in reason for _pk, reason in progress.failures())
     assert Prediction.objects.filter(model_version="fake-2").count() == 0
+
+
+def test_two_workers_racing_on_one_photo_store_one_result(user, fake_predictor):
+    prediction = prediction_create(user=user, upload=photo_upload("race.jpg"))
+    first, second = Prediction.objects.get(pk=prediction.pk), Prediction.objects.get(pk=prediction.pk)
+    fake_predictor.MODEL_VERSION = "fake-2"
+    with first.image.open("rb") as handle:
+        result = fake_predictor.predict(handle.read())
+    assert reprediction.prediction_result_store(prediction=first, result=result) == "updated"
+    # The second copy was read before the first write: the conditional write sees it.
+    assert reprediction.prediction_result_store(prediction=second, result=result) == "already"
+    prediction.refresh_from_db()
+    assert prediction.model_version == "fake-2"
+    assert [r["model_version"] for r in prediction.previous_results] == ["fake-1"]
+
+
+def test_a_face_chosen_meanwhile_is_left_as_chosen(user, fake_predictor):
+    prediction = prediction_create(user=user, upload=photo_upload("two.jpg", size=(640, 240)))
+    stale = Prediction.objects.get(pk=prediction.pk)
+    from heroes.services import prediction_choose_face
+
+    prediction_choose_face(prediction=prediction, face_index=1)  # still the old model
+    fake_predictor.MODEL_VERSION = "fake-2"
+    with stale.image.open("rb") as handle:
+        result = fake_predictor.predict(handle.read(), face_index=stale.face_index)
+    assert reprediction.prediction_result_store(prediction=stale, result=result) == "changed"
+    prediction.refresh_from_db()
+    assert (prediction.face_index, prediction.model_version) == (1, "fake-1")
