@@ -20,7 +20,8 @@ redis-server on 127.0.0.1:PORT (stopped by PID at the end).
    MEMORY_PHOTOS (0: skip).
 
 Each figure is the median of REPEAT runs (every photo reset to the old model
-in between). Prints photos/s and the ratios.
+in between; the four set-ups measured in turn within each repeat, the worker
+sets started beforehand on their own queues). Prints photos/s and the ratios.
 """
 
 import argparse
@@ -144,25 +145,23 @@ class Bench:
         self.run(sys.executable, "-c", RESET)
 
     def in_process(self, threads):
+        """One timed pass of the single-process path (photos/s)."""
         env = dict(self.env)
         if threads:
             env["MLH_TF_INTRA_THREADS"] = env["MLH_TF_INTER_THREADS"] = str(threads)
-        rates = []
-        for _ in range(self.args.repeat):
-            self.reset()
-            done, seconds = self.run(
-                sys.executable, "-c", IN_PROCESS, str(self.args.batch_size), env=env
-            ).split()
-            rates.append(int(done) / float(seconds))
-        return statistics.median(rates)
+        self.reset()
+        done, seconds = self.run(
+            sys.executable, "-c", IN_PROCESS, str(self.args.batch_size), env=env
+        ).split()
+        return int(done) / float(seconds)
 
-    def start_worker(self, processes):
+    def start_worker(self, processes, queue="mlh"):
         log = self.work / f"worker-{processes}-{time.monotonic_ns()}.log"
-        env = {**self.env, "MLH_WORKER_TF_THREADS": "1"}
+        env = {**self.env, "MLH_WORKER_TF_THREADS": "1", "MLH_CELERY_QUEUE": queue}
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "mylittlehero", "worker", "--pool", "prefork",
              "--concurrency", str(processes), "--prefetch-multiplier", "1", "-O", "fair",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"bench{processes}@%h",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{queue}@%h",
              "--loglevel", "INFO", "--logfile", str(log)],
             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -189,7 +188,7 @@ class Bench:
             except ProcessLookupError:
                 pass
 
-    def queued_run(self, limit=None):
+    def queued_run(self, limit=None, queue="mlh"):
         """Enqueue every stale photo (at most ``limit``) and wait until all
         are recorded. Returns (photos, seconds)."""
         import redis
@@ -198,6 +197,7 @@ class Bench:
         out = self.run(
             sys.executable, "manage.py", "repredict", "--queue", "--no-wait",
             "--batch-size", str(self.args.batch_size), *(["--limit", str(limit)] if limit else []),
+            env={**self.env, "MLH_CELERY_QUEUE": queue},
         )  # fmt: skip
         run_id = out.split("(run ")[1].split(")")[0]
         meta = client.hgetall(f"mlh:repredict:{run_id}:meta")
@@ -214,22 +214,16 @@ class Bench:
             print(f"  ({counts['failed']} photos failed in this run)")
         return total, seconds
 
-    def workers(self, processes):
-        worker = self.start_worker(processes)
-        try:
-            rates = []
-            for _ in range(self.args.repeat):
-                self.reset()
-                total, seconds = self.queued_run()
-                rates.append(total / seconds)
-            return statistics.median(rates)
-        finally:
-            self.stop_worker(worker)
+    def workers(self, processes, queue):
+        """One timed pass on already started workers (photos/s)."""
+        self.reset()
+        total, seconds = self.queued_run(queue=queue)
+        return total / seconds
 
     def memory(self):
         """RSS of one worker process after 100 and after MEMORY_PHOTOS photos
         (rounds of the first 100 stored photos, reset each time)."""
-        worker = self.start_worker(1)
+        worker = self.start_worker(1, queue="memory")
         try:
             child = int(
                 Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()[0]
@@ -238,7 +232,7 @@ class Bench:
             for target in (100, self.args.memory_photos):
                 while done < target:
                     self.reset()
-                    total, _seconds = self.queued_run(limit=min(100, self.args.count))
+                    total, _seconds = self.queued_run(limit=min(100, self.args.count), queue="memory")
                     done += total
                 marks[done] = rss_mib(child)
             return marks
@@ -271,13 +265,27 @@ def main():
         kind = "London set and hero set" if real else "astronaut crops"
         print(f"{args.count} stored photos ({kind}), batches of {args.batch_size}, "
               f"median of {args.repeat}, {os.cpu_count()} CPUs")  # fmt: skip
-        single = bench.in_process(threads=None)
+        # Both worker sets are started first, each on its own queue, and the
+        # four set-ups are measured in turn within each repeat: a busy moment
+        # on this shared machine then lands on every figure alike.
+        one_worker = bench.start_worker(1, queue="bench1")
+        two_workers = bench.start_worker(2, queue="bench2")
+        rates = {"single": [], "single1": [], "one": [], "two": []}
+        try:
+            for _ in range(args.repeat):
+                rates["single"].append(bench.in_process(threads=None))
+                rates["single1"].append(bench.in_process(threads=1))
+                rates["one"].append(bench.workers(1, "bench1"))
+                rates["two"].append(bench.workers(2, "bench2"))
+        finally:
+            bench.stop_worker(one_worker)
+            bench.stop_worker(two_workers)
+        for name, values in rates.items():
+            print(f"  {name}: " + ", ".join(f"{v:.1f}" for v in values))
+        single, single_one, one, two = (statistics.median(rates[k]) for k in rates)
         print(f"single process (repredict, TF default threads): {single:.1f} photos/s")
-        single_one = bench.in_process(threads=1)
         print(f"single process (repredict, 1 TF thread):        {single_one:.1f} photos/s")
-        one = bench.workers(1)
         print(f"1 worker process (1 TF thread):                 {one:.1f} photos/s")
-        two = bench.workers(2)
         print(f"2 worker processes (1 TF thread each):          {two:.1f} photos/s")
         print(f"2 workers / 1 worker: {two / one:.2f}x (target >= 1.6)")
         print(f"2 workers / single process (default threads): {two / single:.2f}x")

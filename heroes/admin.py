@@ -16,9 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from heroes import reprediction, services
-from heroes.ml.classifier import ModelUnavailable
 from heroes.ml.engine import current_model_version
-from heroes.ml.intake import ImageRejected
 from heroes.models import Hero, HeroImage, Prediction
 from heroes.storage import rows_delete_with_files
 
