@@ -27,6 +27,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from heroes import reprediction
 
+STALL_HINT_SECONDS = 60
+
 
 class Command(BaseCommand):
     help = "Re-run stored photos through the current model (stale ones by default)."
@@ -143,6 +145,7 @@ class Command(BaseCommand):
         except LookupError as exc:
             raise CommandError(str(exc)) from None
         bar = None
+        last_done, last_change, hinted = -1, time.monotonic(), False
         try:
             while True:
                 total = progress.total()
@@ -154,6 +157,14 @@ class Command(BaseCommand):
                     bar.update(done - bar.n)
                     if done >= total:
                         break
+                if done != last_done:
+                    last_done, last_change = done, time.monotonic()
+                elif not hinted and time.monotonic() - last_change > STALL_HINT_SECONDS:
+                    hinted = True
+                    self.stderr.write(
+                        f"no photo finished in {STALL_HINT_SECONDS} s: is a worker running "
+                        "(celery -A mylittlehero worker) on this broker?"
+                    )
                 time.sleep(poll)
         except KeyboardInterrupt:
             if bar is not None:
