@@ -141,3 +141,29 @@ def test_a_face_chosen_meanwhile_is_left_as_chosen(user, fake_predictor):
     assert reprediction.prediction_result_store(prediction=stale, result=result) == "changed"
     prediction.refresh_from_db()
     assert (prediction.face_index, prediction.model_version) == (1, "fake-1")
+
+
+def test_a_batch_that_keeps_failing_is_retried_a_few_times_then_reported(
+    user, fake_predictor, broker, monkeypatch
+):
+    from heroes.tasks import repredict_batch
+
+    predictions = [prediction_create(user=user, upload=photo_upload(f"d{i}.jpg")) for i in range(3)]
+    fake_predictor.MODEL_VERSION = "fake-2"
+    queued = reprediction.repredict_enqueue(predictions=Prediction.objects.all(), version="fake-2")
+    (message,) = queued_batches(broker)
+    tries = []
+
+    def broken():
+        tries.append(1)
+        raise RuntimeError("engine broke")
+
+    monkeypatch.setattr(fake_predictor, "model_version", broken)
+    # Run here (eagerly): Celery's retries run at once, one after another.
+    repredict_batch.apply(args=message)
+    assert len(tries) == reprediction.MAX_RETRIES + 1
+    progress = reprediction.RunProgress(queued.run_id)
+    assert progress.counts()["failed"] == 3
+    reasons = {reason for _pk, reason in progress.failures()}
+    assert reasons == {"batch failed 4 times: RuntimeError: engine broke"}
+    assert Prediction.objects.filter(model_version="fake-2").count() == 0
