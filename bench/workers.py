@@ -117,7 +117,7 @@ class Bench:
 
     def run(self, *command, env=None):
         result = subprocess.run(
-            command, cwd=REPO, env=env or self.env, capture_output=True, text=True
+            command, cwd=REPO, env=env or self.env, capture_output=True, text=True, check=False
         )
         if result.returncode:
             raise SystemExit(f"{command[:4]} failed:\n{result.stdout[-2000:]}{result.stderr[-3000:]}")

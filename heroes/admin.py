@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from heroes import reprediction, services
+from heroes import reprediction
 from heroes.ml.engine import current_model_version
 from heroes.models import Hero, HeroImage, Prediction
 from heroes.storage import rows_delete_with_files
@@ -245,7 +245,11 @@ class PredictionAdmin(admin.ModelAdmin):
     def repredict(self, request, queryset):
         if reprediction.broker_configured():
             queued = reprediction.predictions_enqueue_selected(predictions=queryset)
-            admin_logger.info("admin repredict: %s queued (run %s)", queued.total, queued.run_id)
+            admin_logger.info(
+                "admin repredict: %s queued (run %s)", queued.total, queued.run_id,
+                extra={"admin_action": {"user_id": str(request.user.pk), "queued": queued.total,
+                                        "run": queued.run_id}},
+            )
             self.message_user(
                 request,
                 ngettext(

@@ -459,7 +459,7 @@ def repredict_batch(*, run_id, batch, ids, attempt=0):
         repredict_batch_failed(run_id=run_id, batch=batch, ids=ids, reason=reason)
         return {FAILED: len(ids)}
     not_before = datetime.datetime.fromisoformat(meta["not_before"]) if meta["not_before"] else None
-    started = datetime.datetime.fromtimestamp(float(meta["started_at"]), tz=datetime.timezone.utc)
+    started = datetime.datetime.fromtimestamp(float(meta["started_at"]), tz=datetime.UTC)
 
     tally = {}
 

@@ -23,7 +23,7 @@ def repredict_batch(self, run_id, batch, ids):
         reprediction.repredict_batch(run_id=run_id, batch=batch, ids=ids, attempt=self.request.retries)
     except LookupError:
         logger.error("repredict batch %s of an unknown run %s dropped", batch, run_id)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any error: retried, then reported
         if self.request.retries >= reprediction.MAX_RETRIES:
             reprediction.repredict_batch_failed(
                 run_id=run_id,

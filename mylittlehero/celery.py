@@ -42,7 +42,7 @@ def load_engine(**_kwargs):
 
     try:
         version = engine_load()
-    except Exception:  # noqa: BLE001 - a batch reports it again and retries
+    except Exception:  # a batch reports it again, retried, then reported
         logger.exception("worker %s: the hero engine failed to load", os.getpid())
         return
     logger.info("worker %s: hero engine %s loaded (%s TF threads)", os.getpid(), version, threads)

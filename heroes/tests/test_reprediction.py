@@ -98,7 +98,8 @@ def test_a_batch_delivered_twice_updates_each_photo_once(user, fake_predictor, b
 def test_a_batch_that_keeps_coming_back_is_reported_not_retried_for_ever(
     user, fake_predictor, broker
 ):
-    predictions = [prediction_create(user=user, upload=photo_upload(f"c{i}.jpg")) for i in range(2)]
+    for i in range(2):
+        prediction_create(user=user, upload=photo_upload(f"c{i}.jpg"))
     fake_predictor.MODEL_VERSION = "fake-2"
     queued = reprediction.repredict_enqueue(predictions=Prediction.objects.all(), version="fake-2")
     (message,) = queued_batches(broker)
@@ -148,7 +149,8 @@ def test_a_batch_that_keeps_failing_is_retried_a_few_times_then_reported(
 ):
     from heroes.tasks import repredict_batch
 
-    predictions = [prediction_create(user=user, upload=photo_upload(f"d{i}.jpg")) for i in range(3)]
+    for i in range(3):
+        prediction_create(user=user, upload=photo_upload(f"d{i}.jpg"))
     fake_predictor.MODEL_VERSION = "fake-2"
     queued = reprediction.repredict_enqueue(predictions=Prediction.objects.all(), version="fake-2")
     (message,) = queued_batches(broker)
