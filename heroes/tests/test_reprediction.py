@@ -169,3 +169,16 @@ def test_a_batch_that_keeps_failing_is_retried_a_few_times_then_reported(
     reasons = {reason for _pk, reason in progress.failures()}
     assert reasons == {"batch failed 4 times: RuntimeError: engine broke"}
     assert Prediction.objects.filter(model_version="fake-2").count() == 0
+
+
+def test_queue_dry_run_and_nothing_stale_queue_nothing(user, fake_predictor, broker, capsys):
+    prediction_create(user=user, upload=photo_upload("e.jpg"))
+    call_command("repredict", "--queue")
+    assert "nothing to re-predict" in capsys.readouterr().out
+    fake_predictor.MODEL_VERSION = "fake-2"
+    call_command("repredict", "--queue", "--dry-run")
+    assert "would queue 1 photos for model fake-2" in capsys.readouterr().out
+    assert queued_batches(broker) == []
+    call_command("repredict", "--queue", "--no-wait")
+    assert "follow it with: manage.py repredict --follow" in capsys.readouterr().out
+    assert len(queued_batches(broker)) == 1

@@ -116,8 +116,12 @@ class Command(BaseCommand):
         if options["limit"] is not None:
             pks = list(predictions.order_by("pk").values_list("pk", flat=True)[: options["limit"]])
             predictions = predictions.filter(pk__in=pks)
+        count = predictions.count()
         if options["dry_run"]:
-            self.stdout.write(f"would queue {predictions.count()} photos for model {version}")
+            self.stdout.write(f"would queue {count} photos for model {version}")
+            return
+        if count == 0:
+            self.stdout.write(f"nothing to re-predict: every selected photo uses model {version}")
             return
         queued = reprediction.repredict_enqueue(
             predictions=predictions,
@@ -129,9 +133,8 @@ class Command(BaseCommand):
             f"queued {queued.total} photos in {queued.batches} batches for model {version} "
             f"(run {queued.run_id})"
         )
-        if options["no_wait"] or queued.total == 0:
-            if queued.total:
-                self.stdout.write(f"follow it with: manage.py repredict --follow {queued.run_id}")
+        if options["no_wait"]:
+            self.stdout.write(f"follow it with: manage.py repredict --follow {queued.run_id}")
             return
         self._follow(queued.run_id, options["poll"])
 
