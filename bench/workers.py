@@ -26,6 +26,7 @@ sets started beforehand on their own queues). Prints photos/s and the ratios.
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -297,6 +298,7 @@ def main():
                   f"{last} photos: {100 * (high - low) / low:+.1f}% (target within 10%)")  # fmt: skip
     finally:
         bench.stop_redis()
+        shutil.rmtree(bench.work, ignore_errors=True)
 
 
 if __name__ == "__main__":
