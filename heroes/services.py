@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.storage import rows_delete_with_files, stored_files_delete
 from core.transactions import atomic
 from heroes.ml import api as engine
-from heroes.ml.api import ImageRejected, ModelUnavailable
+from heroes.ml.api import ModelUnavailable
 from heroes.models import Hero, Prediction, new_share_token, share_card_files, share_card_name
 
 logger = logging.getLogger("heroes.predictions")
@@ -80,7 +80,7 @@ RESULT_FIELDS = [
 ]
 
 
-def _apply_result(prediction, result):
+def result_apply(prediction, result):
     """Put an engine result on a prediction, keeping the replaced one."""
     ranking, heroes = _catalog_ranking(result)
     if prediction.ranking:
@@ -139,7 +139,7 @@ def prediction_create(*, user, upload, face_index=None):
         raise
     prediction = Prediction(owner=user)
     try:
-        _apply_result(prediction, result)
+        result_apply(prediction, result)
     except DatabaseError as exc:
         _log("failed", user=user, started=started, error=exc)
         raise ServiceUnavailable("database_unavailable") from exc
@@ -190,7 +190,7 @@ def prediction_choose_face(*, prediction, face_index):
         _log("refused", user=user, started=started, error=exc)
         raise
     try:
-        _apply_result(prediction, result)
+        result_apply(prediction, result)
         prediction.save(update_fields=RESULT_FIELDS)
     except DatabaseError as exc:
         _log("failed", user=user, started=started, error=exc)
@@ -254,84 +254,3 @@ def prediction_delete_all_for_user(*, user):
     predictions = list(user.predictions.all())
     rows_delete_with_files(predictions)
     return len(predictions)
-
-
-class RepredictOutcome:
-    """What one repredict run did."""
-
-    def __init__(self):
-        self.processed = 0
-        self.changed_top = 0
-        self.no_face = []  # pks whose photo has no usable face with this model
-        self.failed = []  # (pk, reason)
-        self.gone = 0  # deleted by their owner during the run
-
-
-def predictions_repredict(*, predictions, run, batch_size=32, limit=None, progress=None):
-    """Re-run stored photos through the current model, batch by batch.
-
-    ``predictions``: a queryset, already filtered; processed in primary-key
-    order after the run's checkpoint. Each batch is computed first and then
-    written in one short transaction together with the checkpoint, so an
-    interrupted run resumes after the last written batch and no prediction
-    is processed twice or left half-written. Nothing is deleted: a photo
-    without a face now keeps its previous result.
-    """
-    outcome = RepredictOutcome()
-    predict_many = engine.predict_many
-    queryset = predictions.order_by("pk")
-    if run.last_pk:
-        queryset = queryset.filter(pk__gt=_pk_value(run.last_pk))
-    total = queryset.count() if limit is None else min(limit, queryset.count())
-    done = 0
-    while limit is None or done < limit:
-        size = batch_size if limit is None else min(batch_size, limit - done)
-        batch = list(queryset.select_related("top_hero")[:size])
-        if not batch:
-            break
-        sources, readable = [], []
-        for prediction in batch:
-            try:
-                with prediction.image.open("rb") as handle:
-                    sources.append(handle.read())
-                readable.append(prediction)
-            except OSError as exc:
-                outcome.failed.append((str(prediction.pk), f"photo unreadable: {exc}"))
-        results = predict_many(
-            sources, batch_size=batch_size, face_indices=[p.face_index for p in readable]
-        )
-        updates = []
-        for prediction, (_source, result) in zip(readable, results):
-            if isinstance(result, ImageRejected):
-                if result.code in ("no_face", "face_too_small"):
-                    outcome.no_face.append(str(prediction.pk))
-                else:
-                    outcome.failed.append((str(prediction.pk), result.code))
-                continue
-            old_top = prediction.top_hero_id
-            _apply_result(prediction, result)
-            updates.append((prediction, old_top != prediction.top_hero_id))
-        with atomic():
-            for prediction, changed in updates:
-                try:
-                    with atomic():
-                        prediction.save(update_fields=RESULT_FIELDS)
-                except DatabaseError:
-                    outcome.gone += 1  # deleted meanwhile: nothing to update
-                    continue
-                outcome.processed += 1
-                outcome.changed_top += changed
-            run.last_pk = str(batch[-1].pk)
-            run.processed += len(updates)
-            run.save(update_fields=["last_pk", "processed"])
-        queryset = predictions.order_by("pk").filter(pk__gt=batch[-1].pk)
-        done += len(batch)
-        if progress:
-            progress(done, total)
-    return outcome
-
-
-def _pk_value(raw):
-    """A checkpoint pk back from its string form (int on SQLite, ObjectId on MongoDB)."""
-    field = Prediction._meta.pk
-    return field.to_python(raw)

@@ -15,9 +15,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from core.errors import error_for
 from core.storage import rows_delete_with_files
-from heroes import services
+from heroes import reprediction
 from heroes.ml.api import active_model_version
 from heroes.models import Prediction
 
@@ -151,6 +150,24 @@ class PredictionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Re-predict with the current model"), permissions=["repredict"])
     def repredict(self, request, queryset):
+        if reprediction.broker_configured():
+            queued = reprediction.predictions_enqueue_selected(predictions=queryset)
+            admin_logger.info(
+                "admin repredict: %s queued (run %s)", queued.total, queued.run_id,
+                extra={"admin_action": {"user_id": str(request.user.pk), "queued": queued.total,
+                                        "run": queued.run_id}},
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d prediction queued for re-prediction.",
+                    "%(count)d predictions queued for re-prediction.",
+                    queued.total,
+                )
+                % {"count": queued.total},
+                messages.SUCCESS,
+            )
+            return
         limit = settings.MLH_ADMIN_REPREDICT_MAX
         count = queryset.count()
         if count > limit:
@@ -172,19 +189,7 @@ class PredictionAdmin(admin.ModelAdmin):
                 messages.ERROR,
             )
             return
-        done, failed = 0, 0
-        for prediction in queryset:
-            try:
-                services.prediction_choose_face(
-                    prediction=prediction, face_index=prediction.face_index
-                )
-                done += 1
-            except Exception as exc:
-                # A photo the engine refuses, the engine or the database
-                # down, a photo gone from storage: counted; anything else is a bug.
-                if error_for(exc) is None and not isinstance(exc, OSError):
-                    raise
-                failed += 1
+        done, failed = reprediction.predictions_repredict_now(predictions=queryset)
         admin_logger.info(
             "admin repredict: %s done, %s failed", done, failed,
             extra={"admin_action": {"user_id": str(request.user.pk), "selected": count,

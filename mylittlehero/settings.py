@@ -482,6 +482,39 @@ MLH_HEALTH_TOKEN = env_str("MLH_HEALTH_TOKEN")
 # predictions (more: `manage.py repredict`, in batches, resumable).
 MLH_ADMIN_REPREDICT_MAX = env_int("MLH_ADMIN_REPREDICT_MAX", 25)
 
+# --- Celery workers on Redis (issue 14, docs/scaling.md) ---------------------------
+# MLH_BROKER_URL (redis://host:6379/1): `repredict --queue` and the admin's
+# action put re-prediction batches on it, `celery -A mylittlehero worker` runs
+# them. Unset (the default, `make run`): nothing is queued, nothing needed.
+MLH_BROKER_URL = env_str("MLH_BROKER_URL").strip()
+CELERY_BROKER_URL = MLH_BROKER_URL or None
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A batch is acknowledged after it ran: a worker that dies mid-batch leaves it
+# to another. It becomes visible again after the visibility timeout, which
+# must be longer than any batch (the hard time limit below is shorter).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_DEFAULT_QUEUE = env_str("MLH_CELERY_QUEUE", "mlh")
+CELERY_TASK_TIME_LIMIT = env_int("MLH_CELERY_TASK_TIME_LIMIT", 600)
+# Raised inside the batch first, so that it is retried and then reported.
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT * 9 // 10)
+_visibility = env_int("MLH_CELERY_VISIBILITY_TIMEOUT", 3600)
+if _visibility <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "MLH_CELERY_VISIBILITY_TIMEOUT must be longer than MLH_CELERY_TASK_TIME_LIMIT "
+        "(a batch still running would be delivered to a second worker)."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _visibility,
+    # Look for batches left by a dead worker every tenth of the timeout.
+    "unacked_restore_interval": max(1, min(60, _visibility // 10)),
+    "unacked_restore_throttle": 1,
+}
+
 # --- API ---------------------------------------------------------------------------
 
 REST_FRAMEWORK = {

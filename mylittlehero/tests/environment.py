@@ -6,6 +6,7 @@ machine lacks makes a test skip (or fail, where CI requires it)."""
 import ast
 import importlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,15 @@ def machine_learning_modules_after(*statements):
     )
     assert result.returncode == 0, result.stderr
     return ast.literal_eval(result.stdout.strip())
+
+
+def broker_url_for_tests():
+    """The Celery broker for tests: MLH_TEST_BROKER_URL, else database 1 of
+    MLH_TEST_REDIS_URL (the shared-counter tests flush database 0), else ""."""
+    explicit = os.environ.get("MLH_TEST_BROKER_URL")
+    if explicit:
+        return explicit
+    redis_url = os.environ.get("MLH_TEST_REDIS_URL", "")
+    if not redis_url:
+        return ""
+    return re.sub(r"/\d*$", "", redis_url.rstrip("/")) + "/1"

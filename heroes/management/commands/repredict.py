@@ -2,24 +2,36 @@
 
     python manage.py repredict [--all] [--user EMAIL] [--since YYYY-MM-DD]
         [--hero KEY] [--limit N] [--batch-size N] [--dry-run]
+        [--queue [--no-wait]] [--follow RUN]
 
-By default only stale predictions (made by another model version). Safe to
-interrupt (Ctrl-C, kill) and run again with the same arguments: it resumes
-after the last batch written. Every prediction keeps its previous results.
-Exits non-zero when any photo failed, listing which.
+By default only stale predictions (made by another model version).
+
+In this process (the default): safe to interrupt (Ctrl-C, kill) and run again
+with the same arguments: it resumes after the last batch written.
+
+With ``--queue`` (MLH_BROKER_URL set): the selected ids go on the queue in
+batches for Celery workers (``celery -A mylittlehero worker``, on any number
+of machines); a progress bar follows finished photos until the queue drains,
+or ``--no-wait`` returns at once (``--follow RUN`` attaches later).
+
+Every prediction keeps its previous results, and a result of a model version
+already stored is not stored again. Exits non-zero when any photo failed,
+listing which. The work itself is in heroes/reprediction.py.
 """
 
+import argparse
 import datetime
-import json
+import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from tqdm import tqdm
+
+from heroes import reprediction
 from heroes.management.commands._progress import Progress
-from heroes.ml import api as engine
 from heroes.ml.api import ModelUnavailable
-from heroes.models import Prediction, RepredictRun
-from heroes.services import predictions_repredict
+
+STALL_HINT_SECONDS = 60
 
 
 class Command(BaseCommand):
@@ -33,60 +45,61 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, help="at most N predictions")
         parser.add_argument("--batch-size", type=int, default=32)
         parser.add_argument("--dry-run", action="store_true", help="count, change nothing")
+        parser.add_argument(
+            "--queue", action="store_true", help="enqueue batches for Celery workers (MLH_BROKER_URL)"
+        )
+        parser.add_argument(
+            "--no-wait", action="store_true", help="with --queue: return once queued"
+        )
+        parser.add_argument("--follow", metavar="RUN", help="follow a queued run until it drains")
+        parser.add_argument("--poll", type=float, default=1.0, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
+        if options["follow"]:
+            return self._follow(options["follow"], options["poll"])
+        since = None
+        if options["since"]:
+            try:
+                since = datetime.date.fromisoformat(options["since"])
+            except ValueError:
+                raise CommandError("--since must be a date: YYYY-MM-DD") from None
+        if options["queue"] and not reprediction.broker_configured():
+            raise CommandError("--queue needs MLH_BROKER_URL (a Redis URL) and running workers")
         try:
-            version = _model_version()
+            version = reprediction.current_model_version()
         except ModelUnavailable as exc:
             raise CommandError(str(exc)) from None
 
-        predictions = self._select(options, version)
-        arguments = json.dumps(
-            {k: options[k] for k in ("all", "user", "since", "hero", "limit")} | {"model": version},
-            sort_keys=True,
-        )
-        run = (
-            RepredictRun.objects.filter(arguments=arguments, finished_at__isnull=True)
-            .order_by("-started_at")
-            .first()
-        )
-        if run is not None:
-            predictions = predictions.filter(created_at__lte=run.started_at)
-        count = predictions.count() if run is None else None
+        selection = {
+            "every": options["all"],
+            "user_email": options["user"],
+            "since": since,
+            "hero": options["hero"],
+        }
+        if options["queue"]:
+            return self._queue(version, selection, options)
 
+        plan = reprediction.repredict_plan(version=version, limit=options["limit"], **selection)
         if options["dry_run"]:
-            todo = predictions.count()
-            self.stdout.write(f"would re-predict {todo} photos with model {version}")
+            self.stdout.write(f"would re-predict {plan.predictions.count()} photos with model {version}")
             return
-        if run is None and count == 0:
+        if plan.run is None and plan.count == 0:
             # Nothing stale: TensorFlow is never loaded.
             self.stdout.write(f"nothing to re-predict: every selected photo uses model {version}")
             return
-        if run is None:
-            run = RepredictRun.objects.create(arguments=arguments, model_version=version)
-            # New uploads during the run already use this model.
-            predictions = predictions.filter(created_at__lte=run.started_at)
-            self.stdout.write(f"re-predicting {count} photos with model {version}")
+        if plan.run is None:
+            self.stdout.write(f"re-predicting {plan.count} photos with model {version}")
         else:
             self.stdout.write(
-                f"resuming the run started {run.started_at:%Y-%m-%d %H:%M} "
-                f"({run.processed} done so far)"
+                f"resuming the run started {plan.run.started_at:%Y-%m-%d %H:%M} "
+                f"({plan.run.processed} done so far)"
             )
-        limit = None
-        if options["limit"] is not None:
-            limit = max(0, options["limit"] - run.processed)
 
         progress = Progress(self.stdout, "re-predicted", every=100)
-        outcome = predictions_repredict(
-            predictions=predictions,
-            run=run,
-            batch_size=options["batch_size"],
-            limit=limit,
-            progress=progress,
+        outcome = reprediction.repredict_in_process(
+            plan=plan, batch_size=options["batch_size"], limit=options["limit"], progress=progress
         )
         progress.close()
-        run.finished_at = timezone.now()
-        run.save(update_fields=["finished_at"])
 
         self.stdout.write(
             f"processed {outcome.processed}, changed top hero {outcome.changed_top}, "
@@ -98,25 +111,83 @@ class Command(BaseCommand):
                 self.stderr.write(f"  failed: prediction {pk}: {reason}")
             raise CommandError(f"{len(outcome.failed)} photos failed")
 
-    def _select(self, options, version):
-        predictions = Prediction.objects.all()
-        if not options["all"]:
-            predictions = predictions.exclude(model_version=version)
-        if options["user"]:
-            predictions = predictions.filter(owner__email=options["user"].strip().lower())
-        if options["since"]:
-            try:
-                since = datetime.date.fromisoformat(options["since"])
-            except ValueError:
-                raise CommandError("--since must be a date: YYYY-MM-DD") from None
-            start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
-            predictions = predictions.filter(created_at__gte=start)
-        if options["hero"]:
-            predictions = predictions.filter(top_hero__key=options["hero"])
-        return predictions
+    def _queue(self, version, selection, options):
+        predictions = reprediction.predictions_select(version=version, **selection)
+        if options["limit"] is not None:
+            pks = list(predictions.order_by("pk").values_list("pk", flat=True)[: options["limit"]])
+            predictions = predictions.filter(pk__in=pks)
+        count = predictions.count()
+        if options["dry_run"]:
+            self.stdout.write(f"would queue {count} photos for model {version}")
+            return
+        if count == 0:
+            self.stdout.write(f"nothing to re-predict: every selected photo uses model {version}")
+            return
+        queued = reprediction.repredict_enqueue(
+            predictions=predictions,
+            version=version,
+            batch_size=options["batch_size"],
+            every=options["all"],
+        )
+        self.stdout.write(
+            f"queued {queued.total} photos in {queued.batches} batches for model {version} "
+            f"(run {queued.run_id})"
+        )
+        if options["no_wait"]:
+            self.stdout.write(f"follow it with: manage.py repredict --follow {queued.run_id}")
+            return
+        self._follow(queued.run_id, options["poll"])
+
+    def _follow(self, run_id, poll):
+        """A progress bar over finished photos until every one is done."""
+        if not reprediction.broker_configured():
+            raise CommandError("--follow needs MLH_BROKER_URL")
+        progress = reprediction.RunProgress(run_id)
+        try:
+            progress.meta()
+        except LookupError as exc:
+            raise CommandError(str(exc)) from None
+        bar = None
+        last_done, last_change, hinted = -1, time.monotonic(), False
+        try:
+            while True:
+                total = progress.total()
+                counts = progress.counts()
+                done = sum(counts.values())
+                if total is not None:
+                    if bar is None:
+                        bar = _bar(total)
+                    bar.update(done - bar.n)
+                    if done >= total:
+                        break
+                if done != last_done:
+                    last_done, last_change = done, time.monotonic()
+                elif not hinted and time.monotonic() - last_change > STALL_HINT_SECONDS:
+                    hinted = True
+                    self.stderr.write(
+                        f"no photo finished in {STALL_HINT_SECONDS} s: is a worker running "
+                        "(celery -A mylittlehero worker) on this broker?"
+                    )
+                time.sleep(poll)
+        except KeyboardInterrupt:
+            if bar is not None:
+                bar.close()
+            self.stdout.write(
+                f"stopped waiting; the workers go on (manage.py repredict --follow {run_id})"
+            )
+            raise SystemExit(130) from None
+        bar.close()
+        self.stdout.write(
+            f"updated {counts[reprediction.UPDATED]}, unchanged {counts[reprediction.UNCHANGED]} "
+            f"(no face now: previous results kept), failed {counts[reprediction.FAILED]}, "
+            f"deleted meanwhile {counts[reprediction.GONE]}"
+        )
+        if counts[reprediction.FAILED]:
+            for pk, reason in progress.failures():
+                self.stderr.write(f"  failed: prediction {pk}: {reason}")
+            raise CommandError(f"{counts[reprediction.FAILED]} photos failed")
 
 
-def _model_version():
-    """The active model's version, checked usable without loading TensorFlow
-    (a dry run or a run with nothing to do never loads it)."""
-    return engine.active_model_version(required=True)
+def _bar(total):
+    # On stderr, like the in-process bar.
+    return tqdm(total=total, desc="re-predicted", unit="img", mininterval=1.0)

@@ -1,0 +1,34 @@
+"""Celery tasks: thin, they call heroes/reprediction.py (as the command does).
+
+Run workers with ``celery -A mylittlehero worker`` (docs/scaling.md).
+"""
+
+import logging
+
+from heroes import reprediction
+from mylittlehero.celery import app
+
+logger = logging.getLogger("heroes.reprediction")
+
+
+@app.task(bind=True, name="heroes.repredict_batch", acks_late=True, ignore_result=True)
+def repredict_batch(self, run_id, batch, ids):
+    """Re-predict one batch of a queued run (``ids``: prediction pks as strings).
+
+    Acknowledged after it ran (a worker that dies mid-batch leaves it to be
+    delivered again); an error is retried a few times with a growing pause,
+    then the batch's photos not yet done are reported failed."""
+    try:
+        reprediction.repredict_batch(run_id=run_id, batch=batch, ids=ids, attempt=self.request.retries)
+    except LookupError:
+        logger.error("repredict batch %s of an unknown run %s dropped", batch, run_id)
+    except Exception as exc:  # noqa: BLE001 - any error: retried, then reported
+        if self.request.retries >= reprediction.MAX_RETRIES:
+            reprediction.repredict_batch_failed(
+                run_id=run_id,
+                batch=batch,
+                ids=ids,
+                reason=f"batch failed {self.request.retries + 1} times: {type(exc).__name__}: {exc}",
+            )
+            return
+        raise self.retry(exc=exc, countdown=2 ** self.request.retries, max_retries=reprediction.MAX_RETRIES)

@@ -1,0 +1,186 @@
+"""heroes/reprediction.py without workers: the queue path's pieces with the
+fake engine and a real Redis (MLH_TEST_REDIS_URL, database 1; skipped
+elsewhere), and the command without a broker."""
+
+import base64
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from mylittlehero.tests.environment import broker_url_for_tests
+from mylittlehero.tests.factories import photo_upload
+from heroes import reprediction
+from heroes.models import Prediction
+from heroes.services import prediction_create
+
+pytestmark = pytest.mark.django_db
+
+BROKER_URL = broker_url_for_tests()
+
+
+@pytest.fixture
+def broker(settings):
+    if not BROKER_URL:
+        pytest.skip("MLH_TEST_REDIS_URL is not set (.ci/run starts a Redis on loopback)")
+    import redis
+
+    client = redis.Redis.from_url(BROKER_URL)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis at {BROKER_URL}: {exc}")
+    from mylittlehero.celery import app
+
+    settings.MLH_BROKER_URL = BROKER_URL
+    app.conf.broker_url = BROKER_URL
+    yield client
+    client.flushdb()
+
+
+def queued_batches(client):
+    """The (run, batch, ids) of every message waiting on the queue."""
+    found = []
+    for raw in client.lrange("mlh", 0, -1):
+        message = json.loads(raw)
+        args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+        found.append(tuple(args))
+    return found
+
+
+def test_queue_needs_a_broker(settings, fake_predictor):
+    settings.MLH_BROKER_URL = ""
+    with pytest.raises(CommandError, match="MLH_BROKER_URL"):
+        call_command("repredict", "--queue")
+
+
+def test_admin_action_queues_with_a_broker_unbounded(client, make_user, user, fake_predictor, broker, settings):
+    settings.MLH_ADMIN_REPREDICT_MAX = 2
+    predictions = [prediction_create(user=user, upload=photo_upload(f"a{i}.jpg")) for i in range(3)]
+    fake_predictor.calls.clear()
+    client.force_login(make_user("root@example.com", is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("admin:heroes_prediction_changelist"),
+        {"action": "repredict", "_selected_action": [p.pk for p in predictions]},
+        follow=True,
+    )
+    assert "분석 결과 3개를 다시 분석하도록 대기열에 넣었습니다." in response.content.decode()
+    assert fake_predictor.calls == []  # nothing computed in the request
+    (batch,) = queued_batches(broker)
+    assert sorted(batch[2]) == sorted(str(p.pk) for p in predictions)
+
+
+def test_a_batch_delivered_twice_updates_each_photo_once(user, fake_predictor, broker, media_root):
+    predictions = [prediction_create(user=user, upload=photo_upload(f"b{i}.jpg")) for i in range(4)]
+    (media_root / predictions[1].image.name).unlink()
+    fake_predictor.version = "fake-2"
+    queued = reprediction.repredict_enqueue(
+        predictions=Prediction.objects.all(), version="fake-2", batch_size=10
+    )
+    (message,) = queued_batches(broker)
+    run_id, batch, ids = message
+    fake_predictor.calls.clear()
+    first = reprediction.repredict_batch(run_id=run_id, batch=batch, ids=ids)
+    again = reprediction.repredict_batch(run_id=run_id, batch=batch, ids=ids)
+    assert first == {"updated": 3, "failed": 1}
+    assert again == {"updated": 3, "failed": 1}  # recognised, not computed again
+    assert len(fake_predictor.calls) == 3
+    progress = reprediction.RunProgress(queued.run_id)
+    assert progress.counts() == {"updated": 3, "unchanged": 0, "failed": 1, "gone": 0}
+    rows = [
+        Prediction.objects.filter(pk=p.pk).values_list("model_version", "previous_results").get()
+        for p in predictions
+    ]
+    assert [version for version, _history in rows] == ["fake-2", "fake-1", "fake-2", "fake-2"]
+    assert [len(history) for _version, history in rows] == [1, 0, 1, 1]
+
+
+def test_a_batch_that_keeps_coming_back_is_reported_not_retried_for_ever(
+    user, fake_predictor, broker
+):
+    for i in range(2):
+        prediction_create(user=user, upload=photo_upload(f"c{i}.jpg"))
+    fake_predictor.version = "fake-2"
+    queued = reprediction.repredict_enqueue(predictions=Prediction.objects.all(), version="fake-2")
+    (message,) = queued_batches(broker)
+    progress = reprediction.RunProgress(queued.run_id)
+    for _ in range(reprediction.MAX_DELIVERIES):
+        progress.delivery(message[1])  # died each time before recording anything
+    fake_predictor.calls.clear()
+    assert reprediction.repredict_batch(run_id=message[0], batch=message[1], ids=message[2]) == {
+        "failed": 2
+    }
+    assert fake_predictor.calls == []
+    assert progress.counts()["failed"] == 2
+    assert all("abandoned after 6 deliveries" in reason for _pk, reason in progress.failures())
+    assert Prediction.objects.filter(model_version="fake-2").count() == 0
+
+
+def test_two_workers_racing_on_one_photo_store_one_result(user, fake_predictor):
+    prediction = prediction_create(user=user, upload=photo_upload("race.jpg"))
+    first, second = Prediction.objects.get(pk=prediction.pk), Prediction.objects.get(pk=prediction.pk)
+    fake_predictor.version = "fake-2"
+    with first.image.open("rb") as handle:
+        result = fake_predictor.predict(handle.read())
+    assert reprediction.prediction_result_store(prediction=first, result=result) == "updated"
+    # The second copy was read before the first write: the conditional write sees it.
+    assert reprediction.prediction_result_store(prediction=second, result=result) == "already"
+    prediction.refresh_from_db()
+    assert prediction.model_version == "fake-2"
+    assert [r["model_version"] for r in prediction.previous_results] == ["fake-1"]
+
+
+def test_a_face_chosen_meanwhile_is_left_as_chosen(user, fake_predictor):
+    prediction = prediction_create(user=user, upload=photo_upload("two.jpg", size=(640, 240)))
+    stale = Prediction.objects.get(pk=prediction.pk)
+    from heroes.services import prediction_choose_face
+
+    prediction_choose_face(prediction=prediction, face_index=1)  # still the old model
+    fake_predictor.version = "fake-2"
+    with stale.image.open("rb") as handle:
+        result = fake_predictor.predict(handle.read(), face_index=stale.face_index)
+    assert reprediction.prediction_result_store(prediction=stale, result=result) == "changed"
+    prediction.refresh_from_db()
+    assert (prediction.face_index, prediction.model_version) == (1, "fake-1")
+
+
+def test_a_batch_that_keeps_failing_is_retried_a_few_times_then_reported(
+    user, fake_predictor, broker, monkeypatch
+):
+    from heroes.tasks import repredict_batch
+
+    for i in range(3):
+        prediction_create(user=user, upload=photo_upload(f"d{i}.jpg"))
+    fake_predictor.version = "fake-2"
+    queued = reprediction.repredict_enqueue(predictions=Prediction.objects.all(), version="fake-2")
+    (message,) = queued_batches(broker)
+    tries = []
+
+    def broken():
+        tries.append(1)
+        raise RuntimeError("engine broke")
+
+    monkeypatch.setattr(fake_predictor, "model_version", broken)
+    # Run here (eagerly): Celery's retries run at once, one after another.
+    repredict_batch.apply(args=message)
+    assert len(tries) == reprediction.MAX_RETRIES + 1
+    progress = reprediction.RunProgress(queued.run_id)
+    assert progress.counts()["failed"] == 3
+    reasons = {reason for _pk, reason in progress.failures()}
+    assert reasons == {"batch failed 4 times: RuntimeError: engine broke"}
+    assert Prediction.objects.filter(model_version="fake-2").count() == 0
+
+
+def test_queue_dry_run_and_nothing_stale_queue_nothing(user, fake_predictor, broker, capsys):
+    prediction_create(user=user, upload=photo_upload("e.jpg"))
+    call_command("repredict", "--queue")
+    assert "nothing to re-predict" in capsys.readouterr().out
+    fake_predictor.version = "fake-2"
+    call_command("repredict", "--queue", "--dry-run")
+    assert "would queue 1 photos for model fake-2" in capsys.readouterr().out
+    assert queued_batches(broker) == []
+    call_command("repredict", "--queue", "--no-wait")
+    assert "follow it with: manage.py repredict --follow" in capsys.readouterr().out
+    assert len(queued_batches(broker)) == 1

@@ -1,0 +1,49 @@
+"""The Celery app: background work (re-prediction) on workers.
+
+    celery -A mylittlehero worker --concurrency=N --prefetch-multiplier=1 -O fair
+
+Configured from Django settings (``CELERY_*``, built from ``MLH_BROKER_URL``
+and friends in settings.py); nothing is needed when no broker is set, and
+nothing here loads TensorFlow. Each worker process loads the hero engine once,
+when it starts (``worker_process_init``), with ``MLH_WORKER_TF_THREADS``
+TensorFlow threads (default 1: one process per core). See docs/scaling.md.
+"""
+
+import logging
+import os
+
+from celery import Celery
+from celery.signals import worker_process_init
+
+from heroes.ml import api as engine  # cheap: TensorFlow loads on the first call
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mylittlehero.settings")
+
+app = Celery("mylittlehero")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.imports = ["heroes.tasks"]
+
+logger = logging.getLogger("heroes.reprediction")
+
+
+def worker_tensorflow_threads():
+    """TensorFlow threads per worker process: MLH_WORKER_TF_THREADS, default 1."""
+    return int(os.environ.get("MLH_WORKER_TF_THREADS", "1") or 1)
+
+
+@worker_process_init.connect
+def load_engine(**_kwargs):
+    """Each worker process (prefork child or solo worker) loads the engine
+    once before its first batch, not at import and not in the parent."""
+    threads = str(worker_tensorflow_threads())
+    os.environ["MLH_TF_INTRA_THREADS"] = threads
+    os.environ["MLH_TF_INTER_THREADS"] = threads
+    if os.environ.get("MLH_WORKER_WARM", "1") != "1":
+        return
+    try:
+        engine.load_engine()
+        version = engine.active_model_version(required=True)
+    except Exception:  # a batch reports it again, retried, then reported
+        logger.exception("worker %s: the hero engine failed to load", os.getpid())
+        return
+    logger.info("worker %s: hero engine %s loaded (%s TF threads)", os.getpid(), version, threads)
