@@ -14,7 +14,8 @@ from mylittlehero.tests.environment import broker_url_for_tests
 from mylittlehero.tests.factories import photo_upload
 from heroes import reprediction
 from heroes.models import Prediction
-from heroes.services import prediction_create
+from heroes.services import prediction_choose_face, prediction_create
+from heroes.tasks import repredict_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +124,7 @@ def test_two_workers_racing_on_one_photo_store_one_result(user, fake_predictor):
     first, second = Prediction.objects.get(pk=prediction.pk), Prediction.objects.get(pk=prediction.pk)
     fake_predictor.version = "fake-2"
     with first.image.open("rb") as handle:
-        result = fake_predictor.predict(handle.read())
+        result = fake_predictor.analyse(handle.read())
     assert reprediction.prediction_result_store(prediction=first, result=result) == "updated"
     # The second copy was read before the first write: the conditional write sees it.
     assert reprediction.prediction_result_store(prediction=second, result=result) == "already"
@@ -135,12 +136,10 @@ def test_two_workers_racing_on_one_photo_store_one_result(user, fake_predictor):
 def test_a_face_chosen_meanwhile_is_left_as_chosen(user, fake_predictor):
     prediction = prediction_create(user=user, upload=photo_upload("two.jpg", size=(640, 240)))
     stale = Prediction.objects.get(pk=prediction.pk)
-    from heroes.services import prediction_choose_face
-
     prediction_choose_face(prediction=prediction, face_index=1)  # still the old model
     fake_predictor.version = "fake-2"
     with stale.image.open("rb") as handle:
-        result = fake_predictor.predict(handle.read(), face_index=stale.face_index)
+        result = fake_predictor.analyse(handle.read(), face_index=stale.face_index)
     assert reprediction.prediction_result_store(prediction=stale, result=result) == "changed"
     prediction.refresh_from_db()
     assert (prediction.face_index, prediction.model_version) == (1, "fake-1")
@@ -149,8 +148,6 @@ def test_a_face_chosen_meanwhile_is_left_as_chosen(user, fake_predictor):
 def test_a_batch_that_keeps_failing_is_retried_a_few_times_then_reported(
     user, fake_predictor, broker, monkeypatch
 ):
-    from heroes.tasks import repredict_batch
-
     for i in range(3):
         prediction_create(user=user, upload=photo_upload(f"d{i}.jpg"))
     fake_predictor.version = "fake-2"
@@ -162,7 +159,8 @@ def test_a_batch_that_keeps_failing_is_retried_a_few_times_then_reported(
         tries.append(1)
         raise RuntimeError("engine broke")
 
-    monkeypatch.setattr(fake_predictor, "model_version", broken)
+    # Every delivery asks the engine for its model version first.
+    monkeypatch.setattr(type(fake_predictor), "version", property(lambda _self: broken()))
     # Run here (eagerly): Celery's retries run at once, one after another.
     repredict_batch.apply(args=message)
     assert len(tries) == reprediction.MAX_RETRIES + 1
