@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate messages clean
+.PHONY: run test lint worker setup migrate messages clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ needed"'
@@ -32,6 +32,18 @@ run: migrate
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
+
+# Style and layers (also the pre-commit hooks): ruff's lint with import order,
+# ruff's formatting, and no import against the layers (scripts/import_graph.py).
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/import_graph.py >/dev/null || $(BIN)/python scripts/import_graph.py
+
+# A Celery worker for `repredict --queue` (needs MLH_BROKER_URL; docs/scaling.md):
+# one process per core, one TensorFlow thread each.
+worker: migrate
+	$(BIN)/celery -A mylittlehero worker --concurrency $$(nproc) --prefetch-multiplier 1 -O fair
 
 # Regenerate the message catalogs after changing user-facing strings, then
 # translate locale/ko/LC_MESSAGES/django.po and compile (the .mo files are

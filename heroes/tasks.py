@@ -5,13 +5,32 @@ Run workers with ``celery -A mylittlehero worker`` (docs/scaling.md).
 
 import logging
 
+
+from celery import Task
+from celery.exceptions import TimeLimitExceeded
+
 from heroes import reprediction
 from mylittlehero.celery import app
 
 logger = logging.getLogger("heroes.reprediction")
 
 
-@app.task(bind=True, name="heroes.repredict_batch", acks_late=True, ignore_result=True)
+class BatchTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """A batch stopped at the hard time limit (its process killed; Celery
+        calls this in the worker's parent) is acknowledged, never delivered
+        again: report its photos not yet done as failed, so the run drains."""
+        if isinstance(exc, TimeLimitExceeded):
+            run_id, batch, ids = args
+            reprediction.repredict_batch_failed(
+                run_id=run_id, batch=batch, ids=ids,
+                reason=f"batch stopped at the hard time limit ({exc.args[0]} s)",
+            )
+
+
+@app.task(
+    bind=True, base=BatchTask, name="heroes.repredict_batch", acks_late=True, ignore_result=True
+)
 def repredict_batch(self, run_id, batch, ids):
     """Re-predict one batch of a queued run (``ids``: prediction pks as strings).
 

@@ -6,6 +6,7 @@ import base64
 import json
 
 import pytest
+from celery.exceptions import TimeLimitExceeded, WorkerLostError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -182,3 +183,24 @@ def test_queue_dry_run_and_nothing_stale_queue_nothing(user, fake_predictor, bro
     call_command("repredict", "--queue", "--no-wait")
     assert "follow it with: manage.py repredict --follow" in capsys.readouterr().out
     assert len(queued_batches(broker)) == 1
+
+
+def test_a_batch_stopped_at_the_hard_time_limit_reports_what_it_left(user, fake_predictor, broker):
+    for i in range(3):
+        prediction_create(user=user, upload=photo_upload(f"t{i}.jpg"))
+    fake_predictor.version = "fake-2"
+    queued = reprediction.repredict_enqueue(predictions=Prediction.objects.all(), version="fake-2")
+    (message,) = queued_batches(broker)
+    progress = reprediction.RunProgress(queued.run_id)
+    progress.record(message[2][0], reprediction.UPDATED)  # done before the process was killed
+
+    # What Celery's worker does in its parent process when the hard limit kills a batch.
+    repredict_batch.on_failure(WorkerLostError("lost"), "task-id", message, {}, None)
+    assert sum(progress.counts().values()) == 1  # a lost worker's batch comes back: not reported
+    repredict_batch.on_failure(TimeLimitExceeded(600), "task-id", message, {}, None)
+    counts = progress.counts()
+    assert (counts["updated"], counts["failed"]) == (1, 2)
+    assert sum(counts.values()) == queued.total  # the run has drained
+    assert {reason for _pk, reason in progress.failures()} == {
+        "batch stopped at the hard time limit (600 s)"
+    }
