@@ -70,8 +70,8 @@ def main():
     print(f"{len(photos)} photos of 4032x3024, {args.repeats} runs each, medians:")
     ours_all, theirs_all = [], []
     for data, path in zip(photos, files):
-        ours = median_ms(lambda: api.predict(data), args.repeats)
-        theirs = median_ms(lambda: original(str(path)), args.repeats)
+        ours = median_ms(lambda data=data: api.predict(data), args.repeats)
+        theirs = median_ms(lambda path=path: original(str(path)), args.repeats)
         stages = api.predict(data).timings
         ours_all.append(ours)
         theirs_all.append(theirs)

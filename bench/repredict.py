@@ -69,7 +69,10 @@ def main():
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONUNBUFFERED": "1",
     }
-    run = lambda *cmd: subprocess.run(cmd, cwd=REPO, env=env, check=True, capture_output=True, text=True)
+
+    def run(*cmd):
+        return subprocess.run(cmd, cwd=REPO, env=env, check=True, capture_output=True, text=True)
+
     run(sys.executable, "manage.py", "migrate", "-v0")
     stored = run(sys.executable, "-c", SETUP, *paths).stdout.strip()
     start = time.perf_counter()

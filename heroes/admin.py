@@ -58,7 +58,17 @@ class HeroAdminForm(forms.ModelForm):
 
     class Meta:
         model = Hero
-        fields = "__all__"
+        fields = [
+            "key",
+            "name_ko",
+            "name_en",
+            "description_ko",
+            "description_en",
+            "portrait",
+            "order",
+            "is_active",
+            "aliases",
+        ]
 
 
 @admin.register(Hero)

@@ -50,4 +50,6 @@ def repredict_batch(self, run_id, batch, ids):
                 reason=f"batch failed {self.request.retries + 1} times: {type(exc).__name__}: {exc}",
             )
             return
-        raise self.retry(exc=exc, countdown=2 ** self.request.retries, max_retries=reprediction.MAX_RETRIES)
+        raise self.retry(
+            exc=exc, countdown=2**self.request.retries, max_retries=reprediction.MAX_RETRIES
+        ) from exc

@@ -28,14 +28,14 @@ from mylittlehero.tests.environment import REPO_ROOT, child_env
 PASSWORD = "live-pass-12345-xyz"
 EMAIL = "live@example.com"
 
-SETUP = r"""
+SETUP = f"""
 import django, json
 django.setup()
 from accounts.models import User
 from accounts.services import api_token_create
-user = User.objects.create_user(email="%s", password="%s")
-print(json.dumps({"token": api_token_create(user=user, name="live")[1]}))
-""" % (EMAIL, PASSWORD)
+user = User.objects.create_user(email="{EMAIL}", password="{PASSWORD}")
+print(json.dumps({{"token": api_token_create(user=user, name="live")[1]}}))
+"""
 
 COUNT = r"""
 import django
