@@ -276,4 +276,3 @@ def _capture_deferred_on_commit(*, using="default", execute=False):
         yield callbacks
     finally:
         del connection.on_commit
-

@@ -7,7 +7,6 @@ from accounts.forms import AdminLoginForm
 from accounts.models import User
 from core.storage import rows_delete_with_files
 
-
 # The admin's login goes through the same throttled backend as the site's;
 # this form only words the lockout the same way.
 admin.site.login_form = AdminLoginForm

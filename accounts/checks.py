@@ -45,7 +45,11 @@ def proxy_check(app_configs, **kwargs):
             )
         )
     bind = getattr(settings, "GUNICORN_BIND", "")
-    if settings.NUM_PROXIES > 0 and bind and not bind.startswith(("127.", "localhost", "[::1]", "unix:")):
+    if (
+        settings.NUM_PROXIES > 0
+        and bind
+        and not bind.startswith(("127.", "localhost", "[::1]", "unix:"))
+    ):
         messages.append(
             Warning(
                 f"gunicorn binds {bind} while X-Forwarded-For is trusted: anyone who can "

@@ -2,10 +2,10 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
-
 
 DUPLICATE_EMAIL = _("An account with this email already exists. Log in instead.")
 
@@ -101,7 +101,6 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError(_("The password is not correct."), code="password_incorrect")
         return password
-
 
 
 class ApiTokenForm(forms.Form):

@@ -14,10 +14,10 @@ Counters live in the shared cache (Redis in production): every worker sees
 the same counts, and a worker restart forgets nothing.
 """
 
-from dataclasses import dataclass
 import hashlib
 import math
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache

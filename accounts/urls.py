@@ -17,9 +17,7 @@ urlpatterns = [
     path("tokens/<str:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"
-    ),
+    path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/",
         views.PasswordResetConfirmView.as_view(),

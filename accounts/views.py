@@ -6,8 +6,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.translation import gettext as _, ngettext
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -88,7 +89,9 @@ def signup_confirm(request, uidb64, token):
         user = get_user_model().objects.get(pk=urlsafe_base64_decode(uidb64).decode())
     except Exception:  # noqa: BLE001 - malformed or unknown id: an invalid link
         user = None
-    valid = user is not None and not user.is_active and signup_confirm_token.check_token(user, token)
+    valid = (
+        user is not None and not user.is_active and signup_confirm_token.check_token(user, token)
+    )
     if not valid:
         return render(request, "accounts/signup_confirm.html", {"valid": False}, status=400)
     if request.method == "POST":

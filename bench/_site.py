@@ -22,7 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+PYTHON = (
+    str(ROOT / ".venv" / "bin" / "python")
+    if (ROOT / ".venv" / "bin" / "python").exists()
+    else sys.executable
+)
 EMAIL, PASSWORD = "bench@example.com", "bench-pass-8712-unusual"
 
 SETUP = """
@@ -83,14 +87,33 @@ def running_site(port=8810):
     photo = ROOT / "heroes" / "tests" / "fixtures" / "astronaut.jpg"
     out = subprocess.run(
         [*manage, "shell", "-c", SETUP.format(email=EMAIL, password=PASSWORD, photo=str(photo))],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     line = next(line for line in out.splitlines() if line.startswith("RESULT "))
     _, pk, token, strength = line.split()
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "mylittlehero.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--threads", "2", "--worker-class", "gthread"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "mylittlehero.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+            "--worker-class",
+            "gthread",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -53,7 +53,11 @@ def main():
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "predict_image", str(folder), "--json"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     first_line_at = None
     lines = []
@@ -68,8 +72,10 @@ def main():
     # The first batch's lines appear together; measure the steady rate from
     # the first line to the last over the photos after the first batch.
     print(f"{len(lines)} photos ({from_hero_set} from the hero set), {with_face} with a face")
-    print(f"whole command: {total:.1f} s, {len(lines) / total:.1f} photos/s "
-          "(process start and model load included)")
+    print(
+        f"whole command: {total:.1f} s, {len(lines) / total:.1f} photos/s "
+        "(process start and model load included)"
+    )
     if first_line_at and len(lines) > 32:
         steady = (len(lines) - 32) / (end - first_line_at)
         print(f"once loaded: {steady:.1f} photos/s (target >= 12)")

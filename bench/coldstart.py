@@ -49,7 +49,10 @@ print(first, rss, "mobilenet")
 def run(code, photo):
     out = subprocess.run(
         [sys.executable, "-c", code, str(photo)],
-        cwd=REPO, capture_output=True, text=True, check=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     return float(out[0]), int(out[1]), out[2]
 
@@ -66,11 +69,15 @@ def main():
         rsss.append(rss)
         base, _rss, _ = run(BASELINE, photo)
         baseline.append(base)
-        print(f"  first prediction {first:.2f} s, RSS {rss} MB ({hero}); 2022 pipeline {base:.2f} s")
+        print(
+            f"  first prediction {first:.2f} s, RSS {rss} MB ({hero}); 2022 pipeline {base:.2f} s"
+        )
     ours, theirs = statistics.median(firsts), statistics.median(baseline)
-    print(f"median of {args.runs}: first prediction {ours:.2f} s, 2022 pipeline {theirs:.2f} s, "
-          f"ratio {ours / theirs:.2f} (target <= 1.2); RSS after loading "
-          f"{statistics.median(rsss)} MB (target <= 900 MB)")
+    print(
+        f"median of {args.runs}: first prediction {ours:.2f} s, 2022 pipeline {theirs:.2f} s, "
+        f"ratio {ours / theirs:.2f} (target <= 1.2); RSS after loading "
+        f"{statistics.median(rsss)} MB (target <= 900 MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -27,20 +27,37 @@ PHOTO = ROOT / "heroes" / "tests" / "fixtures" / "astronaut.jpg"
 
 def first_upload(command, port, wait):
     work = Path(tempfile.mkdtemp(prefix="mlh-first-upload-"))
-    env = {**os.environ, "MLH_SQLITE_PATH": str(work / "db.sqlite3"), "MLH_MEDIA_ROOT": str(work / "media"),
-           "TF_CPP_MIN_LOG_LEVEL": "3"}
-    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    env = {
+        **os.environ,
+        "MLH_SQLITE_PATH": str(work / "db.sqlite3"),
+        "MLH_MEDIA_ROOT": str(work / "media"),
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+    }
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
     # Sign-up is confirmed by email; the person here already has an account.
     subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c",
-         "from accounts.models import User; "
-         "User.objects.create_user(email='first@example.com', password='first-upload-pass-8712')"],
-        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+        [
+            PYTHON,
+            "manage.py",
+            "shell",
+            "-c",
+            "from accounts.models import User; "
+            "User.objects.create_user(email='first@example.com', password='first-upload-pass-8712')",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     started = time.monotonic()
     server = subprocess.Popen(
         [PYTHON, "manage.py", command, f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -53,7 +70,9 @@ def first_upload(command, port, wait):
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"]
+            )
             page = browser.new_page(locale="ko-KR")
             page.set_default_timeout(120_000)
             page.goto(url + "/accounts/login/")
@@ -83,7 +102,9 @@ def main():
     args = parser.parse_args()
     warm = first_upload("devserver", args.port, args.wait)
     cold = first_upload("runserver", args.port, args.wait)
-    print(f"first upload, click to result: devserver (make run) {warm:.2f} s, plain runserver {cold:.2f} s")
+    print(
+        f"first upload, click to result: devserver (make run) {warm:.2f} s, plain runserver {cold:.2f} s"
+    )
 
 
 if __name__ == "__main__":

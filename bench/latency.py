@@ -81,8 +81,10 @@ def main():
             f"classify {stages['classify']:.0f}); original {theirs:6.1f} ms"
         )
     ours, theirs = statistics.median(ours_all), statistics.median(theirs_all)
-    print(f"median over photos: ours {ours:.1f} ms, original {theirs:.1f} ms, "
-          f"ratio ours/original {ours / theirs:.2f}")
+    print(
+        f"median over photos: ours {ours:.1f} ms, original {theirs:.1f} ms, "
+        f"ratio ours/original {ours / theirs:.2f}"
+    )
 
 
 if __name__ == "__main__":

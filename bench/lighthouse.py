@@ -51,8 +51,14 @@ def session_cookie(site):
 def lighthouse(url, headers_file, out_file):
     env = {**os.environ, "CHROME_PATH": os.environ.get("MLH_CHROMIUM", "/usr/bin/chromium")}
     command = [
-        "node", str(CLI), url, "--quiet", "--output=json", f"--output-path={out_file}",
-        f"--only-categories={','.join(CATEGORIES)}", f"--extra-headers={headers_file}",
+        "node",
+        str(CLI),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={out_file}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--extra-headers={headers_file}",
         "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run",
     ]
     for attempt in range(3):  # Lighthouse sometimes loses a trace on a busy machine (NO_NAVSTART)
@@ -66,8 +72,10 @@ def lighthouse(url, headers_file, out_file):
     scores["lcp_ms"] = report["audits"]["largest-contentful-paint"]["numericValue"]
     failing = {
         name: [
-            ref["id"] for ref in report["categories"][name]["auditRefs"]
-            if ref.get("weight") and (report["audits"][ref["id"]].get("score") is not None)
+            ref["id"]
+            for ref in report["categories"][name]["auditRefs"]
+            if ref.get("weight")
+            and (report["audits"][ref["id"]].get("score") is not None)
             and report["audits"][ref["id"]]["score"] < 0.9
         ]
         for name in CATEGORIES
@@ -77,12 +85,18 @@ def lighthouse(url, headers_file, out_file):
         raise SystemExit(f"{url} ended at {final}: not the page asked for (not logged in?)")
     shifts = [
         item.get("node", {}).get("selector")
-        for item in report["audits"].get("layout-shift-elements", {}).get("details", {}).get("items", [])
+        for item in report["audits"]
+        .get("layout-shift-elements", {})
+        .get("details", {})
+        .get("items", [])
     ] or [
         item.get("node", {}).get("selector")
         for item in report["audits"].get("layout-shifts", {}).get("details", {}).get("items", [])
     ]
-    if scores["performance"] is not None and report["audits"]["cumulative-layout-shift"]["score"] < 0.9:
+    if (
+        scores["performance"] is not None
+        and report["audits"]["cumulative-layout-shift"]["score"] < 0.9
+    ):
         failing["layout shifts"] = shifts
     return scores, failing
 
@@ -99,11 +113,18 @@ def main():
     with running_site(args.port) as site, tempfile.TemporaryDirectory() as tmp:
         headers = Path(tmp) / "headers.json"
         headers.write_text(json.dumps({"Cookie": session_cookie(site), "Accept-Language": "ko"}))
-        pages = {"home": "/", "upload": "/upload/", "result": site.result_path, "history": "/history/"}
+        pages = {
+            "home": "/",
+            "upload": "/upload/",
+            "result": site.result_path,
+            "history": "/history/",
+        }
         for name, path in pages.items():
             runs = []
             for number in range(args.runs):
-                scores, failing = lighthouse(site.url + path, headers, Path(tmp) / f"{name}-{number}.json")
+                scores, failing = lighthouse(
+                    site.url + path, headers, Path(tmp) / f"{name}-{number}.json"
+                )
                 runs.append(scores)
             median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
             results[name] = {"median": median, "runs": runs, "below_0.9": failing}
@@ -111,7 +132,9 @@ def main():
                 f"{key} {median[key]:.2f}{'' if median[key] >= TARGETS[key] else ' (BELOW TARGET)'}"
                 for key in CATEGORIES
             )
-            print(f"{name:8s} {flags}  LCP {median['lcp_ms'] / 1000:.2f} s   audits below 0.9: {failing}")
+            print(
+                f"{name:8s} {flags}  LCP {median['lcp_ms'] / 1000:.2f} s   audits below 0.9: {failing}"
+            )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
 

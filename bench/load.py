@@ -93,9 +93,13 @@ def free_port():
 def upload(base_url, token, data, timeout=60):
     boundary = uuid.uuid4().hex
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"p.jpg\"\r\n"
-        f"Content-Type: image/jpeg\r\n\r\n"
-    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="p.jpg"\r\n'
+            f"Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     request = urllib.request.Request(
         base_url + "/api/predictions/",
         data=body,
@@ -180,13 +184,17 @@ def main():
     parser.add_argument("--memory-to", type=int, default=1000, help="0 to skip the memory run")
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port (0: any free one)")
     parser.add_argument(
-        "--database", choices=["sqlite", "mongodb", "both"], default="sqlite",
+        "--database",
+        choices=["sqlite", "mongodb", "both"],
+        default="sqlite",
         help="mongodb and both need MONGODB_URI (e.g. from scripts/mongodb_emulator.sh)",
     )
     args = parser.parse_args()
     databases = ["sqlite", "mongodb"] if args.database == "both" else [args.database]
     if "mongodb" in databases and not os.environ.get("MONGODB_URI"):
-        sys.exit("--database mongodb needs MONGODB_URI: scripts/mongodb_emulator.sh bench/load.py ...")
+        sys.exit(
+            "--database mongodb needs MONGODB_URI: scripts/mongodb_emulator.sh bench/load.py ..."
+        )
 
     figures, base = {}, None
     for database in databases:
@@ -195,9 +203,11 @@ def main():
     if len(figures) > 1:
         print("== side by side (same session, same photos) ==")
         for database, result in figures.items():
-            print(f"{database:8} throughput {result['rate']:.1f} uploads/s, p50 {result['p50']:.0f} ms, "
-                  f"p95 {result['p95']:.0f} ms, server errors {result['server_errors']}, "
-                  f"stored exactly once: {result['exactly_once']}")
+            print(
+                f"{database:8} throughput {result['rate']:.1f} uploads/s, p50 {result['p50']:.0f} ms, "
+                f"p95 {result['p95']:.0f} ms, server errors {result['server_errors']}, "
+                f"stored exactly once: {result['exactly_once']}"
+            )
     # Correctness is pass/fail; speed figures are for reading, not gating.
     ok = all(r["server_errors"] == 0 and r["exactly_once"] for r in figures.values())
     return 0 if ok else 1
@@ -241,9 +251,15 @@ def _run(args, env, work, base):
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=REPO, env=env, check=True)
     tokens = json.loads(
         subprocess.run(
-            [PYTHON, "-c", SETUP, str(args.clients)], cwd=REPO, env=env, check=True,
-            capture_output=True, text=True,
-        ).stdout.strip().splitlines()[-1]
+            [PYTHON, "-c", SETUP, str(args.clients)],
+            cwd=REPO,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
     )
     data = photos(max(args.uploads, 60))
 
@@ -255,7 +271,10 @@ def _run(args, env, work, base):
     base_url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "mylittlehero.wsgi", "--bind", f"127.0.0.1:{port}"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=open(work / "gunicorn.log", "w"),
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(work / "gunicorn.log", "w"),
     )
     try:
         deadline = time.time() + 120
@@ -274,7 +293,9 @@ def _run(args, env, work, base):
         start = time.perf_counter()
         results, rss_at_100 = [], None
         for offset in range(0, args.uploads, 100):
-            results += run_batch(base_url, tokens, data[offset : min(offset + 100, args.uploads)], args.clients)
+            results += run_batch(
+                base_url, tokens, data[offset : min(offset + 100, args.uploads)], args.clients
+            )
             if rss_at_100 is None:
                 rss_at_100 = worker_rss(server.pid)  # about 100 predictions in
         elapsed = time.perf_counter() - start
@@ -289,15 +310,21 @@ def _run(args, env, work, base):
         check = json.loads(
             subprocess.run(
                 [PYTHON, "-c", CHECK], cwd=REPO, env=env, check=True, capture_output=True, text=True
-            ).stdout.strip().splitlines()[-1]
+            )
+            .stdout.strip()
+            .splitlines()[-1]
         )
         warm = 2 * args.clients
-        print(f"{len(results)} uploads, {args.clients} clients, {args.workers} workers: "
-              f"statuses {dict(sorted(statuses.items()))}")
+        print(
+            f"{len(results)} uploads, {args.clients} clients, {args.workers} workers: "
+            f"statuses {dict(sorted(statuses.items()))}"
+        )
         print(f"latency p50 {p50:.0f} ms, p95 {p95:.0f} ms; throughput {rate:.1f} uploads/s")
-        print(f"baseline engine alone: {base:.1f} photos/s; target 0.8 x {base:.1f} x "
-              f"{args.workers} = {0.8 * base * args.workers:.1f}/s; ratio "
-              f"{rate / (base * args.workers):.2f}")
+        print(
+            f"baseline engine alone: {base:.1f} photos/s; target 0.8 x {base:.1f} x "
+            f"{args.workers} = {0.8 * base * args.workers:.1f}/s; ratio "
+            f"{rate / (base * args.workers):.2f}"
+        )
         server_errors = sum(n for status, n in statuses.items() if status >= 500 or status == 0)
         exactly_once = (
             len(set(accepted_ids)) == len(accepted_ids)
@@ -305,8 +332,10 @@ def _run(args, env, work, base):
             and check["rows"] == len(accepted_ids) + warm
             and check["files_exist"] == check["rows"]
         )
-        print(f"server errors {server_errors}; every accepted upload stored exactly once "
-              f"with its photo: {exactly_once} ({check['rows']} rows incl. {warm} warm-up)")
+        print(
+            f"server errors {server_errors}; every accepted upload stored exactly once "
+            f"with its photo: {exactly_once} ({check['rows']} rows incl. {warm} warm-up)"
+        )
 
         if args.memory_to:
             done = check["rows"]
@@ -316,17 +345,26 @@ def _run(args, env, work, base):
                 run_batch(base_url, tokens, batch, args.clients)
                 done += chunk
             rss_end = worker_rss(server.pid)
-            print(f"worker RSS (MB) after {warm + 100} predictions: {rss_at_100}; "
-                  f"after {done}: {rss_end}")
+            print(
+                f"worker RSS (MB) after {warm + 100} predictions: {rss_at_100}; "
+                f"after {done}: {rss_end}"
+            )
             for pid, before in (rss_at_100 or {}).items():
                 after = rss_end.get(pid)
                 if after:
-                    print(f"  worker {pid}: {before} -> {after} MB ({(after - before) / before:+.1%})")
+                    print(
+                        f"  worker {pid}: {before} -> {after} MB ({(after - before) / before:+.1%})"
+                    )
     finally:
         server.terminate()
         server.wait(timeout=30)
-    figures = {"rate": rate, "p50": p50, "p95": p95, "server_errors": server_errors,
-               "exactly_once": exactly_once}
+    figures = {
+        "rate": rate,
+        "p50": p50,
+        "p95": p95,
+        "server_errors": server_errors,
+        "exactly_once": exactly_once,
+    }
     return figures, base
 
 

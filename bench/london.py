@@ -59,7 +59,9 @@ def main():
     keys = [(face_id, kind) for kind in ("neutral", "smiling") for face_id in sorted(people)]
     paths = [str(root / kind / f"{face_id}.jpg") for face_id, kind in keys]
     results, again = {}, {}
-    for key, (_source, outcome) in zip(keys, api.predict_many([stored_photo_bytes(p) for p in paths])):
+    for key, (_source, outcome) in zip(
+        keys, api.predict_many([stored_photo_bytes(p) for p in paths])
+    ):
         results[key] = None if isinstance(outcome, Exception) else outcome
     for key, (_source, outcome) in zip(keys, api.predict_many([api.reencoded(p) for p in paths])):
         again[key] = None if isinstance(outcome, Exception) else outcome
@@ -70,44 +72,67 @@ def main():
     def top3(key):
         return [s.hero for s in results[key].ranking[:3]] if results[key] else []
 
-    same = sum(1 for f in people if top((f, "neutral")) and top((f, "neutral")) == top((f, "smiling")))
-    within3 = sum(1 for f in people if top((f, "neutral")) and top((f, "neutral")) in top3((f, "smiling")))
+    same = sum(
+        1 for f in people if top((f, "neutral")) and top((f, "neutral")) == top((f, "smiling"))
+    )
+    within3 = sum(
+        1 for f in people if top((f, "neutral")) and top((f, "neutral")) in top3((f, "smiling"))
+    )
     missing = sum(1 for value in results.values() if value is None)
-    print(f"model {api.active_model_version()}; {len(keys)} photos of {len(people)} people, "
-          f"{missing} without a usable face")
-    print(f"neutral and smiling: same top hero for {same} of {len(people)} (target >= 88); "
-          f"neutral's top hero within smiling's top 3 for {within3} (target >= 98)")
+    print(
+        f"model {api.active_model_version()}; {len(keys)} photos of {len(people)} people, "
+        f"{missing} without a usable face"
+    )
+    print(
+        f"neutral and smiling: same top hero for {same} of {len(people)} (target >= 88); "
+        f"neutral's top hero within smiling's top 3 for {within3} (target >= 98)"
+    )
     for gender, target in (("female", 0.30), ("male", 0.20)):
         counts = collections.Counter(
-            top((f, kind)) for f, row in people.items() if row["face_gender"] == gender
-            for kind in ("neutral", "smiling") if top((f, kind))
+            top((f, kind))
+            for f, row in people.items()
+            if row["face_gender"] == gender
+            for kind in ("neutral", "smiling")
+            if top((f, kind))
         )
         total = sum(counts.values())
         hero, n = counts.most_common(1)[0]
         spread = ", ".join(f"{h} {c}" for h, c in counts.most_common())
-        print(f"{gender}: {total} photos, {len(counts)} heroes; most frequent {hero} "
-              f"{n / total:.1%} (target <= {target:.0%}): {spread}")
+        print(
+            f"{gender}: {total} photos, {len(counts)} heroes; most frequent {hero} "
+            f"{n / total:.1%} (target <= {target:.0%}): {spread}"
+        )
     other = sum(
-        1 for (f, kind), r in results.items()
+        1
+        for (f, kind), r in results.items()
         if r and genders.get(r.top.hero) not in (None, people[f]["face_gender"])
     )
     print(f"top hero of the other gender: {other} of {len(keys)} photos (target <= 5)")
     compared = [k for k in keys if results[k] and again[k]]
     kept = sum(1 for k in compared if results[k].top.hero == again[k].top.hero)
-    print(f"re-encoded (JPEG q75, half size): top hero kept for {kept} of {len(compared)} "
-          f"({kept / max(1, len(compared)):.1%}, target >= 97%)")
-    strengths = [results[k].match_strength for k in keys if results[k] and results[k].match_strength is not None]
+    print(
+        f"re-encoded (JPEG q75, half size): top hero kept for {kept} of {len(compared)} "
+        f"({kept / max(1, len(compared)):.1%}, target >= 97%)"
+    )
+    strengths = [
+        results[k].match_strength
+        for k in keys
+        if results[k] and results[k].match_strength is not None
+    ]
     if strengths:
         deciles = statistics.quantiles(strengths, n=10)
         pairs = [
             abs(results[(f, "neutral")].match_strength - results[(f, "smiling")].match_strength)
-            for f in people if results[(f, "neutral")] and results[(f, "smiling")]
+            for f in people
+            if results[(f, "neutral")] and results[(f, "smiling")]
         ]
         tied = sum(1 for k in keys if results[k] and results[k].nearly_tied)
-        print(f"match strength: median {statistics.median(strengths):.1f} (target 40-60), "
-              f"p10 {deciles[0]:.1f}, p90 {deciles[-1]:.1f}; a person's two photos differ by a "
-              f"median of {statistics.median(pairs):.1f} points (target <= 8); "
-              f"nearly tied: {tied} of {len(strengths)}")
+        print(
+            f"match strength: median {statistics.median(strengths):.1f} (target 40-60), "
+            f"p10 {deciles[0]:.1f}, p90 {deciles[-1]:.1f}; a person's two photos differ by a "
+            f"median of {statistics.median(pairs):.1f} points (target <= 8); "
+            f"nearly tied: {tied} of {len(strengths)}"
+        )
     else:
         print("match strength: this model has no population statistics")
 

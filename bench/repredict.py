@@ -78,7 +78,11 @@ def main():
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "repredict", "--batch-size", "32"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     first_progress = None
     output = []
@@ -90,7 +94,9 @@ def main():
     total = time.perf_counter() - start
     print(f"{stored} stored photos ({'hero set and London set' if sources else 'astronaut crops'})")
     print(output[-1] if output else "(no output)")
-    print(f"whole command: {total:.1f} s, {int(stored) / total:.1f} photos/s (start and model load included)")
+    print(
+        f"whole command: {total:.1f} s, {int(stored) / total:.1f} photos/s (start and model load included)"
+    )
     if first_progress:
         at, done = first_progress
         rate = (int(stored) - done) / (time.perf_counter() - at)

@@ -28,9 +28,14 @@ def main():
     from playwright.sync_api import sync_playwright
 
     with running_site(args.port) as site, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"]
+        )
         for label, options in (
-            ("phone", {"viewport": PHONE, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}),
+            (
+                "phone",
+                {"viewport": PHONE, "device_scale_factor": 2, "is_mobile": True, "has_touch": True},
+            ),
             ("desktop", {"viewport": DESKTOP}),
         ):
             context = browser.new_context(locale="ko-KR", **options)
@@ -50,7 +55,9 @@ def main():
             ):
                 page.goto(site.url + path)
                 page.wait_for_timeout(1200)  # the reveal
-                page.screenshot(path=str(out / f"{name}-{label}.jpg"), full_page=full, type="jpeg", quality=80)
+                page.screenshot(
+                    path=str(out / f"{name}-{label}.jpg"), full_page=full, type="jpeg", quality=80
+                )
             context.close()
             context = browser.new_context(locale="ko-KR", **options)
             page = context.new_page()

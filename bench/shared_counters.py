@@ -35,23 +35,35 @@ def main():
         import redis
 
         redis.Redis.from_url(args.cache).flushdb()
-    site = LiveSite(workers=2, env={
-        "MLH_CACHE": args.cache, "MLH_LOGIN_ACCOUNT_LIMIT": "5", "MLH_LOGIN_IP_LIMIT": "100",
-        "MLH_PREDICTION_RATE_USER": "5/hour", "MLH_PREDICTION_RATE_IP": "",
-    }).start()
+    site = LiveSite(
+        workers=2,
+        env={
+            "MLH_CACHE": args.cache,
+            "MLH_LOGIN_ACCOUNT_LIMIT": "5",
+            "MLH_LOGIN_IP_LIMIT": "100",
+            "MLH_PREDICTION_RATE_USER": "5/hour",
+            "MLH_PREDICTION_RATE_IP": "",
+        },
+    ).start()
     try:
         outcomes = [login_attempt(site.url, EMAIL, "wrong-password") for _ in range(10)]
-        print(f"{args.cache}: 10 wrong passwords (limit 5): {outcomes.count('wrong')} checked, "
-              f"{outcomes.count('locked')} locked")
+        print(
+            f"{args.cache}: 10 wrong passwords (limit 5): {outcomes.count('wrong')} checked, "
+            f"{outcomes.count('locked')} locked"
+        )
         site.restart_workers()
-        print(f"{args.cache}: right password after every worker was replaced: "
-              f"{login_attempt(site.url, EMAIL, PASSWORD)}")
+        print(
+            f"{args.cache}: right password after every worker was replaced: "
+            f"{login_attempt(site.url, EMAIL, PASSWORD)}"
+        )
         photo = photo_upload().read()
 
         def post(_):
             return requests.post(
-                site.url + "/api/predictions/", files={"photo": ("me.jpg", photo, "image/jpeg")},
-                headers={"Authorization": f"Token {site.token}", "Connection": "close"}, timeout=60,
+                site.url + "/api/predictions/",
+                files={"photo": ("me.jpg", photo, "image/jpeg")},
+                headers={"Authorization": f"Token {site.token}", "Connection": "close"},
+                timeout=60,
             ).status_code
 
         with concurrent.futures.ThreadPoolExecutor(6) as pool:

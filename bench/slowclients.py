@@ -37,13 +37,24 @@ def main():
     site = LiveSite(port=args.upstream_port, workers=2, env={"MLH_NUM_PROXIES": "1"}).start()
     nginx_pid = None
     try:
-        nginx_pid = int(subprocess.run(
-            [str(REPO / "deploy/nginx-loopback.sh"), str(args.nginx_port), str(args.upstream_port),
-             str(REPO / "staticfiles"), str(work / "nginx")],
-            check=True, capture_output=True, text=True,
-        ).stdout.strip())
-        for label, url in (("gunicorn alone", site.url),
-                           ("through nginx", f"http://127.0.0.1:{args.nginx_port}")):
+        nginx_pid = int(
+            subprocess.run(
+                [
+                    str(REPO / "deploy/nginx-loopback.sh"),
+                    str(args.nginx_port),
+                    str(args.upstream_port),
+                    str(REPO / "staticfiles"),
+                    str(work / "nginx"),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+        )
+        for label, url in (
+            ("gunicorn alone", site.url),
+            ("through nginx", f"http://127.0.0.1:{args.nginx_port}"),
+        ):
             p95, statuses = latencies_under_slow_clients(url)
             print(f"{label:15s}: {statuses.count(200)}/{len(statuses)} answered, p95 {p95:.2f} s")
     finally:

@@ -59,14 +59,18 @@ def main():
     top_level, modules = last
     heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY)
     print(f"runs: {args.runs}")
-    print(f"manage.py check wall time: median {statistics.median(walls):.3f} s "
-          f"(min {min(walls):.3f}, max {max(walls):.3f})")
+    print(
+        f"manage.py check wall time: median {statistics.median(walls):.3f} s "
+        f"(min {min(walls):.3f}, max {max(walls):.3f})"
+    )
     print(f"total import time (-X importtime): median {statistics.median(totals):.3f} s")
     print("slowest top-level imports (last run):")
     for name, us in sorted(top_level.items(), key=lambda item: -item[1])[:5]:
         print(f"  {us / 1e3:8.1f} ms  {name}")
-    print(f"TensorFlow/Keras/mtcnn modules imported: {len(heavy)}"
-          + (f" {heavy[:5]}" if heavy else ""))
+    print(
+        f"TensorFlow/Keras/mtcnn modules imported: {len(heavy)}"
+        + (f" {heavy[:5]}" if heavy else "")
+    )
     return 1 if heavy else 0
 
 

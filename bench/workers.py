@@ -123,7 +123,9 @@ class Bench:
             command, cwd=REPO, env=env or self.env, capture_output=True, text=True, check=False
         )
         if result.returncode:
-            raise SystemExit(f"{command[:4]} failed:\n{result.stdout[-2000:]}{result.stderr[-3000:]}")
+            raise SystemExit(
+                f"{command[:4]} failed:\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
+            )
         return result.stdout
 
     def start_redis(self):
@@ -235,7 +237,9 @@ class Bench:
             for target in (100, self.args.memory_photos):
                 while done < target:
                     self.reset()
-                    total, _seconds = self.queued_run(limit=min(100, self.args.count), queue="memory")
+                    total, _seconds = self.queued_run(
+                        limit=min(100, self.args.count), queue="memory"
+                    )
                     done += total
                 marks[done] = rss_mib(child)
             return marks

@@ -31,7 +31,8 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.http import JsonResponse
-from django.utils.translation import gettext as _, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import defaults
 
 from core.ratelimit import RateLimited
@@ -54,7 +55,9 @@ MESSAGES = {
         "That photo seems damaged or incomplete. Try taking or exporting it again."
     ),
     "too_large": gettext_lazy("That photo is too large. Use a smaller one."),
-    "too_many_pixels": gettext_lazy("That image has too many pixels to process. Use a normal photo."),
+    "too_many_pixels": gettext_lazy(
+        "That image has too many pixels to process. Use a normal photo."
+    ),
     "not_found": gettext_lazy("The photo could not be found."),
     "no_face": gettext_lazy(
         "We could not find a face in that photo. Use a photo where your face is clearly "

@@ -96,7 +96,9 @@ class SharedCacheUnavailableMiddleware:
         if not isinstance(exception, (RedisConnectionError, RedisTimeoutError)):
             return None
         logging.getLogger(__name__).error("shared cache unavailable: %s", exception)
-        message = _("The site is busy right now. Nothing was changed; please try again in a moment.")
+        message = _(
+            "The site is busy right now. Nothing was changed; please try again in a moment."
+        )
         if request.path_info.startswith("/api/"):
             response = JsonResponse(
                 {"error": {"code": "cache_unavailable", "message": message}}, status=503

@@ -17,9 +17,9 @@ photo is refused, counting a refusal instead; a failure of ours (storage,
 database, model) hands it back and counts nothing.
 """
 
-from dataclasses import dataclass, field
 import math
 import time
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -64,11 +64,20 @@ def counter_incr(key, *, timeout):
     return count
 
 
-PERIODS = {"s": 1, "second": 1, "m": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+PERIODS = {
+    "s": 1,
+    "second": 1,
+    "m": 60,
+    "minute": 60,
+    "h": 3600,
+    "hour": 3600,
+    "d": 86400,
+    "day": 86400,
+}
 
 
 def parse_rate(rate):
-    """"N/period" (second, minute, hour, day) -> (N, seconds)."""
+    """ "N/period" (second, minute, hour, day) -> (N, seconds)."""
     count, _, period = rate.partition("/")
     return int(count), PERIODS[period.strip().lower()]
 

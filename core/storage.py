@@ -11,9 +11,9 @@ import logging
 import mimetypes
 
 from django.db import router, transaction
-from django.http import FileResponse
 from django.db.models import FileField
 from django.db.models.deletion import Collector
+from django.http import FileResponse
 
 from core.transactions import atomic
 

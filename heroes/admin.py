@@ -53,7 +53,9 @@ class HeroAdminForm(forms.ModelForm):
     aliases = AliasesField(
         label=_("aliases"),
         required=False,
-        help_text=_("One name per line (or separated by commas), e.g. training folder names like 'ironman'."),
+        help_text=_(
+            "One name per line (or separated by commas), e.g. training folder names like 'ironman'."
+        ),
     )
 
     class Meta:
@@ -77,7 +79,16 @@ class HeroAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["heroes/admin.css"]}
-    list_display = ["portrait_preview", "key", "name_ko", "name_en", "order", "is_active", "image_count"]
+
+    list_display = [
+        "portrait_preview",
+        "key",
+        "name_ko",
+        "name_en",
+        "order",
+        "is_active",
+        "image_count",
+    ]
     list_display_links = ["portrait_preview", "key"]
     list_editable = ["order", "is_active"]
     search_fields = ["key", "name_ko", "name_en"]

@@ -89,7 +89,9 @@ def prediction_result_store(*, prediction, result, not_before=None):
     if _holds_version(prediction, result.model_version, not_before):
         return ALREADY
     read_version, read_at, read_face = (
-        prediction.model_version, prediction.predicted_at, prediction.face_index
+        prediction.model_version,
+        prediction.predicted_at,
+        prediction.face_index,
     )
     services.result_apply(prediction, result)
     values = {field: getattr(prediction, field) for field in services.RESULT_FIELDS}
@@ -341,7 +343,9 @@ class RunProgress:
     def meta(self):
         meta = self.client.hgetall(self.meta_key)
         if not meta:
-            raise LookupError(f"no queued re-prediction run {self.run_id} (expired or never started)")
+            raise LookupError(
+                f"no queued re-prediction run {self.run_id} (expired or never started)"
+            )
         return meta
 
     def enqueued(self, *, total, batches):
@@ -423,7 +427,11 @@ def repredict_batch(*, run_id, batch, ids, attempt=0):
     deliveries = progress.delivery(batch)
     logger.info(
         "repredict run %s batch started: %s, %s photos (delivery %s, attempt %s)",
-        run_id, batch, len(ids), deliveries, attempt,
+        run_id,
+        batch,
+        len(ids),
+        deliveries,
+        attempt,
     )
     if deliveries > MAX_DELIVERIES:
         reason = f"batch {batch} abandoned after {deliveries - 1} deliveries"

@@ -1,7 +1,7 @@
 """Reads for predictions. Every read of a person's data is scoped to its owner."""
 
-from pathlib import Path
 import random
+from pathlib import Path
 
 from core.lookups import row_or_none
 from heroes.models import Hero, Prediction

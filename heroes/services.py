@@ -86,7 +86,9 @@ def result_apply(prediction, result):
     if prediction.ranking:
         previous = {
             "model_version": prediction.model_version,
-            "predicted_at": prediction.predicted_at.isoformat() if prediction.predicted_at else None,
+            "predicted_at": prediction.predicted_at.isoformat()
+            if prediction.predicted_at
+            else None,
             "face_index": prediction.face_index,
             "faces": prediction.faces,
             "ranking": prediction.ranking,

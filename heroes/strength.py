@@ -11,7 +11,8 @@ the top tenth, the next fifth, the middle, the lower part and the bottom.
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from heroes.korean import with_particle
 
@@ -64,7 +65,7 @@ def _is_korean():
 
 
 def strength_sentence(hero_name: str, value) -> str | None:
-    """"Your match with Thor is stronger than 73 of 100 people's match with
+    """ "Your match with Thor is stronger than 73 of 100 people's match with
     their closest hero", in the current language; None without a value."""
     band = strength_band(value)
     if band is None:
@@ -77,7 +78,7 @@ def strength_sentence(hero_name: str, value) -> str | None:
 
 
 def nearly_tied_text(top_name: str, second_name: str) -> str:
-    """"Captain America, nearly tied with Doctor Strange"."""
+    """ "Captain America, nearly tied with Doctor Strange"."""
     second = with_particle(second_name, "과/와") if _is_korean() else second_name
     return gettext("%(top)s, nearly tied with %(second_with)s") % {
         "top": top_name,
@@ -86,12 +87,12 @@ def nearly_tied_text(top_name: str, second_name: str) -> str:
 
 
 def headline(hero_name: str) -> str:
-    """"You look like Loki" with the right particle ("로키를 닮았어요")."""
+    """ "You look like Loki" with the right particle ("로키를 닮았어요")."""
     hero = with_particle(hero_name, "을/를") if _is_korean() else hero_name
     return gettext("You look like %(hero_obj)s") % {"hero_obj": hero}
 
 
 def shared_headline(hero_name: str) -> str:
-    """"Someone who looks like Captain America" (share page, og:title)."""
+    """ "Someone who looks like Captain America" (share page, og:title)."""
     hero = with_particle(hero_name, "을/를") if _is_korean() else hero_name
     return gettext("Someone who looks like %(hero_obj)s") % {"hero_obj": hero}

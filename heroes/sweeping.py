@@ -20,6 +20,7 @@ def predictions_purge(*, older_than, dry_run=False):
 def storage_orphans(*, older_than, prefix="predictions"):
     """Stored photos no prediction points to, last modified before ``older_than``
     (left by a process killed between writing the file and the row)."""
+
     def walk(folder):
         try:
             folders, files = default_storage.listdir(folder)

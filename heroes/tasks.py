@@ -5,7 +5,6 @@ Run workers with ``celery -A mylittlehero worker`` (docs/scaling.md).
 
 import logging
 
-
 from celery import Task
 from celery.exceptions import TimeLimitExceeded
 
@@ -23,7 +22,9 @@ class BatchTask(Task):
         if isinstance(exc, TimeLimitExceeded):
             run_id, batch, ids = args
             reprediction.repredict_batch_failed(
-                run_id=run_id, batch=batch, ids=ids,
+                run_id=run_id,
+                batch=batch,
+                ids=ids,
                 reason=f"batch stopped at the hard time limit ({exc.args[0]} s)",
             )
 
@@ -38,7 +39,9 @@ def repredict_batch(self, run_id, batch, ids):
     delivered again); an error is retried a few times with a growing pause,
     then the batch's photos not yet done are reported failed."""
     try:
-        reprediction.repredict_batch(run_id=run_id, batch=batch, ids=ids, attempt=self.request.retries)
+        reprediction.repredict_batch(
+            run_id=run_id, batch=batch, ids=ids, attempt=self.request.retries
+        )
     except LookupError:
         logger.error("repredict batch %s of an unknown run %s dropped", batch, run_id)
     except Exception as exc:  # noqa: BLE001 - any error: retried, then reported

@@ -6,7 +6,8 @@ from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from PIL import Image
@@ -48,7 +49,11 @@ def sample_result():
     ranking = data.get("ranking") or []
     heroes = selectors.heroes_by_key(row["hero"] for row in ranking[:3])
     rows = [
-        {"hero": heroes[row["hero"]], "percent": round(100 * row["probability"], 1), "index": row.get("index")}
+        {
+            "hero": heroes[row["hero"]],
+            "percent": round(100 * row["probability"], 1),
+            "index": row.get("index"),
+        }
         for row in ranking[:3]
         if row["hero"] in heroes
     ]

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.storage import rows_delete_with_files
 from heroes import reprediction
@@ -101,7 +102,10 @@ class PredictionAdmin(admin.ModelAdmin):
         """In the site's time zone (KST by default), like the pages."""
         return date_format(timezone.localtime(obj.created_at), "Y-m-d H:i")
 
-    @admin.display(description=Prediction._meta.get_field("match_strength").verbose_name, ordering="match_strength")
+    @admin.display(
+        description=Prediction._meta.get_field("match_strength").verbose_name,
+        ordering="match_strength",
+    )
     def strength(self, obj):
         return "-" if obj.match_strength is None else f"{obj.match_strength:.0f}"
 
@@ -153,9 +157,16 @@ class PredictionAdmin(admin.ModelAdmin):
         if reprediction.broker_configured():
             queued = reprediction.predictions_enqueue_selected(predictions=queryset)
             admin_logger.info(
-                "admin repredict: %s queued (run %s)", queued.total, queued.run_id,
-                extra={"admin_action": {"user_id": str(request.user.pk), "queued": queued.total,
-                                        "run": queued.run_id}},
+                "admin repredict: %s queued (run %s)",
+                queued.total,
+                queued.run_id,
+                extra={
+                    "admin_action": {
+                        "user_id": str(request.user.pk),
+                        "queued": queued.total,
+                        "run": queued.run_id,
+                    }
+                },
             )
             self.message_user(
                 request,
@@ -173,8 +184,15 @@ class PredictionAdmin(admin.ModelAdmin):
         if count > limit:
             admin_logger.info(
                 "admin repredict refused: %s predictions selected (max %s)",
-                count, limit, extra={"admin_action": {"user_id": str(request.user.pk),
-                                                      "selected": count, "refused": True}},
+                count,
+                limit,
+                extra={
+                    "admin_action": {
+                        "user_id": str(request.user.pk),
+                        "selected": count,
+                        "refused": True,
+                    }
+                },
             )
             self.message_user(
                 request,
@@ -191,13 +209,23 @@ class PredictionAdmin(admin.ModelAdmin):
             return
         done, failed = reprediction.predictions_repredict_now(predictions=queryset)
         admin_logger.info(
-            "admin repredict: %s done, %s failed", done, failed,
-            extra={"admin_action": {"user_id": str(request.user.pk), "selected": count,
-                                    "done": done, "failed": failed}},
+            "admin repredict: %s done, %s failed",
+            done,
+            failed,
+            extra={
+                "admin_action": {
+                    "user_id": str(request.user.pk),
+                    "selected": count,
+                    "done": done,
+                    "failed": failed,
+                }
+            },
         )
         self.message_user(
             request,
-            ngettext("%(count)d prediction re-predicted.", "%(count)d predictions re-predicted.", done)
+            ngettext(
+                "%(count)d prediction re-predicted.", "%(count)d predictions re-predicted.", done
+            )
             % {"count": done},
             messages.SUCCESS,
         )
@@ -219,7 +247,11 @@ class PredictionAdmin(admin.ModelAdmin):
         rows_delete_with_files(list(queryset))
         self.message_user(
             request,
-            ngettext("%(count)d prediction and its photo deleted.", "%(count)d predictions and their photos deleted.", count)
+            ngettext(
+                "%(count)d prediction and its photo deleted.",
+                "%(count)d predictions and their photos deleted.",
+                count,
+            )
             % {"count": count},
             messages.SUCCESS,
         )

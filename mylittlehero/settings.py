@@ -15,9 +15,9 @@ defaults (see the README's "Configuration" section for the full list):
 Nothing here imports TensorFlow: the hero engine loads lazily on first use.
 """
 
-from pathlib import Path
 import os
 import tempfile
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -70,8 +70,8 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Production refuses to start without a "
-            "secret key; generate one with: python -c \"import secrets; "
-            "print(secrets.token_urlsafe(50))\""
+            'secret key; generate one with: python -c "import secrets; '
+            'print(secrets.token_urlsafe(50))"'
         )
     # Local development only: never used when DJANGO_ENV=production.
     SECRET_KEY = "django-insecure-local-development-key-do-not-use-in-production"

@@ -35,7 +35,7 @@ def _dotted(spec):
 def _get_pipeline_dotted(self):
     stages = []
     for stage in _get_pipeline(self):
-        (name, body), = stage.items()
+        ((name, body),) = stage.items()
         if name in ("$project", "$addFields") and isinstance(body, dict):
             stage = {name: _dotted(body)}
         stages.append(stage)

@@ -76,7 +76,9 @@ def main(source_dir):
         _rename(font, name)
         target = OUT / f"pretendard-{name.lower()}-subset.woff2"
         subset.save_font(font, str(target), options)
-        print(f"{target.relative_to(ROOT)}: {target.stat().st_size / 1024:.1f} KiB, {len(text)} characters")
+        print(
+            f"{target.relative_to(ROOT)}: {target.stat().st_size / 1024:.1f} KiB, {len(text)} characters"
+        )
 
 
 if __name__ == "__main__":

@@ -38,7 +38,10 @@ def test_sign_up_log_out_log_in_in_korean_then_english(page, screenshot):
     page.get_by_label("이메일").fill("Browser@Example.com")
     page.get_by_label("비밀번호").fill("wrong-password")
     page.get_by_role("button", name="로그인").click()
-    assert page.get_by_role("alert").inner_text().strip() == "이메일 또는 비밀번호가 올바르지 않습니다."
+    assert (
+        page.get_by_role("alert").inner_text().strip()
+        == "이메일 또는 비밀번호가 올바르지 않습니다."
+    )
     page.get_by_label("비밀번호").fill("a-browser-pass-8712")
     page.get_by_role("button", name="로그인").click()
     page.wait_for_url(base + "/")
@@ -46,7 +49,9 @@ def test_sign_up_log_out_log_in_in_korean_then_english(page, screenshot):
 
     page.get_by_role("button", name="English").click()
     page.wait_for_selector("html[lang=en]")
-    assert page.get_by_role("heading", level=1).inner_text() == "Which Marvel hero do you look like?"
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Which Marvel hero do you look like?"
+    )
     assert page.get_by_role("link", name="My results", exact=True).is_visible()
     screenshot(page, "home-en-logged-in")
 

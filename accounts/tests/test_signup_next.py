@@ -45,7 +45,9 @@ def test_next_travels_between_login_and_signup_pages(client):
     assert reverse("accounts:signup") + "?next=/upload/" in html
 
 
-def test_share_page_invites_a_visitor_to_sign_up_then_upload(client, make_prediction, user, default_heroes):
+def test_share_page_invites_a_visitor_to_sign_up_then_upload(
+    client, make_prediction, user, default_heroes
+):
     from heroes.models import Hero
 
     prediction = make_prediction(

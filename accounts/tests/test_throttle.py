@@ -206,7 +206,7 @@ def test_database_cache_keeps_the_window_after_incr(settings):
 
             expires = parse_datetime(expires)
         if timezone.is_naive(expires):
-            expires = timezone.make_aware(expires, datetime.timezone.utc)
+            expires = timezone.make_aware(expires, datetime.UTC)
         left = (expires - timezone.now()).total_seconds()
         assert left > 850, f"the counter expires in {left:.0f} s, not with the 900 s window"
     finally:

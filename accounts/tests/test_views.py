@@ -50,8 +50,12 @@ def test_sign_up_confirms_the_address_then_logs_in(client):
 def test_sign_up_keeps_next_through_the_confirmation(client):
     response = client.post(
         reverse("accounts:signup") + "?next=/upload/",
-        {"email": "n@example.com", "password1": "a-long-unusual-pass-93",
-         "password2": "a-long-unusual-pass-93", "next": "/upload/"},
+        {
+            "email": "n@example.com",
+            "password1": "a-long-unusual-pass-93",
+            "password2": "a-long-unusual-pass-93",
+            "next": "/upload/",
+        },
     )
     assert response.status_code == 302
     response = client.post(confirm_link(mail.outbox[0]))
@@ -111,16 +115,20 @@ def test_sign_up_is_limited_per_ip_and_per_address(client, settings):
 def test_password_reset_is_limited_per_ip_and_per_address(client, user, settings):
     settings.ACTION_RATES = {"reset": {"ip": "5/hour", "email": "3/hour"}}
     statuses = [
-        client.post(reverse("accounts:password_reset"), {"email": user.email},
-                    REMOTE_ADDR=f"10.4.4.{i}").status_code
+        client.post(
+            reverse("accounts:password_reset"), {"email": user.email}, REMOTE_ADDR=f"10.4.4.{i}"
+        ).status_code
         for i in range(5)
     ]
     assert statuses == [302, 302, 302, 429, 429]
     assert len(mail.outbox) == 3
     # The same answer for an unknown address: the limit says nothing about accounts.
     statuses = [
-        client.post(reverse("accounts:password_reset"), {"email": "nobody@example.com"},
-                    REMOTE_ADDR=f"10.5.5.{i}").status_code
+        client.post(
+            reverse("accounts:password_reset"),
+            {"email": "nobody@example.com"},
+            REMOTE_ADDR=f"10.5.5.{i}",
+        ).status_code
         for i in range(4)
     ]
     assert statuses == [302, 302, 302, 429]
@@ -201,7 +209,12 @@ def test_password_reset_for_unknown_email_sends_nothing_and_reveals_nothing(clie
 
 
 def test_delete_account_removes_rows_and_photo_files(
-    client, user, other_user, password, make_prediction, media_root,
+    client,
+    user,
+    other_user,
+    password,
+    make_prediction,
+    media_root,
     django_capture_on_commit_callbacks,
 ):
     mine = [make_prediction(user), make_prediction(user)]
@@ -265,8 +278,11 @@ def test_a_password_change_revokes_api_tokens_and_says_so(client, user, password
     client.force_login(user)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": password, "new_password1": "another-long-pass-77",
-         "new_password2": "another-long-pass-77"},
+        {
+            "old_password": password,
+            "new_password1": "another-long-pass-77",
+            "new_password2": "another-long-pass-77",
+        },
         HTTP_ACCEPT_LANGUAGE="en",
         follow=True,
     )
@@ -280,7 +296,9 @@ def test_a_password_reset_revokes_api_tokens_and_says_so(client, user):
     _token, secret = api_token_create(user=user, name="script")
     api_token_create(user=user, name="other")
     client.post(reverse("accounts:password_reset"), {"email": user.email})
-    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/\S+/)", mail.outbox[0].body).group(1)
+    link = re.search(
+        r"https?://[^/\s]+(/accounts/password/reset/\S+/\S+/)", mail.outbox[0].body
+    ).group(1)
     set_password_url = client.get(link, follow=True).redirect_chain[-1][0]
     response = client.post(
         set_password_url,
@@ -308,7 +326,9 @@ def test_a_development_server_without_mail_shows_the_confirmation_link(client, s
     settings.DEBUG = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     response = sign_up(client, "dev@example.com", follow=True)
-    link = re.search(r'href="(?:https?://[^/"]+)?(/accounts/signup/confirm/[^"]+)"', response.content.decode())
+    link = re.search(
+        r'href="(?:https?://[^/"]+)?(/accounts/signup/confirm/[^"]+)"', response.content.decode()
+    )
     assert link, "no confirmation link on the page"
     response = client.post(link.group(1).replace("&amp;", "&"))
     assert response.status_code == 302

@@ -28,9 +28,7 @@ from heroes.services import ServiceUnavailable
         (RequestDataTooBig(), "too_large", 413),
     ],
 )
-def test_known_failures_have_a_code_a_status_and_a_message_in_both_languages(
-    failure, code, status
-):
+def test_known_failures_have_a_code_a_status_and_a_message_in_both_languages(failure, code, status):
     error = error_for(failure)
     assert (error.code, error.status) == (code, status)
     with translation.override("en"):
@@ -54,7 +52,11 @@ def test_every_refusal_the_engine_exports_is_mapped():
 
 def test_a_used_up_rate_limit_is_429_with_retry_after():
     error = error_for(RateLimited(retry_after=125, limit=5, period=3600))
-    assert (error.code, error.status, error.headers) == ("rate_limited", 429, {"Retry-After": "125"})
+    assert (error.code, error.status, error.headers) == (
+        "rate_limited",
+        429,
+        {"Retry-After": "125"},
+    )
     with translation.override("en"):
         assert "5 per hour" in error_for(RateLimited(125, 5, 3600)).message
         assert "3 minutes" in error_for(RateLimited(125, 5, 3600)).message

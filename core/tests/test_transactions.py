@@ -4,8 +4,8 @@ on SQLite and on MongoDB (where Django's own atomic does neither)."""
 import pytest
 from django.db import transaction
 
-from heroes.models import Hero
 from core.transactions import atomic
+from heroes.models import Hero
 
 
 def make_hero(key):
@@ -42,7 +42,9 @@ def test_inside_djangos_atomic_as_in_the_admin():
     with transaction.atomic():
         with atomic():
             make_hero("admin-made")
-            transaction.on_commit(lambda: seen.append(Hero.objects.filter(key="admin-made").exists()))
+            transaction.on_commit(
+                lambda: seen.append(Hero.objects.filter(key="admin-made").exists())
+            )
     assert seen == [True]
 
 

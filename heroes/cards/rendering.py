@@ -225,7 +225,7 @@ def _strength_line(texts, strength) -> str | None:
 
 
 def _tie_line(texts, language, second) -> str | None:
-    """"닥터 스트레인지와 거의 동점" when the top two are nearly tied."""
+    """ "닥터 스트레인지와 거의 동점" when the top two are nearly tied."""
     if not second:
         return None
     if language == "ko":

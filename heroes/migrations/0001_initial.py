@@ -2,13 +2,13 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import heroes.models
 from django.conf import settings
 from django.db import migrations, models
 
+import heroes.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,46 +17,125 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Hero',
+            name="Hero",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(help_text='Stable identifier used by the model and in links, e.g. iron-man.', unique=True, verbose_name='key')),
-                ('name_ko', models.CharField(max_length=80, verbose_name='name (Korean)')),
-                ('name_en', models.CharField(max_length=80, verbose_name='name (English)')),
-                ('description_ko', models.TextField(blank=True, verbose_name='description (Korean)')),
-                ('description_en', models.TextField(blank=True, verbose_name='description (English)')),
-                ('portrait', models.ImageField(blank=True, upload_to='heroes/portraits/', verbose_name='portrait')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('aliases', models.JSONField(blank=True, default=list, help_text="Other names for this hero, e.g. training folder names like 'ironman'.", verbose_name='aliases')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="Stable identifier used by the model and in links, e.g. iron-man.",
+                        unique=True,
+                        verbose_name="key",
+                    ),
+                ),
+                ("name_ko", models.CharField(max_length=80, verbose_name="name (Korean)")),
+                ("name_en", models.CharField(max_length=80, verbose_name="name (English)")),
+                (
+                    "description_ko",
+                    models.TextField(blank=True, verbose_name="description (Korean)"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="description (English)"),
+                ),
+                (
+                    "portrait",
+                    models.ImageField(
+                        blank=True, upload_to="heroes/portraits/", verbose_name="portrait"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "aliases",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Other names for this hero, e.g. training folder names like 'ironman'.",
+                        verbose_name="aliases",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hero',
-                'verbose_name_plural': 'heroes',
-                'ordering': ['order', 'key'],
+                "verbose_name": "hero",
+                "verbose_name_plural": "heroes",
+                "ordering": ["order", "key"],
             },
         ),
         migrations.CreateModel(
-            name='Prediction',
+            name="Prediction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=heroes.models.prediction_photo_path, verbose_name='photo')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('faces', models.JSONField(blank=True, default=list, verbose_name='faces')),
-                ('face_index', models.PositiveSmallIntegerField(default=0, verbose_name='face used')),
-                ('ranking', models.JSONField(blank=True, default=list, verbose_name='ranking')),
-                ('top_probability', models.FloatField(blank=True, null=True, verbose_name='score')),
-                ('model_version', models.CharField(blank=True, max_length=64, verbose_name='model version')),
-                ('share_token', models.CharField(default=heroes.models.new_share_token, editable=False, max_length=64, unique=True, verbose_name='share token')),
-                ('is_shared', models.BooleanField(default=False, verbose_name='shared')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predictions', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('top_hero', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='heroes.hero', verbose_name='top hero')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "image",
+                    models.ImageField(
+                        upload_to=heroes.models.prediction_photo_path, verbose_name="photo"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                ("faces", models.JSONField(blank=True, default=list, verbose_name="faces")),
+                (
+                    "face_index",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="face used"),
+                ),
+                ("ranking", models.JSONField(blank=True, default=list, verbose_name="ranking")),
+                ("top_probability", models.FloatField(blank=True, null=True, verbose_name="score")),
+                (
+                    "model_version",
+                    models.CharField(blank=True, max_length=64, verbose_name="model version"),
+                ),
+                (
+                    "share_token",
+                    models.CharField(
+                        default=heroes.models.new_share_token,
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                        verbose_name="share token",
+                    ),
+                ),
+                ("is_shared", models.BooleanField(default=False, verbose_name="shared")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="predictions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "top_hero",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="heroes.hero",
+                        verbose_name="top hero",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'prediction',
-                'verbose_name_plural': 'predictions',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['owner', '-created_at'], name='prediction_owner_created')],
+                "verbose_name": "prediction",
+                "verbose_name_plural": "predictions",
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(fields=["owner", "-created_at"], name="prediction_owner_created")
+                ],
             },
         ),
     ]

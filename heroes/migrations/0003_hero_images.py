@@ -2,30 +2,59 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import heroes.models
 from django.db import migrations, models
+
+import heroes.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('heroes', '0002_default_heroes'),
+        ("heroes", "0002_default_heroes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HeroImage',
+            name="HeroImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=heroes.models.reference_image_path, verbose_name='image')),
-                ('split', models.CharField(choices=[('train', 'training'), ('valid', 'validation')], default='train', max_length=5, verbose_name='split')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('hero', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='heroes.hero', verbose_name='hero')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "image",
+                    models.ImageField(
+                        upload_to=heroes.models.reference_image_path, verbose_name="image"
+                    ),
+                ),
+                (
+                    "split",
+                    models.CharField(
+                        choices=[("train", "training"), ("valid", "validation")],
+                        default="train",
+                        max_length=5,
+                        verbose_name="split",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                (
+                    "hero",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="images",
+                        to="heroes.hero",
+                        verbose_name="hero",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reference image',
-                'verbose_name_plural': 'reference images',
-                'ordering': ['hero', 'created_at'],
+                "verbose_name": "reference image",
+                "verbose_name_plural": "reference images",
+                "ordering": ["hero", "created_at"],
             },
         ),
     ]

@@ -35,8 +35,8 @@ temperature, centroids, match-strength quantiles, tie margin, data counts,
 metrics, date).
 """
 
-from dataclasses import dataclass, field
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -207,9 +207,9 @@ def build_head(
         ks.append(neighbours_for(idx.size))
 
     inputs = keras.Input(shape=(dim,), name="embedding")
-    centre = keras.layers.Normalization(
-        mean=mean.tolist(), variance=[1.0] * dim, name="centre"
-    )(inputs)
+    centre = keras.layers.Normalization(mean=mean.tolist(), variance=[1.0] * dim, name="centre")(
+        inputs
+    )
     x = keras.layers.UnitNormalization(name="unit_embedding")(centre)
     gallery_layer = keras.layers.Dense(
         len(gallery), use_bias=False, trainable=False, name="gallery_cosine"
@@ -310,4 +310,6 @@ class HeroClassifier:
                 raise ValueError("the model's outputs do not match its hero list")
         except Exception as exc:  # noqa: BLE001 - any failure means "cannot load"
             raise ModelUnavailable(f"cannot load the hero model from {folder}: {exc}") from exc
-        return cls(model=model, heroes=heroes, temperature=temperature, centroids=centroids, card=card)
+        return cls(
+            model=model, heroes=heroes, temperature=temperature, centroids=centroids, card=card
+        )

@@ -17,8 +17,8 @@ found the image is padded with a neutral border and searched again.
 Nothing here is imported at Django start-up: TensorFlow loads on first use.
 """
 
-from dataclasses import dataclass
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image

@@ -182,18 +182,29 @@ def graph_forward(folded: dict[str, list[np.ndarray]]):
 
     def conv(name, index, *, stride=1, padding="SAME", relu=False):
         kernel, bias = (tf.constant(w) for w in folded[f"{name}_conv{index}"])
+
         def run(x):
             y = tf.nn.conv2d(x, kernel, stride, padding) + bias
             return tf.nn.relu(y) if relu else y
+
         return run
 
     stem_kernel, stem_bias = (tf.constant(w) for w in folded["conv32_down"])
     fc = tf.constant(folded["fc"][0])
     mean = tf.constant(MEAN_RGB, tf.float32)
     stages = [
-        (kind, filters, conv(name, 1, stride=1 if kind == "res" else 2,
-                             padding="SAME" if kind == "res" else "VALID", relu=True),
-         conv(name, 2))
+        (
+            kind,
+            filters,
+            conv(
+                name,
+                1,
+                stride=1 if kind == "res" else 2,
+                padding="SAME" if kind == "res" else "VALID",
+                relu=True,
+            ),
+            conv(name, 2),
+        )
         for name, filters, kind in RESIDUAL_STAGES
     ]
 

@@ -11,12 +11,12 @@ until then. A missing or corrupt model raises ``ModelUnavailable`` (the web
 layer answers 503).
 """
 
-from dataclasses import dataclass, field
 import json
 import os
-from pathlib import Path
 import threading
 import time
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -94,7 +94,9 @@ def model_dir():
     explicit = os.environ.get("MLH_MODEL_DIR")
     if explicit:
         return Path(explicit)
-    current = (MODELS_DIR / "CURRENT").read_text().strip() if (MODELS_DIR / "CURRENT").exists() else ""
+    current = (
+        (MODELS_DIR / "CURRENT").read_text().strip() if (MODELS_DIR / "CURRENT").exists() else ""
+    )
     return MODELS_DIR / (current or "default")
 
 

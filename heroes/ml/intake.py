@@ -20,10 +20,10 @@
 Only Pillow and numpy: no TensorFlow here.
 """
 
-from dataclasses import dataclass
 import io
 import os
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
@@ -50,11 +50,25 @@ DEFAULT_MAX_DECODE_BYTES = 250 * 1024 * 1024
 # premultiplied at full size by reduce(), WebP decodes through a buffer,
 # 16-bit is copied once to reach numpy.
 _DECODE_BYTES_PER_PIXEL = {
-    "1": 2, "L": 2, "P": 2,
-    "RGB": 4.5, "CMYK": 4.5, "YCbCr": 4.5, "LAB": 4.5, "HSV": 4.5,
-    "I": 5, "F": 5,
-    "I;16": 6, "I;16B": 6, "I;16L": 6, "I;16N": 6,
-    "LA": 8, "La": 8, "PA": 8, "RGBA": 8, "RGBa": 8,
+    "1": 2,
+    "L": 2,
+    "P": 2,
+    "RGB": 4.5,
+    "CMYK": 4.5,
+    "YCbCr": 4.5,
+    "LAB": 4.5,
+    "HSV": 4.5,
+    "I": 5,
+    "F": 5,
+    "I;16": 6,
+    "I;16B": 6,
+    "I;16L": 6,
+    "I;16N": 6,
+    "LA": 8,
+    "La": 8,
+    "PA": 8,
+    "RGBA": 8,
+    "RGBa": 8,
 }
 _FORMAT_BYTES_PER_PIXEL = {"WEBP": 16, "HEIF": 8}
 # Formats a camera, phone or browser produces. Pillow can open more (PDF
@@ -62,11 +76,23 @@ _FORMAT_BYTES_PER_PIXEL = {"WEBP": 16, "HEIF": 8}
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF", "HEIF"}
 # File names taken for photos when a folder is walked (training, evaluation,
 # predict_image).
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".heic", ".heif", ".tif", ".tiff"}
+IMAGE_SUFFIXES = {
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".webp",
+    ".bmp",
+    ".gif",
+    ".heic",
+    ".heif",
+    ".tif",
+    ".tiff",
+}
 
 
-def decode_pixel_limit(image_format, mode, *, max_pixels=DEFAULT_MAX_PIXELS,
-                       max_decode_bytes=DEFAULT_MAX_DECODE_BYTES):
+def decode_pixel_limit(
+    image_format, mode, *, max_pixels=DEFAULT_MAX_PIXELS, max_decode_bytes=DEFAULT_MAX_DECODE_BYTES
+):
     """The most pixels accepted for this format and mode: ``max_pixels`` for
     JPEG (decoded at reduced scale), lower where a full decode costs more."""
     if image_format in ("JPEG", "MPO"):

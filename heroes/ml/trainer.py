@@ -201,9 +201,7 @@ def write_model(classifier, models_dir=None, *, activate=False):
     )
 
 
-def evaluate_model(
-    roots, *, split="valid", aliases=None, warn=_quiet, progress=None, done=None
-):
+def evaluate_model(roots, *, split="valid", aliases=None, warn=_quiet, progress=None, done=None):
     """Evaluate the active model on ROOT/<split>/<class>/ images, each root on
     its own. ``aliases``: {hero key: [aliases]} for matching class folders;
     ``warn`` gets a line per image skipped; ``done(metrics)`` is called as

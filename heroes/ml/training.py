@@ -4,14 +4,14 @@ The management commands ``train_heroes`` and ``evaluate_heroes`` glue these
 functions to the catalog and the terminal.
 """
 
-from dataclasses import dataclass, field
 import datetime
 import hashlib
 import io
 import json
 import os
-from pathlib import Path
 import re
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -29,7 +29,6 @@ from heroes.ml.classifier import (
 )
 from heroes.ml.errors import ImageRejected
 from heroes.ml.intake import IMAGE_SUFFIXES, load_image
-
 
 # -- labels -------------------------------------------------------------------------
 
@@ -433,7 +432,9 @@ def evaluate(classifier, faces, *, total_images=None):
         "top1_all_images": round(float(top1.sum()) / total_images, 4) if total_images else None,
         "top3_all_images": round(float(top3.sum()) / total_images, 4) if total_images else None,
         "ece": round(expected_calibration_error(probabilities, y), 4) if n else None,
-        "per_class_top1": {k: (round(v, 4) if v is not None else None) for k, v in per_class.items()},
+        "per_class_top1": {
+            k: (round(v, 4) if v is not None else None) for k, v in per_class.items()
+        },
         "confusion": {"labels": heroes, "matrix": confusion.tolist()},
     }
 
@@ -539,7 +540,9 @@ def tie_margin_from_reencoding(classifier, population, reencoded):
             "photos": len(pairs),
             "top_hero_kept": int(kept.sum()),
             "nearly_tied": int((~clear).sum()),
-            "top_hero_kept_when_not_tied": round(float(kept[clear].mean()), 3) if clear.any() else None,
+            "top_hero_kept_when_not_tied": round(float(kept[clear].mean()), 3)
+            if clear.any()
+            else None,
         },
     }
 
@@ -555,8 +558,12 @@ def train_classifier(
     for reproducibility; the build itself is deterministic (no random
     initialisation, no sampling).
     """
-    valid_sets = valid if isinstance(valid, dict) else ({"valid": valid} if valid is not None else {})
-    valid_sets = {name: faces for name, faces in valid_sets.items() if faces is not None and len(faces)}
+    valid_sets = (
+        valid if isinstance(valid, dict) else ({"valid": valid} if valid is not None else {})
+    )
+    valid_sets = {
+        name: faces for name, faces in valid_sets.items() if faces is not None and len(faces)
+    }
     all_valid = concat(list(valid_sets.values())) if valid_sets else None
     cleaned = drop_duplicates(train, all_valid)
     if keep_fraction < 1.0:
@@ -580,7 +587,7 @@ def train_classifier(
     sources = sorted(set(train.sources))
     report = {
         "version": make_version(heroes, cleaned.embeddings, seed, {"neighbours": neighbours}),
-        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "source": source,
         "seed": seed,
         "embedding": "dlib face recognition ResNet v1 (Keras port), 128-D, mirror-averaged",

@@ -56,7 +56,9 @@ def exception_handler(exc, context):
             body = {
                 "code": code,
                 "message": _("Some fields are not valid."),
-                "fields": exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail},
+                "fields": exc.detail
+                if isinstance(exc.detail, dict)
+                else {"non_field_errors": exc.detail},
             }
         else:
             body = {"code": code, "message": str(getattr(exc, "detail", exc))}

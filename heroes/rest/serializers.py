@@ -17,16 +17,28 @@ class HeroSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Hero
-        fields = ["key", "name_ko", "name_en", "description_ko", "description_en", "order", "portrait_url"]
+        fields = [
+            "key",
+            "name_ko",
+            "name_en",
+            "description_ko",
+            "description_en",
+            "order",
+            "portrait_url",
+        ]
 
     def get_portrait_url(self, hero) -> str:
-        return self.context["request"].build_absolute_uri(reverse("heroes:portrait", args=[hero.key]))
+        return self.context["request"].build_absolute_uri(
+            reverse("heroes:portrait", args=[hero.key])
+        )
 
 
 class RankingRowSerializer(serializers.Serializer):
     hero = serializers.CharField()
     probability = serializers.FloatField(
-        min_value=0, max_value=1, help_text="Calibrated probability that this hero is the closest match."
+        min_value=0,
+        max_value=1,
+        help_text="Calibrated probability that this hero is the closest match.",
     )
     similarity = serializers.FloatField(min_value=-1, max_value=1)
     index = serializers.FloatField(
@@ -107,7 +119,9 @@ class PredictionSerializer(serializers.Serializer):
 
 
 class PredictionCreateSerializer(serializers.Serializer):
-    photo = serializers.FileField(help_text=gettext_lazy("A photo of a face: JPEG, PNG, WebP, HEIC or GIF."))
+    photo = serializers.FileField(
+        help_text=gettext_lazy("A photo of a face: JPEG, PNG, WebP, HEIC or GIF.")
+    )
     face_index = serializers.IntegerField(required=False, min_value=0, max_value=100)
 
     def validate_photo(self, photo):

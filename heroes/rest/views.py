@@ -74,12 +74,17 @@ class PredictionListCreate(generics.GenericAPIView):
 
 
 class PredictionDetail(APIView):
-    @extend_schema(operation_id="predictions_retrieve", responses={200: PredictionSerializer, **errors(401, 403, 404)})
+    @extend_schema(
+        operation_id="predictions_retrieve",
+        responses={200: PredictionSerializer, **errors(401, 403, 404)},
+    )
     def get(self, request, pk):
         prediction = _own_prediction(request, pk)
         return Response(PredictionSerializer(prediction, context={"request": request}).data)
 
-    @extend_schema(operation_id="predictions_destroy", responses={204: None, **errors(401, 403, 404)})
+    @extend_schema(
+        operation_id="predictions_destroy", responses={204: None, **errors(401, 403, 404)}
+    )
     def delete(self, request, pk):
         services.prediction_delete(prediction=_own_prediction(request, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -146,4 +151,3 @@ class HeroList(generics.ListAPIView):
     @extend_schema(operation_id="heroes_list")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
-

@@ -58,7 +58,9 @@ def test_admin_pages_render(client, request, prediction, name, arg, who):
 
 
 @SECANTUS_NESTED_PROJECT_BUG
-def test_prediction_list_shows_thumbnail_owner_and_filters(client, moderator, prediction, fake_predictor):
+def test_prediction_list_shows_thumbnail_owner_and_filters(
+    client, moderator, prediction, fake_predictor
+):
     client.force_login(moderator)
     html = client.get(reverse("admin:heroes_prediction_changelist")).content.decode()
     assert reverse("history:thumb", args=[prediction.pk]) in html  # authorized view
@@ -77,7 +79,9 @@ def test_prediction_list_shows_thumbnail_owner_and_filters(client, moderator, pr
 def test_moderator_can_view_the_photo_and_the_ranking(client, moderator, prediction):
     client.force_login(moderator)
     assert client.get(reverse("history:photo", args=[prediction.pk])).status_code == 200
-    html = client.get(reverse("admin:heroes_prediction_change", args=[prediction.pk])).content.decode()
+    html = client.get(
+        reverse("admin:heroes_prediction_change", args=[prediction.pk])
+    ).content.decode()
     assert prediction.ranking[0]["hero"] in html
 
 
@@ -153,7 +157,9 @@ def test_moderator_can_edit_heroes_but_not_people_or_groups(client, moderator, u
 
 
 def test_the_moderators_group_has_exactly_its_permissions():
-    codenames = sorted(Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True))
+    codenames = sorted(
+        Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True)
+    )
     assert codenames == [
         "add_heroimage",
         "change_hero",
@@ -237,7 +243,9 @@ def test_repredict_is_bounded_and_logged(client, superuser, user, fake_predictor
             {"action": "repredict", "_selected_action": [p.pk for p in predictions[:2]]},
         )
     assert sorted(Prediction.objects.values_list("model_version", flat=True)) == [
-        "fake-1", "fake-2", "fake-2"
+        "fake-1",
+        "fake-2",
+        "fake-2",
     ]
     actions = [r.admin_action for r in caplog.records if r.name == "heroes.admin"]
     assert actions[0]["refused"] is True and actions[0]["user_id"] == str(superuser.pk)

@@ -28,13 +28,17 @@ def create(api, lang=None, **data):
     )
 
 
-def test_create_list_get_share_revoke_delete(api, user, fake_predictor, media_root, django_capture_on_commit_callbacks):
+def test_create_list_get_share_revoke_delete(
+    api, user, fake_predictor, media_root, django_capture_on_commit_callbacks
+):
     response = create(api)
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["top_hero"] == body["ranking"][0]["hero"]
     assert len(body["ranking"]) == len(ALL_DEFAULT_HERO_KEYS) and body["model_version"] == "fake-1"
-    assert body["share_url"] is None and body["photo_url"].endswith(f"/api/predictions/{body['id']}/photo/")
+    assert body["share_url"] is None and body["photo_url"].endswith(
+        f"/api/predictions/{body['id']}/photo/"
+    )
 
     listing = api.get(reverse("api:predictions")).json()
     assert listing["count"] == 1 and listing["results"][0]["id"] == body["id"]
@@ -76,7 +80,10 @@ def test_errors_have_stable_codes_and_localised_messages(api, fake_predictor):
     }
     response = api.post(reverse("api:predictions"), {}, format="multipart")
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "invalid" and "photo" in response.json()["error"]["fields"]
+    assert (
+        response.json()["error"]["code"] == "invalid"
+        and "photo" in response.json()["error"]["fields"]
+    )
     assert Prediction.objects.count() == 0
 
 
@@ -125,7 +132,9 @@ def test_session_api_requires_csrf(user, fake_predictor):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(user)
     assert client.get(reverse("api:predictions")).status_code == 200
-    response = client.post(reverse("api:predictions"), {"photo": photo_upload()}, format="multipart")
+    response = client.post(
+        reverse("api:predictions"), {"photo": photo_upload()}, format="multipart"
+    )
     assert response.status_code == 403
     assert Prediction.objects.count() == 0
 

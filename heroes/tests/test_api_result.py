@@ -23,38 +23,62 @@ def token_client(user):
 def test_result_carries_match_strength_band_summary_and_per_hero_index(user, fake_predictor):
     api = token_client(user)
     body = api.post(
-        reverse("api:predictions"), {"photo": photo_upload()}, format="multipart", HTTP_ACCEPT_LANGUAGE="en"
+        reverse("api:predictions"),
+        {"photo": photo_upload()},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
     ).json()
     stored = Prediction.objects.get()
     assert body["match_strength"] == pytest.approx(stored.match_strength)
     assert 0 <= body["match_strength"] <= 100
     assert body["nearly_tied"] is stored.nearly_tied
     assert body["ranking"][0]["index"] == pytest.approx(body["match_strength"])
-    assert all(set(row) >= {"hero", "probability", "similarity", "index"} for row in body["ranking"])
+    assert all(
+        set(row) >= {"hero", "probability", "similarity", "index"} for row in body["ranking"]
+    )
     assert body["match_strength_band"] in {"very_strong", "strong", "clear", "mild", "faint"}
     top = stored.top_hero
     assert body["summary"].startswith(f"You look like {top.name_en}")
     assert f"{round(stored.match_strength)}/100" in body["summary"]
     # every key the API had before is still there
-    for key in ("id", "created_at", "top_hero", "top_probability", "ranking", "faces", "face_index",
-                "model_version", "photo_url", "is_shared", "share_url"):
+    for key in (
+        "id",
+        "created_at",
+        "top_hero",
+        "top_probability",
+        "ranking",
+        "faces",
+        "face_index",
+        "model_version",
+        "photo_url",
+        "is_shared",
+        "share_url",
+    ):
         assert key in body
 
 
-def test_older_result_without_match_strength_is_served_with_nulls(user, make_prediction, default_heroes):
+def test_older_result_without_match_strength_is_served_with_nulls(
+    user, make_prediction, default_heroes
+):
     prediction = make_prediction(
         user,
-        ranking=[{"hero": "loki", "probability": 0.6, "similarity": 0.4},
-                 {"hero": "hulk", "probability": 0.4, "similarity": 0.3}],
+        ranking=[
+            {"hero": "loki", "probability": 0.6, "similarity": 0.4},
+            {"hero": "hulk", "probability": 0.4, "similarity": 0.3},
+        ],
     )
     body = token_client(user).get(reverse("api:prediction", args=[prediction.pk])).json()
     assert body["match_strength"] is None and body["match_strength_band"] is None
     assert body["ranking"][0]["index"] is None
 
 
-def test_photo_url_is_fetchable_with_the_same_token_and_only_by_the_owner(user, other_user, fake_predictor):
+def test_photo_url_is_fetchable_with_the_same_token_and_only_by_the_owner(
+    user, other_user, fake_predictor
+):
     api = token_client(user)
-    body = api.post(reverse("api:predictions"), {"photo": photo_upload()}, format="multipart").json()
+    body = api.post(
+        reverse("api:predictions"), {"photo": photo_upload()}, format="multipart"
+    ).json()
     response = api.get(body["photo_url"])
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"

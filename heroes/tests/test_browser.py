@@ -59,7 +59,9 @@ def upload(page, path):
     page.get_by_role("button", name="내 히어로 찾기").click()
 
 
-def test_upload_result_history_share_revoke_delete(page, chromium_browser, live_server, screenshot, media_root, engine):
+def test_upload_result_history_share_revoke_delete(
+    page, chromium_browser, live_server, screenshot, media_root, engine
+):
     sign_up(page, "hero@example.com")
     screenshot(page, "home-logged-in")
     page.goto(page.base_url + "/upload/")
@@ -155,4 +157,6 @@ def test_london_face_gets_a_result(page, shared_datasets, engine):
     page.get_by_role("button", name="English").click()
     page.wait_for_selector("html[lang=en]")
     assert page.get_by_role("heading", name="Full ranking").is_visible()
-    assert page.locator("#main-name").inner_text() in set(Hero.objects.values_list("name_en", flat=True))
+    assert page.locator("#main-name").inner_text() in set(
+        Hero.objects.values_list("name_en", flat=True)
+    )

@@ -113,7 +113,9 @@ def test_runner_up_preview_is_labelled_and_restores_cleanly(result_page):
     page.get_by_role("button", name="가장 닮은 히어로 다시 보기").click()
     assert page.locator("#main-name").inner_text() == top
     assert page.locator("#main-eyebrow").inner_text() == "가장 닮은 히어로"
-    assert page.locator("#main-strength-value").inner_text() == str(round(prediction.match_strength))
+    assert page.locator("#main-strength-value").inner_text() == str(
+        round(prediction.match_strength)
+    )
     assert page.locator(".runner-card[aria-pressed=true]").count() == 0
     assert page.locator(".runner-name").all_inner_texts() == runner_names
     assert not page.js_errors
@@ -155,8 +157,11 @@ def test_korean_words_never_break_mid_word(chromium_browser, live_server, result
     page, _prediction = result_page
     for width in (320, 390):
         page.set_viewport_size({"width": width, "height": 800})
-        for path, selector in (("/", "main h1, main p, .hero-tile span"), ("/heroes/", ".hero-tile span"),
-                               ("/upload/", "main h1, main p, label")):
+        for path, selector in (
+            ("/", "main h1, main p, .hero-tile span"),
+            ("/heroes/", ".hero-tile span"),
+            ("/upload/", "main h1, main p, label"),
+        ):
             page.goto(page.base_url + path)
             broken = page.evaluate(WORDS_INTACT, selector)
             assert broken == [], (width, path, broken)
@@ -167,22 +172,43 @@ def test_result_page_words_intact_at_320(result_page):
     page, _prediction = result_page
     page.set_viewport_size({"width": 320, "height": 700})
     page.reload()
-    broken = page.evaluate(WORDS_INTACT, "#main-name, .tie, .runner-name, .ranking-name, .strength-sentence, .description")
+    broken = page.evaluate(
+        WORDS_INTACT,
+        "#main-name, .tie, .runner-name, .ranking-name, .strength-sentence, .description",
+    )
     assert broken == []
 
 
-def test_phone_sees_hero_name_portrait_and_strength_without_scrolling(chromium_browser, live_server, tmp_path, screenshot):
-    page = new_page(chromium_browser, live_server, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+def test_phone_sees_hero_name_portrait_and_strength_without_scrolling(
+    chromium_browser, live_server, tmp_path, screenshot
+):
+    page = new_page(
+        chromium_browser,
+        live_server,
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     sign_up(page, "phone@example.com")
     page.wait_for_url(page.base_url + "/")
     prediction = upload(page, photo_file(tmp_path))
     page.wait_for_timeout(900)  # let the reveal finish
-    for selector in ("#main-name", "#main-portrait", "#main-strength-value", "#main-strength-words", "#share-button"):
+    for selector in (
+        "#main-name",
+        "#main-portrait",
+        "#main-strength-value",
+        "#main-strength-words",
+        "#share-button",
+    ):
         box = page.locator(selector).bounding_box()
         assert box and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], selector
     photo = page.locator(".result-photo").bounding_box()
     assert photo["y"] > page.locator("#main-strength-value").bounding_box()["y"]
-    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
     assert prediction.model_version not in page.inner_text("body")
     screenshot(page, "result-with-strength")
     page.context.close()
@@ -220,7 +246,9 @@ navigator.canShare = (data) => true;
 """
 
 
-def test_phone_share_uses_the_web_share_api_with_the_card_image(chromium_browser, live_server, tmp_path):
+def test_phone_share_uses_the_web_share_api_with_the_card_image(
+    chromium_browser, live_server, tmp_path
+):
     page = new_page(chromium_browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
     page.context.add_init_script(MOCK_SHARE)
     sign_up(page, "phone-share@example.com")
@@ -236,7 +264,11 @@ def test_phone_share_uses_the_web_share_api_with_the_card_image(chromium_browser
     shared = page.evaluate("window.__shared")
     prediction.refresh_from_db()
     assert shared["url"].endswith(f"/s/{prediction.share_token}/")
-    assert shared["files"] and shared["files"][0]["type"] == "image/png" and shared["files"][0]["size"] > 10_000
+    assert (
+        shared["files"]
+        and shared["files"][0]["type"] == "image/png"
+        and shared["files"][0]["size"] > 10_000
+    )
     assert "닮았어요" in shared["title"]
     page.context.close()
 
@@ -246,7 +278,10 @@ def test_reveal_plays_only_without_reduced_motion(chromium_browser, live_server,
     sign_up(page, "calm@example.com")
     page.wait_for_url(page.base_url + "/")
     prediction = upload(page, photo_file(tmp_path))
-    assert page.evaluate("getComputedStyle(document.getElementById('main-portrait')).animationName") == "none"
+    assert (
+        page.evaluate("getComputedStyle(document.getElementById('main-portrait')).animationName")
+        == "none"
+    )
     url = page.url
     page.context.close()
 
@@ -257,7 +292,10 @@ def test_reveal_plays_only_without_reduced_motion(chromium_browser, live_server,
     moving.get_by_role("button", name="로그인").click()
     moving.wait_for_url(moving.base_url + "/")
     moving.goto(url)
-    assert moving.evaluate("getComputedStyle(document.getElementById('main-portrait')).animationName") == "reveal-pop"
+    assert (
+        moving.evaluate("getComputedStyle(document.getElementById('main-portrait')).animationName")
+        == "reveal-pop"
+    )
     assert prediction.pk
     moving.context.close()
 
@@ -268,7 +306,9 @@ def test_history_thumbnail_shows_the_chosen_face_of_a_group_photo(result_page, t
     left = np.zeros((300, 400, 3), np.uint8) + np.array([220, 20, 20], np.uint8)
     right = np.zeros((300, 400, 3), np.uint8) + np.array([20, 20, 220], np.uint8)
     noise = np.random.default_rng(3).integers(0, 30, (300, 800, 3), dtype=np.uint8)
-    group = np.concatenate([left, right], axis=1) + noise  # wider than 2:1 -> the fake finds two faces
+    group = (
+        np.concatenate([left, right], axis=1) + noise
+    )  # wider than 2:1 -> the fake finds two faces
     path = tmp_path / "group.jpg"
     Image.fromarray(group.astype(np.uint8)).save(path, quality=92)
     prediction = upload(page, path)
@@ -287,7 +327,9 @@ def test_history_thumbnail_shows_the_chosen_face_of_a_group_photo(result_page, t
     assert blue > red + 60, (red, blue)
 
 
-def test_visitor_from_a_share_link_signs_up_and_lands_on_upload(chromium_browser, live_server, result_page):
+def test_visitor_from_a_share_link_signs_up_and_lands_on_upload(
+    chromium_browser, live_server, result_page
+):
     """Bug 7: sign-up from a share link keeps ?next=."""
     page, prediction = result_page
     prediction.is_shared = True
@@ -320,16 +362,26 @@ def test_small_ones_in_the_browser(chromium_browser, live_server, result_page):
     line = logout.evaluate("b => parseFloat(getComputedStyle(b).lineHeight) || 24")
     assert logout.evaluate("b => getComputedStyle(b).whiteSpace") == "nowrap"
     assert height < 2 * line + 16
-    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
 
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(page.base_url + "/heroes/")
-    assert page.locator(".hero-tile span").first.evaluate("s => getComputedStyle(s).textAlign") == "center"
+    assert (
+        page.locator(".hero-tile span").first.evaluate("s => getComputedStyle(s).textAlign")
+        == "center"
+    )
 
     page.goto(page.base_url + f"/history/{prediction.pk}/delete/")
     delete = page.get_by_role("button", name="삭제").bounding_box()
     cancel = page.get_by_role("link", name="취소").bounding_box()
-    gap = cancel["x"] - (delete["x"] + delete["width"]) if cancel["y"] < delete["y"] + delete["height"] else cancel["y"] - (delete["y"] + delete["height"])
+    gap = (
+        cancel["x"] - (delete["x"] + delete["width"])
+        if cancel["y"] < delete["y"] + delete["height"]
+        else cancel["y"] - (delete["y"] + delete["height"])
+    )
     assert gap >= 8
 
     page.goto(page.base_url + "/history/")
@@ -341,22 +393,32 @@ def test_small_ones_in_the_browser(chromium_browser, live_server, result_page):
     assert not not_found, not_found
 
 
-def test_upload_offers_a_selfie_button_on_touch_and_a_drop_hint_with_a_mouse(chromium_browser, live_server):
+def test_upload_offers_a_selfie_button_on_touch_and_a_drop_hint_with_a_mouse(
+    chromium_browser, live_server
+):
     for touch in (True, False):
-        options = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if touch else {"viewport": {"width": 1366, "height": 900}}
+        options = (
+            {"viewport": PHONE, "is_mobile": True, "has_touch": True}
+            if touch
+            else {"viewport": {"width": 1366, "height": 900}}
+        )
         page = new_page(chromium_browser, live_server, **options)
         sign_up(page, f"upload-{touch}@example.com")
         page.wait_for_url(page.base_url + "/")
         page.goto(page.base_url + "/upload/")
         assert page.get_by_text("사진 선택", exact=True).is_visible()
         assert page.get_by_text("셀카 찍기", exact=True).is_visible() is touch
-        assert page.get_by_text("여기에 사진을 끌어다 놓거나", exact=False).is_visible() is (not touch)
+        assert page.get_by_text("여기에 사진을 끌어다 놓거나", exact=False).is_visible() is (
+            not touch
+        )
         assert page.locator("#id_photo").get_attribute("capture") is None
         assert page.locator("#id_selfie").get_attribute("capture") == "user"
         page.context.close()
 
 
-def test_admin_prediction_list_fits_1366_with_local_dates(chromium_browser, live_server, result_page, make_user):
+def test_admin_prediction_list_fits_1366_with_local_dates(
+    chromium_browser, live_server, result_page, make_user
+):
     """Bug 8: the admin's date column is not cut at 1366 px and shows KST."""
     from django.utils import timezone
 

@@ -27,7 +27,13 @@ def band(png, top, bottom):
 
 
 def test_strength_line_is_drawn_only_when_known(face, portrait):
-    kwargs = {"face": face, "portrait": portrait, "hero_name": "로키", "score": 0.4, "language": "ko"}
+    kwargs = {
+        "face": face,
+        "portrait": portrait,
+        "hero_name": "로키",
+        "score": 0.4,
+        "language": "ko",
+    }
     with_strength = cards.render_share_card(strength=73.0, **kwargs)
     without = cards.render_share_card(strength=None, **kwargs)
     other = cards.render_share_card(strength=12.0, **kwargs)
@@ -39,7 +45,10 @@ def test_strength_line_is_drawn_only_when_known(face, portrait):
 
 def test_strength_text_in_both_languages():
     assert rendering._strength_line(cards.TEXTS["ko"], 73.4) == "닮음 지수 73/100 · 많이 닮음"
-    assert rendering._strength_line(cards.TEXTS["en"], 95) == "Match strength 95/100 · Very strong resemblance"
+    assert (
+        rendering._strength_line(cards.TEXTS["en"], 95)
+        == "Match strength 95/100 · Very strong resemblance"
+    )
     assert rendering._strength_line(cards.TEXTS["en"], None) is None
 
 
@@ -54,18 +63,34 @@ def test_wrapping_never_cuts_a_korean_word():
 
 def test_a_very_long_name_still_renders(face, portrait):
     png = cards.render_share_card(
-        face=face, portrait=portrait, hero_name="아주 아주 긴 이름의 닥터 스트레인지 슈프림 멀티버스 수호자 " * 2,
-        score=0.3, strength=50, language="ko",
+        face=face,
+        portrait=portrait,
+        hero_name="아주 아주 긴 이름의 닥터 스트레인지 슈프림 멀티버스 수호자 " * 2,
+        score=0.3,
+        strength=50,
+        language="ko",
     )
     assert Image.open(io.BytesIO(png)).size == (1200, 630)
 
 
 @pytest.mark.usefixtures("hangul_font")
 def test_nearly_tied_line_under_the_tagline(face, portrait):
-    kwargs = {"face": face, "portrait": portrait, "hero_name": "캡틴 아메리카", "score": 0.3, "strength": 60}
+    kwargs = {
+        "face": face,
+        "portrait": portrait,
+        "hero_name": "캡틴 아메리카",
+        "score": 0.3,
+        "strength": 60,
+    }
     tied = cards.render_share_card(tied_with="닥터 스트레인지", **kwargs)
     plain = cards.render_share_card(**kwargs)
     assert (band(tied, 90, 118) > 120).sum() > 300
     assert (band(plain, 90, 118) > 120).sum() < (band(tied, 90, 118) > 120).sum() / 3
-    assert rendering._tie_line(cards.TEXTS["ko"], "ko", "닥터 스트레인지") == "닥터 스트레인지와 거의 동점"
-    assert rendering._tie_line(cards.TEXTS["en"], "en", "Doctor Strange") == "Nearly tied with Doctor Strange"
+    assert (
+        rendering._tie_line(cards.TEXTS["ko"], "ko", "닥터 스트레인지")
+        == "닥터 스트레인지와 거의 동점"
+    )
+    assert (
+        rendering._tie_line(cards.TEXTS["en"], "en", "Doctor Strange")
+        == "Nearly tied with Doctor Strange"
+    )

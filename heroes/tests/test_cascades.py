@@ -46,7 +46,12 @@ def superuser(make_user):
 
 
 def test_deleting_an_account_removes_every_dependent_row_and_file(
-    client, user, other_user, password, make_prediction, media_root,
+    client,
+    user,
+    other_user,
+    password,
+    make_prediction,
+    media_root,
     django_capture_on_commit_callbacks,
 ):
     mine = [make_prediction(user), make_prediction(user)]
@@ -113,7 +118,11 @@ def test_deleting_a_hero_removes_its_reference_images_and_files(
 
 @SECANTUS_NESTED_ADD_FIELDS_BUG
 def test_deleting_a_hero_in_the_admin_removes_its_files(
-    client, superuser, hero_with_files, around_hero, media_root,
+    client,
+    superuser,
+    hero_with_files,
+    around_hero,
+    media_root,
     django_capture_on_commit_callbacks,
 ):
     files, prediction, other = around_hero

@@ -25,8 +25,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from PIL import Image
 
-from mylittlehero.tests.environment import REPO_ROOT, child_database_env, broker_url_for_tests
 from heroes.models import Prediction
+from mylittlehero.tests.environment import REPO_ROOT, broker_url_for_tests, child_database_env
 
 pytestmark = [pytest.mark.model, pytest.mark.django_db(transaction=True)]
 
@@ -127,7 +127,9 @@ def workers(broker, django_db_blocker, _session_media_root, tmp_path_factory):
         database = child_database_env()
         connection.close()
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MLH_", "MONGODB_"))},
+        **{
+            k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MLH_", "MONGODB_"))
+        },
         "DJANGO_SETTINGS_MODULE": "mylittlehero.settings",
         **database,
         "MLH_MEDIA_ROOT": str(_session_media_root),
@@ -203,7 +205,9 @@ def assert_updated_exactly_once(predictions, version):
     for prediction in predictions:
         prediction.refresh_from_db()
         assert prediction.model_version == version, prediction.pk
-        history = [prediction.model_version] + [r["model_version"] for r in prediction.previous_results]
+        history = [prediction.model_version] + [
+            r["model_version"] for r in prediction.previous_results
+        ]
         assert history == [version, OLD], (prediction.pk, history)
 
 

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_purge_uploads_deletes_only_old_photos(user, make_prediction, media_root, capsys):
     old = make_prediction(user)
-    Prediction.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
+    Prediction.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=40)
+    )
     recent = make_prediction(user)
 
     call_command("purge_uploads", "--older-than", "30", "--dry-run")

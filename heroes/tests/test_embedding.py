@@ -64,7 +64,9 @@ def london_pairs(embedder):
         pairs.setdefault(parts[2], {})[parts[1]] = embedder.embed(chip)[0]
     pairs = {k: v for k, v in pairs.items() if len(v) == 2}
     if len(pairs) < 3:
-        pytest.skip(f"London set not available under {shared_datasets_dir()} (set MLH_SHARED_DATASETS)")
+        pytest.skip(
+            f"London set not available under {shared_datasets_dir()} (set MLH_SHARED_DATASETS)"
+        )
     return pairs
 
 

@@ -123,7 +123,13 @@ def test_predict_image_prints_one_json_line_per_file(tmp_path, capsys):
     good = by_name["astronaut.jpg"]
     # Every key of the first contract, plus the match strength (added, never renamed).
     assert set(good) == {
-        "path", "faces", "hero", "ranking", "model_version", "match_strength", "nearly_tied"
+        "path",
+        "faces",
+        "hero",
+        "ranking",
+        "model_version",
+        "match_strength",
+        "nearly_tied",
     }
     assert good["faces"] == 1
     assert good["hero"] == good["ranking"][0]["hero"]

@@ -8,11 +8,10 @@ import json
 import pytest
 from PIL import Image
 
-from mylittlehero.tests.environment import machine_learning_modules_after
-from heroes.ml import api
+from heroes.ml import api, errors
 from heroes.ml import engine as engine_module
-from heroes.ml import errors
 from heroes.ml.api import EngineResult, HeroScore
+from mylittlehero.tests.environment import machine_learning_modules_after
 
 
 class StubEngine:
@@ -31,8 +30,11 @@ class StubEngine:
 
     def analyse(self, source, *, face_index=None, max_bytes=None):
         return EngineResult(
-            faces=[], face_index=0, ranking=[HeroScore("iron-man", 1.0, 1.0)],
-            model_version=self.version, timings={},
+            faces=[],
+            face_index=0,
+            ranking=[HeroScore("iron-man", 1.0, 1.0)],
+            model_version=self.version,
+            timings={},
         )
 
 
@@ -93,8 +95,8 @@ def test_engine_status_without_a_model(models_dir):
 
 
 def test_fake_predictor_swaps_the_engine_behind_the_door(fake_predictor, user):
-    from mylittlehero.tests.factories import photo_upload
     from heroes.services import prediction_create
+    from mylittlehero.tests.factories import photo_upload
 
     fake_predictor.version = "fake-7"
     assert api.active_model_version() == "fake-7"
@@ -102,7 +104,10 @@ def test_fake_predictor_swaps_the_engine_behind_the_door(fake_predictor, user):
     assert prediction.model_version == "fake-7"
     assert len(fake_predictor.calls) == 1
     assert api.engine_status() == {
-        "ok": True, "version": "fake-7", "files_present": True, "loaded": True,
+        "ok": True,
+        "version": "fake-7",
+        "files_present": True,
+        "loaded": True,
     }
     fake_predictor.unavailable = True
     with pytest.raises(api.ModelUnavailable):
@@ -126,7 +131,8 @@ def test_every_engine_exception_lives_in_errors_and_is_exported_by_the_door():
     from heroes.ml import classifier, intake
 
     names = [
-        name for name, value in vars(errors).items()
+        name
+        for name, value in vars(errors).items()
         if isinstance(value, type) and issubclass(value, Exception)
     ]
     assert len(names) >= 10
@@ -170,7 +176,7 @@ def test_folder_sources_map_class_folders_to_heroes_by_key_or_alias(tmp_path):
     (root / "train" / "ironman" / "notes.txt").write_text("not an image")
     heroes = [("iron-man", ["Iron Man"]), ("captain-america", [])]
     sources, unknown = api.folder_sources([root], heroes)
-    (train, valid), = sources.values()
+    ((train, valid),) = sources.values()
     assert sorted(key for _path, key in train) == ["captain-america", "iron-man", "iron-man"]
     assert [key for _path, key in valid] == ["iron-man"]
     assert unknown == ["nobody"]

@@ -50,7 +50,9 @@ def test_corrupt_model_pages_load_predictions_503_nothing_stored(
     _token, secret = api_token_create(user=user, name="t")
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
-    response = api.post(reverse("api:predictions"), {"photo": photo_upload(content=photo)}, format="multipart")
+    response = api.post(
+        reverse("api:predictions"), {"photo": photo_upload(content=photo)}, format="multipart"
+    )
     assert response.status_code == 503 and response.json()["error"]["code"] == "model_unavailable"
     health = client.get(reverse("healthz"))
     assert health.status_code == 503

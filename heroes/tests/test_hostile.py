@@ -54,7 +54,9 @@ def _png_bomb():
 
     header = struct.pack(">IIBBBBB", 60000, 60000, 8, 2, 0, 0, 0)
     body = zlib.compress(b"\x00" * (1 + 3 * 60000) * 64, 9)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    )
 
 
 def _animated_gif():
@@ -101,9 +103,17 @@ CORPUS = {
     "empty file": ("empty.jpg", lambda: b"", "invalid"),
     "text named .jpg": ("notes.jpg", lambda: b"just some text\n" * 20, "not_an_image"),
     "truncated JPEG": ("cut.jpg", lambda: _jpeg(_astronaut())[:6000], "corrupt_image"),
-    "JPEG declaring 30000x30000": ("bomb.jpg", lambda: _jpeg_declaring(30000, 30000), "too_many_pixels"),
+    "JPEG declaring 30000x30000": (
+        "bomb.jpg",
+        lambda: _jpeg_declaring(30000, 30000),
+        "too_many_pixels",
+    ),
     "PNG bomb": ("bomb.png", _png_bomb, "too_many_pixels"),
-    "25 MB file": ("huge.jpg", lambda: b"\xff\xd8\xff\xe0" + b"\x00" * (25 * 1024 * 1024), "too_large"),
+    "25 MB file": (
+        "huge.jpg",
+        lambda: b"\xff\xd8\xff\xe0" + b"\x00" * (25 * 1024 * 1024),
+        "too_large",
+    ),
     "animated GIF": ("anim.gif", _animated_gif, "ok"),
     "SVG with script": (
         "x.svg",
@@ -111,7 +121,11 @@ CORPUS = {
         "not_an_image",
     ),
     "PDF": ("doc.pdf", lambda: _pdf(), "not_an_image"),
-    "HTML named .png": ("page.png", lambda: b"<html><body><script>alert(1)</script></body></html>", "not_an_image"),
+    "HTML named .png": (
+        "page.png",
+        lambda: b"<html><body><script>alert(1)</script></body></html>",
+        "not_an_image",
+    ),
     "polyglot JPEG + HTML + zip": (
         "poly.jpg",
         lambda: _jpeg(_astronaut()) + b"<html><script>alert(1)</script></html>PK\x03\x04zipdata",
@@ -122,7 +136,11 @@ CORPUS = {
     "grayscale": ("gray.jpg", lambda: _jpeg(_astronaut().convert("L")), "ok"),
     "palette with transparency": ("pal.png", _palette_transparent, "ok"),
     "10x10 image": ("tiny.png", lambda: _png(Image.new("RGB", (10, 10), "red")), "no_face"),
-    "6000x100 strip": ("strip.png", lambda: _png(Image.new("RGB", (6000, 100), "green")), "no_face"),
+    "6000x100 strip": (
+        "strip.png",
+        lambda: _png(Image.new("RGB", (6000, 100), "green")),
+        "no_face",
+    ),
     **{
         f"EXIF orientation {n}": (f"exif{n}.jpg", (lambda n=n: _exif_rotated(n)), "ok")
         for n in range(1, 9)
@@ -169,18 +187,30 @@ def _just_under_the_byte_limit():
 # bounded memory (measured in test_intake.py) and be treated like any photo.
 CORPUS.update(
     {
-        "JPEG just under 40 MP": ("big.jpg", lambda: _at_limit("JPEG", "RGB", quality=30), "no_face"),
+        "JPEG just under 40 MP": (
+            "big.jpg",
+            lambda: _at_limit("JPEG", "RGB", quality=30),
+            "no_face",
+        ),
         "16-bit PNG just under its limit": (
-            "big16.png", lambda: _at_limit("PNG", "I;16", compress_level=1), "no_face"
+            "big16.png",
+            lambda: _at_limit("PNG", "I;16", compress_level=1),
+            "no_face",
         ),
         "RGBA PNG just under its limit": (
-            "bigrgba.png", lambda: _at_limit("PNG", "RGBA", compress_level=1), "no_face"
+            "bigrgba.png",
+            lambda: _at_limit("PNG", "RGBA", compress_level=1),
+            "no_face",
         ),
         "palette PNG with transparency just under its limit": (
-            "bigpal.png", lambda: _at_limit("PNG", "P", compress_level=1, transparency=0), "no_face"
+            "bigpal.png",
+            lambda: _at_limit("PNG", "P", compress_level=1, transparency=0),
+            "no_face",
         ),
         "WebP with alpha just under its limit": (
-            "big.webp", lambda: _at_limit("WEBP", "RGBA", quality=10), "no_face"
+            "big.webp",
+            lambda: _at_limit("WEBP", "RGBA", quality=10),
+            "no_face",
         ),
         "photo just under the byte limit": ("padded.jpg", _just_under_the_byte_limit, "ok"),
     }
@@ -231,11 +261,15 @@ def test_hostile_corpus_through_page_and_api(client, user, engine, media_root, s
             rows_before, files_before = Prediction.objects.count(), media_files(media_root)
             upload = SimpleUploadedFile(filename, data, content_type="application/octet-stream")
             if via_api:
-                response = api.post(reverse("api:predictions"), {"photo": upload}, format="multipart")
+                response = api.post(
+                    reverse("api:predictions"), {"photo": upload}, format="multipart"
+                )
             else:
                 response = client.post(reverse("upload"), {"photo": upload})
             server_errors += response.status_code >= 500
-            accepted = check(response, expected, f"{name} ({'API' if via_api else 'page'})", via_api)
+            accepted = check(
+                response, expected, f"{name} ({'API' if via_api else 'page'})", via_api
+            )
             results += accepted
             if not accepted:
                 leftovers += Prediction.objects.count() != rows_before
@@ -252,8 +286,10 @@ def test_hostile_corpus_through_page_and_api(client, user, engine, media_root, s
     # The site is still up.
     assert client.get(reverse("healthz")).status_code == 200
     total = 2 * len(CORPUS)
-    print(f"\n{total} hostile inputs ({len(CORPUS)} files, page and API), "
-          f"{server_errors} server errors, {leftovers} leftovers, {results} results")
+    print(
+        f"\n{total} hostile inputs ({len(CORPUS)} files, page and API), "
+        f"{server_errors} server errors, {leftovers} leftovers, {results} results"
+    )
     assert server_errors == 0 and leftovers == 0
 
 

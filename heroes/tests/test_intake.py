@@ -186,7 +186,9 @@ def png_declaring(width, height):
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     # A tiny, highly compressible stream: the "bomb" is in the header's size.
     body = zlib.compress(b"\x00" * (1 + 3 * 64) * 64)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    )
 
 
 def test_png_bomb_is_refused():
@@ -234,6 +236,7 @@ def test_heic_is_accepted():
 # --- Files just under every limit decode within about 300 MB and 2 s ---------
 # (issue 11, item 4: a 77 KB 16-bit PNG of 6300x6300 took +992 MB and 4.8 s).
 
+
 def _side_under_the_limit(image_format, mode):
     """The largest square side a file of this format and mode may have."""
     import math
@@ -263,7 +266,9 @@ def _just_under_the_limits(kind):
     if kind == "tiff-float":
         return encode(Image.new("F", (side, side), 0.5), "TIFF", compression="tiff_deflate")
     if kind == "tiff-cmyk":
-        return encode(Image.new("CMYK", (side, side), (9, 9, 9, 0)), "TIFF", compression="tiff_deflate")
+        return encode(
+            Image.new("CMYK", (side, side), (9, 9, 9, 0)), "TIFF", compression="tiff_deflate"
+        )
     if kind == "jpeg-cmyk":
         return encode(Image.new("CMYK", (side, side), (9, 9, 9, 0)), "JPEG", quality=50)
     if kind == "gif":
@@ -334,7 +339,9 @@ def test_files_just_under_the_limits_decode_in_bounded_memory_and_time(kind, tmp
     )
     assert result.returncode == 0, result.stderr[-2000:]
     measured = json.loads(result.stdout.strip().splitlines()[-1])
-    print(f"{kind}: +{measured['mb']:.0f} MB, {measured['cpu']:.2f} s CPU, {measured['wall']:.2f} s")
+    print(
+        f"{kind}: +{measured['mb']:.0f} MB, {measured['cpu']:.2f} s CPU, {measured['wall']:.2f} s"
+    )
     assert measured["mode"] == "RGB"
     assert 0.75 * intake.DEFAULT_MAX_SIDE <= max(measured["size"]) <= intake.DEFAULT_MAX_SIDE
     assert measured["mb"] < 300, measured

@@ -51,6 +51,7 @@ def test_repredict_with_the_real_model_reproduces_every_stored_result(
             user=user,
             upload=SimpleUploadedFile(path.name, path.read_bytes(), content_type="image/jpeg"),
         )
+
     def summary():
         # Batched re-ranking may differ from the single upload in the last
         # float digits; the order and the scores to 4 places do not.

@@ -131,7 +131,9 @@ def test_repredict_with_the_real_model_resumes_after_a_crash(
         crop = base.crop((i * 8, 0, 512 - i * 4, 512 - i * 6))
         buffer = io.BytesIO()
         crop.save(buffer, "JPEG", quality=90)
-        predictions.append(prediction_create(user=user, upload=photo_upload(content=buffer.getvalue())))
+        predictions.append(
+            prediction_create(user=user, upload=photo_upload(content=buffer.getvalue()))
+        )
     Prediction.objects.update(model_version="old-model")
 
     original = api.predict_many
@@ -176,7 +178,9 @@ def test_repredict_killed_with_sigkill_and_rerun_processes_each_once(
         MLH_FAKE_DELAY="0.25",
     )
     command = [sys.executable, "-m", "heroes.tests.fake_manage", "repredict", "--batch-size", "2"]
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         done = Prediction.objects.filter(model_version="fake-2").count()

@@ -11,12 +11,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from mylittlehero.tests.environment import broker_url_for_tests
-from mylittlehero.tests.factories import photo_upload
 from heroes import reprediction
 from heroes.models import Prediction
 from heroes.services import prediction_choose_face, prediction_create
 from heroes.tasks import repredict_batch
+from mylittlehero.tests.environment import broker_url_for_tests
+from mylittlehero.tests.factories import photo_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,9 @@ def test_queue_needs_a_broker(settings, fake_predictor):
         call_command("repredict", "--queue")
 
 
-def test_admin_action_queues_with_a_broker_unbounded(client, make_user, user, fake_predictor, broker, settings):
+def test_admin_action_queues_with_a_broker_unbounded(
+    client, make_user, user, fake_predictor, broker, settings
+):
     settings.MLH_ADMIN_REPREDICT_MAX = 2
     predictions = [prediction_create(user=user, upload=photo_upload(f"a{i}.jpg")) for i in range(3)]
     fake_predictor.calls.clear()
@@ -122,7 +124,10 @@ def test_a_batch_that_keeps_coming_back_is_reported_not_retried_for_ever(
 
 def test_two_workers_racing_on_one_photo_store_one_result(user, fake_predictor):
     prediction = prediction_create(user=user, upload=photo_upload("race.jpg"))
-    first, second = Prediction.objects.get(pk=prediction.pk), Prediction.objects.get(pk=prediction.pk)
+    first, second = (
+        Prediction.objects.get(pk=prediction.pk),
+        Prediction.objects.get(pk=prediction.pk),
+    )
     fake_predictor.version = "fake-2"
     with first.image.open("rb") as handle:
         result = fake_predictor.analyse(handle.read())

@@ -175,4 +175,3 @@ def test_delete_all_removes_one_persons_predictions_and_files(
     assert list(Prediction.objects.values_list("pk", flat=True)) == [theirs.pk]
     assert not any(stored(p)[0] for p in mine) and stored(theirs)[0]
     assert prediction_delete_all_for_user(user=user) == 0
-

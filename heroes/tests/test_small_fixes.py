@@ -26,12 +26,18 @@ def test_aliases_are_edited_one_per_line(client, superuser, default_heroes):
     assert '<textarea name="aliases"' in html
     assert "[&quot;" not in html  # not raw JSON
     data = {
-        "key": hero.key, "name_ko": hero.name_ko, "name_en": hero.name_en,
-        "description_ko": hero.description_ko, "description_en": hero.description_en,
-        "order": hero.order, "is_active": "on",
+        "key": hero.key,
+        "name_ko": hero.name_ko,
+        "name_en": hero.name_en,
+        "description_ko": hero.description_ko,
+        "description_en": hero.description_en,
+        "order": hero.order,
+        "is_active": "on",
         "aliases": "loki\n  god of mischief \nloki, laufeyson",
-        "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0",
-        "images-MIN_NUM_FORMS": "0", "images-MAX_NUM_FORMS": "1000",
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+        "images-MIN_NUM_FORMS": "0",
+        "images-MAX_NUM_FORMS": "1000",
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -39,8 +45,10 @@ def test_aliases_are_edited_one_per_line(client, superuser, default_heroes):
     assert hero.aliases == ["loki", "god of mischief", "laufeyson"]
 
 
-def test_prediction_titles_and_dates_are_in_the_site_time_zone(user, make_prediction, client, superuser):
-    moment = datetime.datetime(2026, 1, 1, 23, 30, tzinfo=datetime.timezone.utc)  # 08:30 next day in Seoul
+def test_prediction_titles_and_dates_are_in_the_site_time_zone(
+    user, make_prediction, client, superuser
+):
+    moment = datetime.datetime(2026, 1, 1, 23, 30, tzinfo=datetime.UTC)  # 08:30 next day in Seoul
     prediction = make_prediction(user, created_at=moment)
     assert str(prediction).endswith("2026-01-02 08:30")
     client.force_login(superuser)
@@ -62,7 +70,9 @@ def _forbid_engine(monkeypatch):
     monkeypatch.setattr(heroes.ml.api, "get_engine", refuse)
 
 
-def test_repredict_dry_run_and_nothing_to_do_never_load_the_engine(settings, monkeypatch, capsys, user, make_prediction):
+def test_repredict_dry_run_and_nothing_to_do_never_load_the_engine(
+    settings, monkeypatch, capsys, user, make_prediction
+):
     from heroes.ml.api import active_model_version
 
     _forbid_engine(monkeypatch)
@@ -113,7 +123,9 @@ def test_favicon(client):
 
 
 def test_a_hero_without_emblem_or_portrait_gets_a_placeholder(client, default_heroes):
-    Hero.objects.create(key="new-hero-without-art", name_ko="새 히어로", name_en="New Hero", order=999)
+    Hero.objects.create(
+        key="new-hero-without-art", name_ko="새 히어로", name_en="New Hero", order=999
+    )
     html = client.get(reverse("home")).content.decode()
     assert "heroes/hero-placeholder.svg" in html
     assert "heroes/emblems/loki.png" in html

@@ -14,8 +14,20 @@ from heroes.strength import (
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [(100, "very_strong"), (89.6, "very_strong"), (89.4, "strong"), (70, "strong"), (69, "clear"),
-     (40, "clear"), (39, "mild"), (15, "mild"), (14, "faint"), (0, "faint"), (-3, "faint"), (140, "very_strong")],
+    [
+        (100, "very_strong"),
+        (89.6, "very_strong"),
+        (89.4, "strong"),
+        (70, "strong"),
+        (69, "clear"),
+        (40, "clear"),
+        (39, "mild"),
+        (15, "mild"),
+        (14, "faint"),
+        (0, "faint"),
+        (-3, "faint"),
+        (140, "very_strong"),
+    ],
 )
 def test_bands(value, code):
     band = strength_band(value)
@@ -44,10 +56,16 @@ def test_sentence_in_english_and_natural_korean():
 
 def test_nearly_tied_and_headlines_use_particles():
     with translation.override("ko"):
-        assert nearly_tied_text("캡틴 아메리카", "닥터 스트레인지") == "캡틴 아메리카 · 닥터 스트레인지와 거의 동점"
+        assert (
+            nearly_tied_text("캡틴 아메리카", "닥터 스트레인지")
+            == "캡틴 아메리카 · 닥터 스트레인지와 거의 동점"
+        )
         assert headline("로키") == "로키를 닮았어요"
         assert headline("아이언맨") == "아이언맨을 닮았어요"
         assert shared_headline("캡틴 아메리카") == "캡틴 아메리카를 닮은 사람"
     with translation.override("en"):
-        assert nearly_tied_text("Captain America", "Doctor Strange") == "Captain America, nearly tied with Doctor Strange"
+        assert (
+            nearly_tied_text("Captain America", "Doctor Strange")
+            == "Captain America, nearly tied with Doctor Strange"
+        )
         assert headline("Loki") == "You look like Loki"

@@ -35,7 +35,9 @@ def synthetic(n_per_class=30, classes=("a", "b", "c"), seed=0, spread=0.3):
         embeddings.append(centre + spread * rng.normal(size=(n_per_class, 128)))
         labels += [label] * n_per_class
     x = np.concatenate(embeddings).astype(np.float32)
-    return training.FaceSet(x, labels, [f"p{i}" for i in range(len(x))], [64.0] * len(x), total=len(x))
+    return training.FaceSet(
+        x, labels, [f"p{i}" for i in range(len(x))], [64.0] * len(x), total=len(x)
+    )
 
 
 def test_duplicates_are_dropped_and_cross_hero_copies_removed_from_both():
@@ -161,8 +163,16 @@ def test_train_from_several_sources_merges_dedups_and_measures_strength(
         _folder_photo(population / f"person{i // 3}" / f"{i}.jpg", Image.open(path))
 
     call_command(
-        "train_heroes", "--data", str(a), "--data", str(b), "--population", str(population),
-        "--output", str(tmp_path / "models"), "--activate",
+        "train_heroes",
+        "--data",
+        str(a),
+        "--data",
+        str(b),
+        "--population",
+        str(population),
+        "--output",
+        str(tmp_path / "models"),
+        "--activate",
     )
     version = (tmp_path / "models" / "CURRENT").read_text().strip()
     card = json.loads((tmp_path / "models" / version / "model.json").read_text())

@@ -15,9 +15,7 @@ from mylittlehero.tests.factories import photo_upload
 pytestmark = pytest.mark.django_db
 
 
-def test_inactive_heroes_are_left_out_and_probabilities_renormalised(
-    client, user, fake_predictor
-):
+def test_inactive_heroes_are_left_out_and_probabilities_renormalised(client, user, fake_predictor):
     Hero.objects.filter(key__in=["thanos", "loki"]).update(is_active=False)
     client.force_login(user)
     client.post(reverse("upload"), {"photo": photo_upload()})
@@ -40,7 +38,10 @@ def test_choosing_another_face_reranks(client, user, fake_predictor):
     prediction.refresh_from_db()
     assert prediction.face_index == 1
     assert prediction.ranking != old
-    assert client.post(reverse("history:choose_face", args=[prediction.pk]), {"face": "7"}).status_code == 404
+    assert (
+        client.post(reverse("history:choose_face", args=[prediction.pk]), {"face": "7"}).status_code
+        == 404
+    )
 
 
 def test_share_link_lifecycle(client, user, other_user, fake_predictor):
@@ -78,7 +79,9 @@ def test_share_link_lifecycle(client, user, other_user, fake_predictor):
 def test_hero_pages(client):
     html = client.get(reverse("heroes:list")).content.decode()
     assert html.count('class="hero-tile"') == len(ALL_DEFAULT_HERO_KEYS)
-    html = client.get(reverse("heroes:detail", args=["iron-man"]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(
+        reverse("heroes:detail", args=["iron-man"]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "Iron Man" in html and "genius inventor" in html
     response = client.get(reverse("heroes:portrait", args=["iron-man"]))
     assert response.status_code == 302 and response.url.endswith("heroes/emblems/iron-man.png")
@@ -146,8 +149,10 @@ def test_choosing_a_face_when_the_photo_is_gone_answers_like_a_storage_failure(
     prediction = Prediction.objects.get(owner=user)
     prediction.image.storage.delete(prediction.image.name)
     response = client.post(
-        reverse("history:choose_face", args=[prediction.pk]), {"face": "1"},
-        HTTP_ACCEPT_LANGUAGE="en", follow=True,
+        reverse("history:choose_face", args=[prediction.pk]),
+        {"face": "1"},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
     )
     assert response.status_code == 200
     assert "We could not store your photo just now" in response.content.decode()
@@ -191,7 +196,13 @@ def test_stored_photo_has_no_comment_xmp_iptc_or_profile(client, user, fake_pred
     client.post(reverse("upload"), {"photo": photo_upload(content=data)})
     prediction = Prediction.objects.get(owner=user)
     stored_bytes = (media_root / prediction.image.name).read_bytes()
-    for secret in (b"COMMENT-SECRET", b"XMP-SECRET", b"IPTC-CAPTION", b"Photoshop 3.0", b"ICC_PROFILE"):
+    for secret in (
+        b"COMMENT-SECRET",
+        b"XMP-SECRET",
+        b"IPTC-CAPTION",
+        b"Photoshop 3.0",
+        b"ICC_PROFILE",
+    ):
         assert secret not in stored_bytes, secret
     stored = Image.open(io.BytesIO(stored_bytes))
     assert not {"comment", "xmp", "photoshop", "icc_profile"} & set(stored.info)
@@ -229,7 +240,9 @@ def test_share_card_is_rendered_once_and_kept(
     client.get(url + "?lang=en")
     assert [kw["language"] for kw in renders] == ["ko", "en"]
     token = prediction.share_token
-    assert f"{token}-ko.png" in _kept_cards(media_root) and f"{token}-en.png" in _kept_cards(media_root)
+    assert f"{token}-ko.png" in _kept_cards(media_root) and f"{token}-en.png" in _kept_cards(
+        media_root
+    )
     # Caches must ask again every time; a 304 needs no rendering.
     assert first["Cache-Control"] == "public, no-cache"
     assert client.get(url + "?lang=ko", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304

@@ -37,7 +37,9 @@ def hero_keys(default_heroes):
 
 @pytest.fixture
 def result(user, make_prediction, hero_keys):
-    keys = ["loki", "captain-america"] + [k for k in hero_keys if k not in ("loki", "captain-america")]
+    keys = ["loki", "captain-america"] + [
+        k for k in hero_keys if k not in ("loki", "captain-america")
+    ]
     ranking = ranking_for(keys)
     return make_prediction(
         user,
@@ -203,7 +205,9 @@ def test_share_page_title_and_og_title_use_the_right_particle(client, user, resu
     result.top_hero = Hero.objects.get(key="captain-america")
     result.is_shared = True
     result.save()
-    html = client.get(reverse("heroes:share", args=[result.share_token]), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    html = client.get(
+        reverse("heroes:share", args=[result.share_token]), HTTP_ACCEPT_LANGUAGE="ko"
+    ).content.decode()
     assert "<title>캡틴 아메리카를 닮은 사람 · " in html
     assert '<meta property="og:title" content="캡틴 아메리카를 닮은 사람">' in html
     assert "을(를)" not in html
@@ -215,6 +219,8 @@ def test_share_card_of_a_nearly_tied_result(client, result):
     result.is_shared = True
     result.save()
     for language in ("ko", "en"):
-        response = client.get(reverse("heroes:share_card", args=[result.share_token]) + f"?lang={language}")
+        response = client.get(
+            reverse("heroes:share_card", args=[result.share_token]) + f"?lang={language}"
+        )
         assert response.status_code == 200 and response["Content-Type"] == "image/png"
         assert Image.open(io.BytesIO(response.content)).size == (1200, 630)

@@ -33,7 +33,9 @@ def test_another_user_gets_404_for_someone_elses_result(client, other_user, pred
     assert response.status_code == 404
 
 
-def test_another_user_cannot_delete_someone_elses_result(client, other_user, prediction, media_root):
+def test_another_user_cannot_delete_someone_elses_result(
+    client, other_user, prediction, media_root
+):
     client.force_login(other_user)
     response = client.post(reverse("history:delete", args=[prediction.pk]))
     assert response.status_code == 404

@@ -6,35 +6,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('heroes', '0004_prediction_image_size'),
+        ("heroes", "0004_prediction_image_size"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RepredictRun',
+            name="RepredictRun",
             fields=[
-                ('id', django_mongodb_backend.fields.ObjectIdAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('arguments', models.CharField(max_length=500)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('model_version', models.CharField(max_length=64)),
-                ('processed', models.PositiveIntegerField(default=0)),
-                ('last_pk', models.CharField(blank=True, max_length=64)),
+                (
+                    "id",
+                    django_mongodb_backend.fields.ObjectIdAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("arguments", models.CharField(max_length=500)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("model_version", models.CharField(max_length=64)),
+                ("processed", models.PositiveIntegerField(default=0)),
+                ("last_pk", models.CharField(blank=True, max_length=64)),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.AddField(
-            model_name='prediction',
-            name='predicted_at',
-            field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='predicted'),
+            model_name="prediction",
+            name="predicted_at",
+            field=models.DateTimeField(
+                db_index=True, default=django.utils.timezone.now, verbose_name="predicted"
+            ),
         ),
         migrations.AddField(
-            model_name='prediction',
-            name='previous_results',
-            field=models.JSONField(blank=True, default=list, verbose_name='previous results'),
+            model_name="prediction",
+            name="previous_results",
+            field=models.JSONField(blank=True, default=list, verbose_name="previous results"),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('heroes', '0006_moderators_group'),
+        ("heroes", "0006_moderators_group"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='prediction',
-            name='match_strength',
-            field=models.FloatField(blank=True, null=True, verbose_name='match strength'),
+            model_name="prediction",
+            name="match_strength",
+            field=models.FloatField(blank=True, null=True, verbose_name="match strength"),
         ),
         migrations.AddField(
-            model_name='prediction',
-            name='nearly_tied',
-            field=models.BooleanField(default=False, verbose_name='nearly tied'),
+            model_name="prediction",
+            name="nearly_tied",
+            field=models.BooleanField(default=False, verbose_name="nearly tied"),
         ),
     ]

@@ -172,8 +172,11 @@ def login_attempt(base_url, email, password, *, session=None):
     response = session.post(
         base_url + "/accounts/login/",
         data={"username": email, "password": password, "csrfmiddlewaretoken": token},
-        headers={"Referer": base_url + "/accounts/login/", "Connection": "close",
-                 "Accept-Language": "en"},
+        headers={
+            "Referer": base_url + "/accounts/login/",
+            "Connection": "close",
+            "Accept-Language": "en",
+        },
         allow_redirects=False,
         timeout=30,
     )

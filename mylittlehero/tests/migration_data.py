@@ -55,7 +55,9 @@ def flushes_after(request):
     from django.db import connection
 
     marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    transactional = bool(
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    )
     transactional = transactional or any(
         name in request.fixturenames
         for name in ("transactional_db", "live_server", "django_db_reset_sequences")

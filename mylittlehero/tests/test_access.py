@@ -105,7 +105,11 @@ def _cells():
         for role_index, role in enumerate(ROLES):
             bug = EMULATOR_BUGS.get((method, name, role))
             yield pytest.param(
-                method, kind, name, role_index, role,
+                method,
+                kind,
+                name,
+                role_index,
+                role,
                 marks=[bug] if bug else [],
                 id=f"{method}-{kind}-{name}-{role_index}-{role}",
             )
@@ -120,8 +124,13 @@ def _data(name, owner, password):
     if name == "admin:heroes_prediction_delete":
         return {"post": "yes"}
     if name == "admin:accounts_user_change":
-        return {"email": owner.email, "is_staff": "on", "is_superuser": "on",
-                "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"}
+        return {
+            "email": owner.email,
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        }
     return {}
 
 
@@ -237,9 +246,18 @@ def test_csrf_is_enforced_on_every_state_changing_form(name, data, user, fake_pr
 @pytest.mark.parametrize(
     "name, data",
     [
-        ("accounts:login", {"username": "owner@example.com", "password": "correct-horse-battery-staple-42"}),
-        ("accounts:signup", {"email": "new@example.com", "password1": "a-long-pass-9812",
-                             "password2": "a-long-pass-9812"}),
+        (
+            "accounts:login",
+            {"username": "owner@example.com", "password": "correct-horse-battery-staple-42"},
+        ),
+        (
+            "accounts:signup",
+            {
+                "email": "new@example.com",
+                "password1": "a-long-pass-9812",
+                "password2": "a-long-pass-9812",
+            },
+        ),
         ("accounts:password_reset", {"email": "owner@example.com"}),
         ("set_language", {"language": "en", "next": "/"}),
     ],

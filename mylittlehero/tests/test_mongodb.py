@@ -47,11 +47,14 @@ def test_sign_up_and_log_in(client):
 
     from django.core import mail
 
-    link = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+)", mail.outbox[-1].body).group(1)
+    link = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+)", mail.outbox[-1].body).group(
+        1
+    )
     assert client.post(link).status_code == 302
     client.post(reverse("accounts:logout"))
     response = client.post(
-        reverse("accounts:login"), {"username": "mongo@example.com", "password": "mongo-long-pass-61"}
+        reverse("accounts:login"),
+        {"username": "mongo@example.com", "password": "mongo-long-pass-61"},
     )
     assert response.status_code == 302
 

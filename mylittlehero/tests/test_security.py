@@ -49,7 +49,9 @@ def test_a_photo_sized_body_is_fine_on_photo_routes_only(client, user):
     # A real 1.5 MB form post to the login page is refused; a small one is not.
     big = client.post(reverse("accounts:login"), {"username": "x" * (1536 * 1024), "password": "y"})
     assert big.status_code == 413
-    assert client.post(reverse("accounts:login"), {"username": "a@b.c", "password": "y"}).status_code in (200, 302)
+    assert client.post(
+        reverse("accounts:login"), {"username": "a@b.c", "password": "y"}
+    ).status_code in (200, 302)
 
 
 # --- Headers (item 17) ---------------------------------------------------------
@@ -87,8 +89,11 @@ def test_result_and_share_pages_have_no_inline_script(client, user, fake_predict
     client.force_login(user)
     client.post(reverse("upload"), {"photo": photo_upload(size=(600, 200))})
     prediction = prediction_share(prediction=Prediction.objects.get(owner=user))
-    for url in (reverse("history:detail", args=[prediction.pk]), reverse("history:list"),
-                reverse("heroes:share", args=[prediction.share_token])):
+    for url in (
+        reverse("history:detail", args=[prediction.pk]),
+        reverse("history:list"),
+        reverse("heroes:share", args=[prediction.share_token]),
+    ):
         html = client.get(url).content.decode()
         for attributes, body in _scripts(html):
             assert "src=" in attributes and not body.strip(), f"inline script on {url}"
@@ -125,9 +130,14 @@ def test_production_cookies_and_hsts_defaults():
     result = run_manage("shell", "-c", code, env=PRODUCTION_ENV)
     assert result.stdout.split()[-3:] == ["True", "False", "False"], result.stderr
     opted_in = run_manage(
-        "shell", "-c", code,
-        env={**PRODUCTION_ENV, "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
-             "DJANGO_SECURE_HSTS_PRELOAD": "1"},
+        "shell",
+        "-c",
+        code,
+        env={
+            **PRODUCTION_ENV,
+            "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
+            "DJANGO_SECURE_HSTS_PRELOAD": "1",
+        },
     )
     assert opted_in.stdout.split()[-3:] == ["True", "True", "True"], opted_in.stderr
 
@@ -159,7 +169,8 @@ def test_a_login_with_the_shared_cache_down_is_503_not_a_pass(client, user, pass
     settings.CACHES = DOWN_REDIS
     try:
         response = client.post(
-            reverse("accounts:login"), {"username": user.email, "password": password},
+            reverse("accounts:login"),
+            {"username": user.email, "password": password},
             HTTP_ACCEPT_LANGUAGE="en",
         )
         assert response.status_code == 503

@@ -66,14 +66,20 @@ def test_deploy_check_refuses_a_per_process_cache_with_several_workers():
     assert result.returncode != 0
     assert "mlh.E001" in result.stdout + result.stderr
     # One worker may keep its counters in its own memory.
-    one = run_manage("check", "--deploy", "--fail-level", "WARNING",
-                     env=_without("MLH_CACHE", WEB_CONCURRENCY="1"))
+    one = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=_without("MLH_CACHE", WEB_CONCURRENCY="1"),
+    )
     assert one.returncode == 0, one.stdout + one.stderr
 
 
 def test_redis_cache_from_environment():
     result = run_manage(
-        "shell", "-c",
+        "shell",
+        "-c",
         "from django.conf import settings; c = settings.CACHES['default'];"
         "print(c['BACKEND'], c['LOCATION'])",
         env={"MLH_CACHE": "redis://127.0.0.1:6391/2"},

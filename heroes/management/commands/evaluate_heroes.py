@@ -53,8 +53,10 @@ class Command(BaseCommand):
         w(f"model {m['model_version']}, split {m['split']}")
         w(f"images {m['images']}, faces found {m['faces']} (detection rate {m['detection_rate']})")
         w(f"on images with a face: top-1 {m['top1']}, top-3 {m['top3']}")
-        w(f"counting faceless images as misses: top-1 {m['top1_all_images']}, "
-          f"top-3 {m['top3_all_images']}")
+        w(
+            f"counting faceless images as misses: top-1 {m['top1_all_images']}, "
+            f"top-3 {m['top3_all_images']}"
+        )
         w(f"expected calibration error: {m['ece']}")
         w("per-hero top-1:")
         for hero, value in m["per_class_top1"].items():

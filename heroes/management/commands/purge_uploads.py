@@ -45,7 +45,9 @@ class Command(BaseCommand):
         predictions = predictions_purge(older_than=cutoff, dry_run=options["dry_run"])
         if options["verbosity"] >= 2:
             for prediction in predictions:
-                self.stdout.write(f"  {prediction.pk} {prediction.created_at:%Y-%m-%d} {prediction.image.name}")
+                self.stdout.write(
+                    f"  {prediction.pk} {prediction.created_at:%Y-%m-%d} {prediction.image.name}"
+                )
         verb = "would delete" if options["dry_run"] else "deleted"
         self.stdout.write(
             self.style.SUCCESS(

@@ -24,7 +24,6 @@ import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-
 from tqdm import tqdm
 
 from heroes import reprediction
@@ -38,7 +37,9 @@ class Command(BaseCommand):
     help = "Re-run stored photos through the current model (stale ones by default)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--all", action="store_true", help="every prediction, not only stale ones")
+        parser.add_argument(
+            "--all", action="store_true", help="every prediction, not only stale ones"
+        )
         parser.add_argument("--user", metavar="EMAIL", help="only this person's predictions")
         parser.add_argument("--since", metavar="YYYY-MM-DD", help="only predictions created since")
         parser.add_argument("--hero", metavar="KEY", help="only predictions whose top hero is KEY")
@@ -46,7 +47,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=32)
         parser.add_argument("--dry-run", action="store_true", help="count, change nothing")
         parser.add_argument(
-            "--queue", action="store_true", help="enqueue batches for Celery workers (MLH_BROKER_URL)"
+            "--queue",
+            action="store_true",
+            help="enqueue batches for Celery workers (MLH_BROKER_URL)",
         )
         parser.add_argument(
             "--no-wait", action="store_true", help="with --queue: return once queued"
@@ -81,7 +84,9 @@ class Command(BaseCommand):
 
         plan = reprediction.repredict_plan(version=version, limit=options["limit"], **selection)
         if options["dry_run"]:
-            self.stdout.write(f"would re-predict {plan.predictions.count()} photos with model {version}")
+            self.stdout.write(
+                f"would re-predict {plan.predictions.count()} photos with model {version}"
+            )
             return
         if plan.run is None and plan.count == 0:
             # Nothing stale: TensorFlow is never loaded.

@@ -56,7 +56,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--activate", action="store_true", help="make the new model the current one"
         )
-        parser.add_argument("--dry-run", action="store_true", help="train and report, write nothing")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="train and report, write nothing"
+        )
         parser.add_argument(
             "--cache",
             help="folder for the extracted face embeddings: a rerun on the same images "
@@ -79,7 +81,9 @@ class Command(BaseCommand):
                 description = "folders " + ", ".join(options["data"])
             else:
                 sources = {
-                    "catalog": selectors.hero_images_for_training(heroes=heroes, seed=options["seed"])
+                    "catalog": selectors.hero_images_for_training(
+                        heroes=heroes, seed=options["seed"]
+                    )
                 }
                 description = "catalog reference images"
             classifier, report = engine.train_model(
@@ -113,6 +117,4 @@ class Command(BaseCommand):
                 f"top-3 {v['top3']} (all images: top-1 {v['top1_all_images']}), ECE {v['ece']}"
             )
         if "match_strength" in report:
-            self.stdout.write(
-                "match strength: " + json.dumps(report["match_strength"]["summary"])
-            )
+            self.stdout.write("match strength: " + json.dumps(report["match_strength"]["summary"]))
