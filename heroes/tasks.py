@@ -1,15 +1,17 @@
 """Celery tasks: thin, they call heroes/reprediction.py (as the command does).
 
+Shared tasks: they run on the project's Celery app (mylittlehero/celery.py,
+loaded with the project), which this app does not import.
+
 Run workers with ``celery -A mylittlehero worker`` (docs/scaling.md).
 """
 
 import logging
 
-from celery import Task
+from celery import Task, shared_task
 from celery.exceptions import TimeLimitExceeded
 
 from heroes import reprediction
-from mylittlehero.celery import app
 
 logger = logging.getLogger("heroes.reprediction")
 
@@ -29,7 +31,7 @@ class BatchTask(Task):
             )
 
 
-@app.task(
+@shared_task(
     bind=True, base=BatchTask, name="heroes.repredict_batch", acks_late=True, ignore_result=True
 )
 def repredict_batch(self, run_id, batch, ids):
