@@ -41,3 +41,24 @@ def phone_photos(count=3):
     if shared:
         sources += sorted((shared / "faces-london" / "neutral").glob("*.jpg"))[: count - 1]
     return sources[:count]
+
+
+def small_photos(count, *, folders=("faces-london",)):
+    """``count`` RGB images at most 640 px for batch benchmarks: the shared
+    data sets' faces under ``folders`` (relative to the data sets), cycled,
+    or crops of the astronaut where the data sets are absent. Returns
+    (images, True when they are real faces from the data sets)."""
+    shared = shared_datasets()
+    sources = []
+    for folder in folders if shared else ():
+        sources += sorted((shared / folder).rglob("*.jpg"))
+    base = Image.open(ASTRONAUT).convert("RGB")
+    images = []
+    for i in range(count):
+        if sources:
+            image = Image.open(sources[i % len(sources)]).convert("RGB")
+        else:
+            image = base.crop((i % 40, i % 30, 512 - i % 20, 512 - i % 25))
+        image.thumbnail((640, 640))
+        images.append(image)
+    return images, bool(sources)

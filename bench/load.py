@@ -36,7 +36,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _photos import ASTRONAUT, shared_datasets  # noqa: E402
+from _photos import small_photos  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -66,18 +66,9 @@ print(json.dumps({"rows": len(rows), "ids": [str(pk) for pk, _ in rows],
 
 
 def photos(count):
-    from PIL import Image
-
-    shared = shared_datasets()
-    sources = sorted((shared / "faces-london").rglob("*.jpg")) if shared else []
-    base = Image.open(ASTRONAUT).convert("RGB")
+    images, _real = small_photos(count)
     out = []
-    for i in range(count):
-        if sources:
-            image = Image.open(sources[i % len(sources)]).convert("RGB")
-        else:
-            image = base.crop((i % 40, i % 30, 512 - i % 20, 512 - i % 25))
-        image.thumbnail((640, 640))
+    for image in images:
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=90)
         out.append(buffer.getvalue())

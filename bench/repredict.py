@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _photos import ASTRONAUT, shared_datasets  # noqa: E402
+from _photos import small_photos  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -42,22 +42,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=500)
     args = parser.parse_args()
-    from PIL import Image
-
     work = Path(tempfile.mkdtemp(prefix="mlh-repredict-"))
     photos = work / "photos"
     photos.mkdir()
-    shared = shared_datasets()
-    sources = sorted((shared / "marvel-heroes" / "valid").rglob("*.jpg")) if shared else []
-    sources += sorted((shared / "faces-london").rglob("*.jpg")) if shared else []
-    base = Image.open(ASTRONAUT).convert("RGB")
+    images, real = small_photos(args.count, folders=("marvel-heroes/valid", "faces-london"))
     paths = []
-    for i in range(args.count):
-        if sources:
-            image = Image.open(sources[i % len(sources)]).convert("RGB")
-        else:
-            image = base.crop((i % 40, i % 30, 512 - i % 20, 512 - i % 25))
-        image.thumbnail((640, 640))
+    for i, image in enumerate(images):
         path = photos / f"{i:04d}.jpg"
         image.save(path, quality=90)
         paths.append(str(path))
@@ -92,7 +82,7 @@ def main():
             first_progress = (time.perf_counter(), int(line.split()[1].split("/")[0]))
     proc.wait()
     total = time.perf_counter() - start
-    print(f"{stored} stored photos ({'hero set and London set' if sources else 'astronaut crops'})")
+    print(f"{stored} stored photos ({'hero set and London set' if real else 'astronaut crops'})")
     print(output[-1] if output else "(no output)")
     print(
         f"whole command: {total:.1f} s, {int(stored) / total:.1f} photos/s (start and model load included)"

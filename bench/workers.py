@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _photos import ASTRONAUT, shared_datasets  # noqa: E402
+from _photos import small_photos  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -79,27 +79,15 @@ print(outcome.processed, time.perf_counter() - start)
 
 
 def photos(work, count):
-    from PIL import Image
-
     folder = work / "photos"
     folder.mkdir()
-    shared = shared_datasets()
-    sources = []
-    if shared:
-        sources = sorted((shared / "faces-london").rglob("*.jpg"))
-        sources += sorted((shared / "marvel-heroes" / "valid").rglob("*.jpg"))
-    base = Image.open(ASTRONAUT).convert("RGB")
+    images, real = small_photos(count, folders=("faces-london", "marvel-heroes/valid"))
     paths = []
-    for i in range(count):
-        if sources:
-            image = Image.open(sources[i % len(sources)]).convert("RGB")
-        else:
-            image = base.crop((i % 40, i % 30, 512 - i % 20, 512 - i % 25))
-        image.thumbnail((640, 640))
+    for i, image in enumerate(images):
         path = folder / f"{i:05d}.jpg"
         image.save(path, quality=90)
         paths.append(str(path))
-    return paths, bool(sources)
+    return paths, real
 
 
 class Bench:

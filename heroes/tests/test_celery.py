@@ -26,7 +26,12 @@ from django.core.management.base import CommandError
 from PIL import Image
 
 from heroes.models import Prediction
-from mylittlehero.tests.environment import REPO_ROOT, broker_url_for_tests, child_database_env
+from mylittlehero.tests.environment import (
+    REPO_ROOT,
+    broker_or_skip,
+    broker_url_for_tests,
+    child_database_env,
+)
 
 pytestmark = [pytest.mark.model, pytest.mark.django_db(transaction=True)]
 
@@ -42,16 +47,7 @@ BROKER_URL = broker_url_for_tests()
 
 @pytest.fixture(scope="module")
 def broker():
-    if not BROKER_URL:
-        pytest.skip("MLH_TEST_REDIS_URL is not set (.ci/run starts a Redis on loopback)")
-    import redis
-
-    client = redis.Redis.from_url(BROKER_URL)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"no Redis at {BROKER_URL}: {exc}")
-    client.flushdb()
+    client = broker_or_skip()
     yield BROKER_URL
     client.flushdb()
 

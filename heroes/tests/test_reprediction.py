@@ -15,7 +15,8 @@ from heroes import reprediction
 from heroes.models import Prediction
 from heroes.services import prediction_choose_face, prediction_create
 from heroes.tasks import repredict_batch
-from mylittlehero.tests.environment import broker_url_for_tests
+from mylittlehero.celery import app
+from mylittlehero.tests.environment import broker_or_skip, broker_url_for_tests
 from mylittlehero.tests.factories import photo_upload
 
 pytestmark = pytest.mark.django_db
@@ -25,17 +26,7 @@ BROKER_URL = broker_url_for_tests()
 
 @pytest.fixture
 def broker(settings):
-    if not BROKER_URL:
-        pytest.skip("MLH_TEST_REDIS_URL is not set (.ci/run starts a Redis on loopback)")
-    import redis
-
-    client = redis.Redis.from_url(BROKER_URL)
-    try:
-        client.flushdb()
-    except redis.RedisError as exc:
-        pytest.skip(f"no Redis at {BROKER_URL}: {exc}")
-    from mylittlehero.celery import app
-
+    client = broker_or_skip()
     settings.MLH_BROKER_URL = BROKER_URL
     app.conf.broker_url = BROKER_URL
     yield client

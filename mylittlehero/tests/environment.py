@@ -100,3 +100,19 @@ def broker_url_for_tests():
     if not redis_url:
         return ""
     return re.sub(r"/\d*$", "", redis_url.rstrip("/")) + "/1"
+
+
+def broker_or_skip():
+    """A Redis client on the tests' broker database, emptied, or a skip that
+    says why (no MLH_TEST_REDIS_URL, or no Redis answering there)."""
+    import redis
+
+    url = broker_url_for_tests()
+    if not url:
+        pytest.skip("MLH_TEST_REDIS_URL is not set (.ci/run starts a Redis on loopback)")
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis at {url}: {exc}")
+    return client
