@@ -83,6 +83,21 @@ def other_user(make_user):
 
 
 @pytest.fixture
+def superuser(make_user):
+    return make_user("root@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def moderator(make_user):
+    """A staff member in the data-migrated Moderators group."""
+    from django.contrib.auth.models import Group
+
+    user = make_user("mod@example.com", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
 def make_prediction(db):
     """A stored prediction with a real JPEG file in storage (no model needed)."""
     return prediction_make

@@ -40,11 +40,6 @@ def stored(media_root, field_file):
     return (media_root / field_file.name).exists()
 
 
-@pytest.fixture
-def superuser(make_user):
-    return make_user("root@example.com", is_staff=True, is_superuser=True)
-
-
 def test_deleting_an_account_removes_every_dependent_row_and_file(
     client,
     user,

@@ -13,11 +13,6 @@ from heroes.models import Hero
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def superuser(make_user):
-    return make_user("admin@example.com", is_staff=True, is_superuser=True)
-
-
 def test_aliases_are_edited_one_per_line(client, superuser, default_heroes):
     client.force_login(superuser)
     hero = Hero.objects.get(key="loki")
