@@ -1,4 +1,6 @@
-"""The catalog and people admin as a superuser and as a moderator (the data-migrated group), and every admin page rendering; the results admin: history/tests/test_admin.py."""
+"""The catalog and people admin as a superuser and as a moderator (the
+data-migrated group), and every admin page rendering. The results admin:
+history/tests/test_admin.py."""
 
 import pytest
 from django.contrib.auth.models import Group
