@@ -1,5 +1,6 @@
 """Emails about a person's account, and the message for a limited action."""
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -41,8 +42,6 @@ def send_signup_email(request, *, user, outcome, next_url=""):
 def mail_goes_nowhere():
     """A development server with no mail server: messages are printed on its
     console, where a person trying the site does not look."""
-    from django.conf import settings
-
     return settings.DEBUG and settings.EMAIL_BACKEND.endswith("console.EmailBackend")
 
 

@@ -1,8 +1,11 @@
 """Writes for people: sign up and delete an account with everything of theirs."""
 
+import hashlib
+import secrets
+
 from django.db import IntegrityError
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from core.storage import rows_delete_with_files
 
 
@@ -52,11 +55,6 @@ def user_delete(*, user):
 
 def api_token_create(*, user, name):
     """Make a personal API token; returns (token row, the secret shown once)."""
-    import hashlib
-    import secrets
-
-    from accounts.models import ApiToken
-
     secret = "mlh_" + secrets.token_urlsafe(30)
     token = ApiToken.objects.create(
         user=user,

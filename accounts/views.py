@@ -1,12 +1,12 @@
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -23,6 +23,7 @@ from accounts.services import (
     user_delete,
     user_sign_up,
 )
+from accounts.tokens import signup_confirm_token
 from core.lookups import row_or_404
 from core.ratelimit import client_ip
 
@@ -80,11 +81,6 @@ def signup_confirm(request, uidb64, token):
     """The link from the confirmation email: a button (a GET never changes
     anything, so mail scanners that open links confirm nothing), then the
     account starts and its owner is logged in."""
-    from django.contrib.auth import get_user_model
-    from django.utils.http import urlsafe_base64_decode
-
-    from accounts.tokens import signup_confirm_token
-
     try:
         user = get_user_model().objects.get(pk=urlsafe_base64_decode(uidb64).decode())
     except Exception:  # noqa: BLE001 - malformed or unknown id: an invalid link

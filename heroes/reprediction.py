@@ -42,13 +42,6 @@ logger = logging.getLogger("heroes.reprediction")
 NO_FACE_CODES = ("no_face", "face_too_small")
 
 
-def current_model_version():
-    """The active model's version, read without loading TensorFlow (a dry
-    run or a run with nothing to do never loads it). Raises
-    ModelUnavailable when the model card or weights are missing."""
-    return engine.active_model_version(required=True)
-
-
 # --- Selection -------------------------------------------------------------------
 
 
@@ -517,7 +510,7 @@ def repredict_batch_failed(*, run_id, batch, ids, reason):
 def predictions_enqueue_selected(*, predictions, batch_size=32):
     """The admin's action with a broker: queue the selected predictions (each
     re-run once with the current model, whatever version it holds)."""
-    version = current_model_version()
+    version = engine.active_model_version(required=True)
     return repredict_enqueue(
         predictions=predictions, version=version, batch_size=batch_size, every=True
     )

@@ -4,7 +4,7 @@ import random
 from pathlib import Path
 
 from core.lookups import row_or_none
-from heroes.models import Hero, Prediction
+from heroes.models import Hero, HeroImage, Prediction
 
 
 def prediction_list_for_user(*, user):
@@ -79,8 +79,6 @@ def hero_images_for_training(*, heroes, seed=0):
     """(train items, valid items) of the heroes' reference images, each item
     (path, or the bytes on remote storage; hero key). Heroes without a valid
     split lend 20% of their training images (chosen with ``seed``)."""
-    from heroes.models import HeroImage
-
     train, valid = [], []
     rng = random.Random(seed)
     for hero in heroes:

@@ -6,6 +6,7 @@ import time
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -226,8 +227,6 @@ def share_card_png(*, prediction, language, render):
     """The share card of a shared prediction, rendered once per share link
     and language and kept in storage (rendering costs about 200 ms of CPU).
     ``render()`` makes the PNG bytes when none is kept yet."""
-    from django.core.files.storage import default_storage
-
     name = share_card_name(prediction.share_token, language)
     try:
         with default_storage.open(name, "rb") as handle:

@@ -11,7 +11,7 @@ the top tenth, the next fifth, the middle, the lower part and the bottom.
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from heroes.korean import with_particle
@@ -59,8 +59,6 @@ def strength_band(value) -> Band | None:
 
 
 def _is_korean():
-    from django.utils.translation import get_language
-
     return (get_language() or "ko").startswith("ko")
 
 

@@ -21,11 +21,16 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from PIL import Image
 
-from heroes.models import Prediction
+from heroes.ml import api
+from heroes.models import Hero, Prediction
+from heroes.reprediction import RunProgress
+from mylittlehero.celery import app
 from mylittlehero.tests.environment import (
     REPO_ROOT,
     broker_or_skip,
@@ -117,8 +122,6 @@ class Worker:
 @pytest.fixture(scope="module")
 def workers(broker, django_db_blocker, _session_media_root, tmp_path_factory):
     """Two worker processes on the test database and media folder."""
-    from django.db import connection
-
     with django_db_blocker.unblock():
         database = child_database_env()
         connection.close()
@@ -156,7 +159,6 @@ def workers(broker, django_db_blocker, _session_media_root, tmp_path_factory):
 def queue_settings(settings, broker):
     settings.MLH_BROKER_URL = broker
     settings.CELERY_BROKER_URL = broker
-    from mylittlehero.celery import app
 
     app.conf.broker_url = broker
     return settings
@@ -169,9 +171,6 @@ def london(shared_datasets):
 
 def store(owner, paths, version):
     """Stored predictions with an earlier result of ``version`` (no engine)."""
-    from django.core.files.base import ContentFile
-
-    from heroes.models import Hero
 
     hero = Hero.objects.get(key="iron-man")
     ranking = [{"hero": "iron-man", "probability": 1.0, "similarity": 0.5, "index": 50.0}]
@@ -208,9 +207,7 @@ def assert_updated_exactly_once(predictions, version):
 
 
 def current_version():
-    from heroes.reprediction import current_model_version
-
-    return current_model_version()
+    return api.active_model_version(required=True)
 
 
 def test_two_workers_update_every_stale_prediction_exactly_once(
@@ -257,7 +254,6 @@ def test_a_missing_photo_fails_alone_and_is_reported(
 def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_nothing(
     london, workers, queue_settings, user, default_heroes, capsys
 ):
-    from heroes.reprediction import RunProgress
 
     version = current_version()
     stale = store(user, london[40:76], OLD)

@@ -145,6 +145,16 @@ class LiveSite:
             raise RuntimeError("workers were not replaced")
         self.wait_until_up(self.url)
 
+    def upload_status(self, photo):
+        """POST ``photo`` (JPEG bytes) to the API with this site's token, on
+        a fresh connection (another worker may answer); returns the status."""
+        return requests.post(
+            self.url + "/api/predictions/",
+            files={"photo": ("me.jpg", photo, "image/jpeg")},
+            headers={"Authorization": f"Token {self.token}", "Connection": "close"},
+            timeout=60,
+        ).status_code
+
     def prediction_count(self):
         return int(self.manage_python(COUNT))
 

@@ -28,6 +28,7 @@ from tqdm import tqdm
 
 from heroes import reprediction
 from heroes.management.commands._progress import Progress
+from heroes.ml import api as engine
 from heroes.ml.api import ModelUnavailable
 
 STALL_HINT_SECONDS = 60
@@ -69,7 +70,8 @@ class Command(BaseCommand):
         if options["queue"] and not reprediction.broker_configured():
             raise CommandError("--queue needs MLH_BROKER_URL (a Redis URL) and running workers")
         try:
-            version = reprediction.current_model_version()
+            # Read from the model card: a dry run or nothing stale never loads TensorFlow.
+            version = engine.active_model_version(required=True)
         except ModelUnavailable as exc:
             raise CommandError(str(exc)) from None
 
