@@ -24,7 +24,6 @@ import logging
 import time
 import uuid
 
-import redis
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
@@ -308,6 +307,10 @@ def broker_configured():
 
 
 def _redis():
+    # Imported here: the admin imports this module at start-up, and only a
+    # queued run needs Redis (about 0.1 s of imports).
+    import redis
+
     return redis.Redis.from_url(settings.MLH_BROKER_URL, decode_responses=True)
 
 

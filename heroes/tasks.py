@@ -1,16 +1,17 @@
 """Celery tasks: thin, they call heroes/reprediction.py (as the command does).
 
-Shared tasks: they run on the project's Celery app (mylittlehero/celery.py,
-loaded with the project), which this app does not import.
+The tasks are on core/celery.py's app; this module is imported by workers
+and, in the web process, only when something is queued.
 
 Run workers with ``celery -A mylittlehero worker`` (docs/scaling.md).
 """
 
 import logging
 
-from celery import Task, shared_task
+from celery import Task
 from celery.exceptions import TimeLimitExceeded
 
+from core.celery import app
 from heroes import reprediction
 
 logger = logging.getLogger("heroes.reprediction")
@@ -31,7 +32,7 @@ class BatchTask(Task):
             )
 
 
-@shared_task(
+@app.task(
     bind=True, base=BatchTask, name="heroes.repredict_batch", acks_late=True, ignore_result=True
 )
 def repredict_batch(self, run_id, batch, ids):

@@ -1,10 +1,11 @@
-"""The Celery app: background work (re-prediction) on workers.
+"""Celery workers start here: background work (re-prediction) on workers.
 
     celery -A mylittlehero worker --concurrency=N --prefetch-multiplier=1 -O fair
 
-Configured from Django settings (``CELERY_*``, built from ``MLH_BROKER_URL``
-and friends in settings.py); nothing is needed when no broker is set, and
-nothing here loads TensorFlow. Each worker process loads the hero engine once,
+The app itself is core/celery.py (configured from Django settings); this
+module, which only workers import, registers the project's tasks and loads
+the engine in each worker process. Nothing here loads TensorFlow at import.
+Each worker process loads the hero engine once,
 when it starts (``worker_process_init``), with ``MLH_WORKER_TF_THREADS``
 TensorFlow threads (default 1: one process per core). See docs/scaling.md.
 """
@@ -12,15 +13,15 @@ TensorFlow threads (default 1: one process per core). See docs/scaling.md.
 import logging
 import os
 
-from celery import Celery
 from celery.signals import worker_process_init
 
-from heroes.ml import api as engine  # cheap: TensorFlow loads on the first call
-
+# Before the app is made: Celery's Django fix-up (django.setup() in each
+# worker) looks for this variable.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mylittlehero.settings")
 
-app = Celery("mylittlehero")
-app.config_from_object("django.conf:settings", namespace="CELERY")
+from core.celery import app  # noqa: E402
+from heroes.ml import api as engine  # noqa: E402 - cheap: TensorFlow loads on the first call
+
 app.conf.imports = ["heroes.tasks"]
 
 logger = logging.getLogger("heroes.reprediction")

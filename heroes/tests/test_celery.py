@@ -27,10 +27,10 @@ from django.core.management.base import CommandError
 from django.db import connection
 from PIL import Image
 
+from core.celery import app
 from heroes.ml import api
 from heroes.models import Hero, Prediction
 from heroes.reprediction import RunProgress
-from mylittlehero.celery import app
 from mylittlehero.tests.environment import (
     REPO_ROOT,
     broker_or_skip,

@@ -11,7 +11,7 @@ from PIL import Image
 from heroes.ml import api, errors
 from heroes.ml import engine as engine_module
 from heroes.ml.api import EngineResult, HeroScore
-from mylittlehero.tests.environment import machine_learning_modules_after
+from mylittlehero.tests.environment import modules_after
 
 
 class StubEngine:
@@ -196,7 +196,7 @@ def test_training_data_problems_are_reported_before_any_model_loads(tmp_path, mo
 
 
 def test_django_start_up_and_every_engine_command_import_no_tensorflow():
-    loaded = machine_learning_modules_after(
+    loaded = modules_after(
         "import heroes.ml.api, heroes.ml.engine, heroes.ml.intake, heroes.ml.training",
         "import heroes.ml.trainer, heroes.services, mylittlehero.health",
         "import heroes.management.commands.train_heroes, heroes.management.commands.evaluate_heroes",

@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from core.celery import app
 from heroes import reprediction
 from heroes.models import Prediction
 from heroes.services import prediction_choose_face, prediction_create
 from heroes.tasks import repredict_batch
-from mylittlehero.celery import app
 from mylittlehero.tests.environment import broker_or_skip, broker_url_for_tests
 from mylittlehero.tests.factories import photo_upload
 

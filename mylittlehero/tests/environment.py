@@ -70,17 +70,22 @@ def import_or_unavailable(name, *, install, required_by):
         unavailable(f"{name} is not installed ({install})", required_by=required_by)
 
 
-def machine_learning_modules_after(*statements):
+# What Django's start-up must not load: the engine's libraries (seconds)
+# and the queue's (only a queued run needs them).
+MACHINE_LEARNING = ("tensorflow", "keras", "mtcnn")
+QUEUE = ("celery", "kombu", "redis")
+
+
+def modules_after(*statements, packages=MACHINE_LEARNING):
     """Start Django in a child process, run ``statements`` (Python source) and
-    return the sorted names of TensorFlow, Keras and MTCNN modules it loaded:
-    an empty list means those statements keep the engine lazy."""
+    return the sorted names of the modules of ``packages`` it loaded: an empty
+    list means those statements leave them unloaded."""
     code = "\n".join(
         [
             "import sys, django",
             "django.setup()",
             *statements,
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "{'tensorflow', 'keras', 'mtcnn'}))",
+            f"print(sorted(m for m in sys.modules if m.split('.')[0] in {set(packages)!r}))",
         ]
     )
     result = subprocess.run(

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from mylittlehero.tests.environment import REPO_ROOT, child_env, machine_learning_modules_after
+from mylittlehero.tests.environment import QUEUE, REPO_ROOT, child_env, modules_after
 
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
@@ -198,8 +198,19 @@ def test_s3_media_storage_from_environment():
 
 
 def test_django_start_up_does_not_import_tensorflow():
-    loaded = machine_learning_modules_after(
+    loaded = modules_after(
         "from django.urls import get_resolver; get_resolver().url_patterns",
         "import heroes.models, heroes.admin, history.views, accounts.views",
     )
     assert loaded == []
+
+
+def test_django_start_up_does_not_import_the_queue():
+    """Celery and Redis's client load only when something is queued."""
+    statements = [
+        "from django.urls import get_resolver; get_resolver().url_patterns",
+        "from django.contrib import admin; admin.autodiscover()",
+    ]
+    assert modules_after(*statements, packages=QUEUE) == []
+    queued = modules_after(*statements, "import heroes.tasks", packages=QUEUE)
+    assert "celery" in queued and "kombu" in queued
