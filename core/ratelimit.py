@@ -187,9 +187,3 @@ def prediction_rate_take(request):
         ticket.failed()  # an attempt refused here costs nothing
         return max(limited, key=lambda item: item.retry_after)
     return ticket
-
-
-def prediction_rate_check(request):
-    """Backwards-compatible form: a RateLimited or None (the place is kept)."""
-    outcome = prediction_rate_take(request)
-    return outcome if isinstance(outcome, RateLimited) else None
