@@ -67,6 +67,7 @@ __all__ = [
     "engine_error",
     "engine_loaded",
     "engine_status",
+    "hero_profiles",
     "evaluate_model",
     "folder_sources",
     "load_engine",
@@ -153,6 +154,19 @@ def active_model_version(*, required=False):
             status.get("error") or "no usable hero model (model card or weights missing)"
         )
     return status["version"]
+
+
+def hero_profiles():
+    """What the reference population says about each hero, from the active
+    model's card, without TensorFlow: ``{hero_key: {"share": fraction of
+    reference people whose top hero it is, "median_strength": the median
+    match strength (0-100) of those people, "close": [hero keys most often
+    ranked right after it, most frequent first]}}``; {} when the card has no
+    such statistics. (With a stand-in engine: its ``hero_profiles``
+    attribute, or {}.)"""
+    if _stand_in is not None:
+        return dict(getattr(_stand_in, "hero_profiles", None) or {})
+    return dict(_local.active_card().get("hero_profiles") or {})
 
 
 def _stand_in_state():

@@ -111,6 +111,15 @@ def active_model_version():
         return None
 
 
+def active_card():
+    """The active model's card (model.json) as a dict, read without
+    TensorFlow; {} when it is missing or unreadable."""
+    try:
+        return json.loads((model_dir() / "model.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
 def model_files_present():
     """The files the engine needs exist (without loading them)."""
     folder = model_dir()

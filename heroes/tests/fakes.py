@@ -38,13 +38,16 @@ class FakeEngine:
     plays a missing model (ModelUnavailable); ``delay``: seconds per photo;
     ``calls``: one dict per photo analysed (size, face_index, sha256 of bytes)."""
 
-    _fields = ("_version", "delay", "unavailable", "calls")
+    _fields = ("_version", "delay", "unavailable", "calls", "hero_profiles")
 
     def __init__(self, version="fake-1", *, delay=0.0):
         self._version = version
         self.delay = delay
         self.unavailable = False
         self.calls = []
+        # What api.hero_profiles() answers with this engine (the card's
+        # reference-population statistics per hero).
+        self.hero_profiles = {}
 
     def __setattr__(self, name, value):
         # A misspelt or former name (MODEL_VERSION, UNAVAILABLE of the old
