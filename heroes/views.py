@@ -113,10 +113,16 @@ def share_page(request, token):
     rows = selectors.ranking_rows(prediction)
     hero_name = prediction.top_hero.name if prediction.top_hero else ""
     band = strength_band(prediction.match_strength)
-    if band:
-        card_alt = _("A face next to %(hero)s, match strength %(value)d of 100") % {
+    if band and band.shows_number:
+        card_alt = _("A face next to %(hero)s: %(words)s, resemblance score %(value)d of 100") % {
             "hero": hero_name,
+            "words": band.label,
             "value": band.value,
+        }
+    elif band:
+        card_alt = _("A face next to %(hero)s: %(words)s") % {
+            "hero": hero_name,
+            "words": band.label,
         }
     else:
         card_alt = _("A face next to %(hero)s") % {"hero": hero_name}

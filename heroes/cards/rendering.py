@@ -20,33 +20,35 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from heroes.cards import fonts
 from heroes.cards.fonts import fit_font, font, has_hangul, latin_only
-from heroes.korean import with_particle
-from heroes.strength import band_code
+from heroes.strength import NUMBER_FROM, band_code
 
 WIDTH, HEIGHT = 1200, 630
 
+# The band words match heroes.strength's (a test compares them); the number
+# follows the words only from strength.NUMBER_FROM up, so the weakest match
+# is a card of words, never "0/100".
 TEXTS = {
     "ko": {
         "tagline": "나와 닮은 히어로",
         "score": "{score}% 닮았어요",
-        "strength": "닮음 지수 {value}/100 · {words}",
-        "tie": "{second} 거의 동점",
-        "very_strong": "아주 많이 닮음",
-        "strong": "많이 닮음",
-        "clear": "꽤 닮음",
-        "mild": "조금 닮음",
-        "faint": "살짝 닮음",
+        "strength": "{words} · 닮음 지수 {value}/100",
+        "tie": "{second_also} 거의 똑같이 닮았어요",
+        "very_strong": "쏙 빼닮았어요",
+        "strong": "많이 닮았어요",
+        "clear": "꽤 닮았어요",
+        "mild": "은근히 닮았어요",
+        "faint": "숨은 닮은꼴이에요",
     },
     "en": {
         "tagline": "My look-alike hero",
         "score": "{score}% match",
-        "strength": "Match strength {value}/100 · {words}",
-        "tie": "Nearly tied with {second}",
-        "very_strong": "Very strong resemblance",
-        "strong": "Strong resemblance",
-        "clear": "Clear resemblance",
-        "mild": "Mild resemblance",
-        "faint": "Faint resemblance",
+        "strength": "{words} · Resemblance score {value}/100",
+        "tie": "And {second_also}, almost equally",
+        "very_strong": "A striking likeness",
+        "strong": "A strong likeness",
+        "clear": "A clear likeness",
+        "mild": "A subtle likeness",
+        "faint": "A hidden likeness",
     },
 }
 DEFAULT_HERO_NAME_EN = "My hero"
@@ -221,16 +223,18 @@ def _strength_line(texts, strength) -> str | None:
     if strength is None:
         return None
     value = int(round(min(max(float(strength), 0.0), 100.0)))
-    return texts["strength"].format(value=value, words=texts[band_code(value)])
+    words = texts[band_code(value)]
+    if value < NUMBER_FROM:
+        return words
+    return texts["strength"].format(value=value, words=words)
 
 
 def _tie_line(texts, language, second) -> str | None:
-    """ "닥터 스트레인지와 거의 동점" when the top two are nearly tied."""
+    """ "닥터 스트레인지도 거의 똑같이 닮았어요" when the top two are nearly tied."""
     if not second:
         return None
-    if language == "ko":
-        second = with_particle(second, "과/와")
-    return texts["tie"].format(second=second)
+    second_also = f"{second}도" if language == "ko" else second
+    return texts["tie"].format(second_also=second_also)
 
 
 def _wrap_words(draw, text: str, font, max_width: int) -> list[str]:

@@ -44,10 +44,10 @@ def test_strength_line_is_drawn_only_when_known(face, portrait):
 
 
 def test_strength_text_in_both_languages():
-    assert rendering._strength_line(cards.TEXTS["ko"], 73.4) == "닮음 지수 73/100 · 많이 닮음"
+    assert rendering._strength_line(cards.TEXTS["ko"], 73.4) == "많이 닮았어요 · 닮음 지수 73/100"
     assert (
         rendering._strength_line(cards.TEXTS["en"], 95)
-        == "Match strength 95/100 · Very strong resemblance"
+        == "A striking likeness · Resemblance score 95/100"
     )
     assert rendering._strength_line(cards.TEXTS["en"], None) is None
 
@@ -88,9 +88,18 @@ def test_nearly_tied_line_under_the_tagline(face, portrait):
     assert (band(plain, 90, 118) > 120).sum() < (band(tied, 90, 118) > 120).sum() / 3
     assert (
         rendering._tie_line(cards.TEXTS["ko"], "ko", "닥터 스트레인지")
-        == "닥터 스트레인지와 거의 동점"
+        == "닥터 스트레인지도 거의 똑같이 닮았어요"
     )
     assert (
         rendering._tie_line(cards.TEXTS["en"], "en", "Doctor Strange")
-        == "Nearly tied with Doctor Strange"
+        == "And Doctor Strange, almost equally"
     )
+
+
+@pytest.mark.parametrize("strength", [0.0, 4.0, 14.4, 31.0])
+def test_the_weakest_card_has_words_and_no_number(strength):
+    for language in ("ko", "en"):
+        line = rendering._strength_line(cards.TEXTS[language], strength)
+        assert line and not any(ch.isdigit() for ch in line)
+    assert rendering._strength_line(cards.TEXTS["ko"], 0.0) == "숨은 닮은꼴이에요"
+    assert rendering._strength_line(cards.TEXTS["en"], 31.0) == "A subtle likeness"
