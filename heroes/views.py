@@ -16,6 +16,7 @@ from core.lookups import row_or_404
 from core.storage import stored_file_response
 from heroes import cards, selectors, services
 from heroes.emblems import emblem_url
+from heroes.ml import api as engine
 from heroes.models import Hero, HeroImage
 from heroes.strength import (
     PROBABILITY_EXPLAINED,
@@ -75,8 +76,45 @@ def hero_list(request):
 
 @require_GET
 def hero_detail(request, key):
+    """A hero's page: who the hero is, how people who get this hero score
+    (from the active model's reference population, when its card has the
+    statistics), the heroes most often close to it, and the way to try."""
     hero = get_object_or_404(Hero.objects.active(), key=key)
-    return render(request, "heroes/detail.html", {"hero": hero})
+    heroes = list(selectors.hero_list_active())
+    position = next(i for i, each in enumerate(heroes) if each.pk == hero.pk)
+    return render(
+        request,
+        "heroes/detail.html",
+        {
+            "hero": hero,
+            "profile": hero_profile(hero, {each.key: each for each in heroes}),
+            "hero_count": len(heroes),
+            "previous_hero": heroes[position - 1] if position > 0 else None,
+            "next_hero": heroes[position + 1] if position + 1 < len(heroes) else None,
+        },
+    )
+
+
+def hero_profile(hero, active_heroes):
+    """What the reference population says about ``hero`` (engine.
+    hero_profiles()), ready to show: ``people`` (of 100 people, how many
+    look most like it; 0 means "fewer than 1"), ``band`` (the median score
+    of those people, as a Band), ``close`` (active heroes most often ranked
+    right after it). None when the model's card has no statistics."""
+    profile = engine.hero_profiles().get(hero.key)
+    if not profile:
+        return None
+    share = profile.get("share")
+    median = profile.get("median_strength")
+    close = [active_heroes[k] for k in profile.get("close") or [] if k in active_heroes]
+    result = {
+        "people": None if share is None else int(round(100 * float(share))),
+        "band": strength_band(median),
+        "close": [each for each in close if each.pk != hero.pk][:3],
+    }
+    if result["people"] is None and result["band"] is None and not result["close"]:
+        return None
+    return result
 
 
 @require_GET
