@@ -6,8 +6,8 @@ import json
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -40,11 +40,12 @@ def home(request):
 
 
 def sample_result():
-    """The sample result on the home page: the astronaut test photo as the
-    real engine ranked it (static/sample/astronaut.json, written by
-    ``python scripts/make_sample_result.py``), joined with the catalog; None
-    when the file is missing or its hero is not in the catalog."""
-    path = finders.find("sample/astronaut.json")
+    """The sample result on the home page: a real photo as the real engine
+    ranked it (static/sample/sample.json, written by ``python
+    scripts/make_sample_result.py``), joined with the catalog, with the
+    photo's credit; None when the file is missing or its hero is not in the
+    catalog."""
+    path = finders.find("sample/sample.json")
     if not path:
         return None
     with open(path, encoding="utf-8") as handle:
@@ -62,7 +63,12 @@ def sample_result():
     ]
     if not rows or rows[0]["hero"].key != ranking[0]["hero"]:
         return None
-    return {"rows": rows, "top": rows[0], "band": strength_band(data.get("match_strength"))}
+    return {
+        "rows": rows,
+        "top": rows[0],
+        "band": strength_band(data.get("match_strength")),
+        "credit": data.get("credit") or "",
+    }
 
 
 @require_GET
