@@ -32,7 +32,7 @@ TEXTS = {
         "tagline": "나와 닮은 히어로",
         "score": "{score}% 닮았어요",
         "strength": "{words} · 닮음 지수 {value}/100",
-        "tie": "{second_also} 거의 똑같이 닮았어요",
+        "tie": "두 히어로를 거의 똑같이 닮았어요",
         "very_strong": "쏙 빼닮았어요",
         "strong": "많이 닮았어요",
         "clear": "꽤 닮았어요",
@@ -43,7 +43,7 @@ TEXTS = {
         "tagline": "My look-alike hero",
         "score": "{score}% match",
         "strength": "{words} · Resemblance score {value}/100",
-        "tie": "And {second_also}, almost equally",
+        "tie": "Two heroes, almost equally",
         "very_strong": "A striking likeness",
         "strong": "A strong likeness",
         "clear": "A clear likeness",
@@ -229,14 +229,6 @@ def _strength_line(texts, strength) -> str | None:
     return texts["strength"].format(value=value, words=words)
 
 
-def _tie_line(texts, language, second) -> str | None:
-    """ "닥터 스트레인지도 거의 똑같이 닮았어요" when the top two are nearly tied."""
-    if not second:
-        return None
-    second_also = f"{second}도" if language == "ko" else second
-    return texts["tie"].format(second_also=second_also)
-
-
 def _wrap_words(draw, text: str, font, max_width: int) -> list[str]:
     """Split ``text`` into lines at spaces only (a Korean word is never cut)."""
     lines, line = [], ""
@@ -282,24 +274,30 @@ def card_texts(
     texts = TEXTS[language]
     line1 = tagline if tagline else texts["tagline"]
     line2 = _strength_line(texts, strength) or ""
-    tie_line = _tie_line(texts, language, tied_with)
+    # Nearly tied: both names side by side, "two heroes, almost equally" above.
+    second = (tied_with or "").strip() or None
+    tie_line = texts["tie"] if second else None
 
-    hangul = any(has_hangul(t) for t in (line1, line2, tie_line, hero_name, site_name))
+    hangul = any(
+        has_hangul(t) for t in (line1, line2, tie_line, hero_name, second or "", site_name)
+    )
     if hangul and fonts.find_font(bold=True, need_hangul=True) is None:
         # No font can draw Korean here: an all-Latin card instead of tofu boxes.
         hangul = False
         texts = TEXTS["en"]
         line1 = tagline if tagline and not has_hangul(tagline) else texts["tagline"]
         line2 = _strength_line(texts, strength) or ""
-        tie_line = _tie_line(texts, "en", tied_with_fallback or tied_with) if tied_with else None
-        if tie_line and has_hangul(tie_line):
-            tie_line = None
+        if second and has_hangul(second):
+            second = (tied_with_fallback or "").strip() or latin_only(second) or None
+        tie_line = texts["tie"] if second else None
         if has_hangul(hero_name):
             hero_name = (
                 (fallback_name or "").strip() or latin_only(hero_name) or DEFAULT_HERO_NAME_EN
             )
         if has_hangul(site_name):
             site_name = latin_only(site_name) or "MyLittleHero"
+    if second:
+        hero_name = f"{hero_name} & {second}"
     return CardTexts(line1, line2, tie_line, hero_name, site_name, hangul)
 
 
@@ -377,7 +375,7 @@ def _draw_name_and_strength(draw, texts: CardTexts, accent) -> None:
 
 def _draw_tie(draw, text: str | None, hangul: bool) -> None:
     if text:
-        tie_font = fit_font(draw, text, 900, 26, True, hangul)
+        tie_font = fit_font(draw, text, 900, 30, True, hangul)
         _text(draw, (WIDTH // 2, 104), text, tie_font, (255, 214, 120))
 
 

@@ -86,14 +86,20 @@ def test_nearly_tied_line_under_the_tagline(face, portrait):
     plain = cards.render_share_card(**kwargs)
     assert (band(tied, 90, 118) > 120).sum() > 300
     assert (band(plain, 90, 118) > 120).sum() < (band(tied, 90, 118) > 120).sum() / 3
-    assert (
-        rendering._tie_line(cards.TEXTS["ko"], "ko", "닥터 스트레인지")
-        == "닥터 스트레인지도 거의 똑같이 닮았어요"
+    texts = rendering.card_texts(
+        hero_name="캡틴 아메리카",
+        strength=60,
+        language="ko",
+        site_name="MyLittleHero",
+        tagline=None,
+        fallback_name="Captain America",
+        tied_with="닥터 스트레인지",
+        tied_with_fallback="Doctor Strange",
     )
-    assert (
-        rendering._tie_line(cards.TEXTS["en"], "en", "Doctor Strange")
-        == "And Doctor Strange, almost equally"
-    )
+    # a feature, not a hedge: both names, "two heroes, almost equally"
+    assert texts.hero_name == "캡틴 아메리카 & 닥터 스트레인지"
+    assert texts.tie == "두 히어로를 거의 똑같이 닮았어요"
+    assert cards.TEXTS["en"]["tie"] == "Two heroes, almost equally"
 
 
 @pytest.mark.parametrize("strength", [0.0, 4.0, 14.4, 31.0])
