@@ -129,8 +129,9 @@ def train_model(
     """Train a classifier for the hero keys ``heroes`` from ``sources``
     ({name: (train items, valid items)}). Returns (classifier, report).
 
-    ``population``: a folder of ordinary people's photos (see
-    ``population_items``), the reference for the match strength.
+    ``population``: folders of ordinary people's photos (see
+    ``population_items``; a single folder is accepted too), the reference
+    for the match strength. Each person counts once, whichever folder.
     ``drop_repeated_files``: leave out training images repeated byte for byte
     (files only). Raises TrainingDataMissing when a hero has no training
     image or the population folder is missing.
@@ -162,13 +163,7 @@ def train_model(
         )
     people = reencoded = None
     if population:
-        # Measured as uploads are: the site's own detector settings.
-        items = population_items(population)
-        people = extraction.faces("population", items, MIN_FACE_PX, for_upload=True)
-        reencoded = extraction.faces(
-            "population-reencoded", items, MIN_FACE_PX, for_upload=True, reencode=True
-        )
-        log(f"population: {len(people)} faces of {people.total} photos")
+        people, reencoded = _population_faces(extraction, population, log)
 
     classifier, report = training.train_classifier(
         train,
@@ -190,6 +185,28 @@ def train_model(
         )
     report["train"]["faces_found"] = sum(len(faces) for faces in train_sets)
     return classifier, report
+
+
+def _population_faces(extraction, roots, log):
+    """The reference population's faces, and the same photos re-encoded: one
+    FaceSet each over every folder in ``roots``, sources named after the
+    folders. Measured as uploads are: the site's own detector settings."""
+    roots = [roots] if isinstance(roots, (str, Path)) else list(roots)
+    people, reencoded = [], []
+    for name, root in zip(training.source_names(roots), roots):
+        items = population_items(root)
+        people.append(
+            extraction.faces(f"population-{name}", items, MIN_FACE_PX, for_upload=True).with_source(
+                name
+            )
+        )
+        reencoded.append(
+            extraction.faces(
+                f"population-{name}-reencoded", items, MIN_FACE_PX, for_upload=True, reencode=True
+            ).with_source(name)
+        )
+        log(f"population {name}: {len(people[-1])} faces of {people[-1].total} photos")
+    return training.concat(people), training.concat(reencoded)
 
 
 def write_model(classifier, models_dir=None, *, activate=False):
