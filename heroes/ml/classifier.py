@@ -118,6 +118,27 @@ def strength_index(strength, quantiles):
     return np.interp(strength, q, np.linspace(0.0, 100.0, len(q)), left=0.0, right=100.0)
 
 
+def pool_layout(spans, ks, identity_k):
+    """How the pooling layer reads the gallery: every hero's gallery columns
+    side by side in one [heroes, width] index (short galleries padded below
+    any cosine), so one gather and one top_k serve all heroes (a single small
+    graph to trace and run). Returns (index, padding, how many top values
+    to take, the smooth part's weights, the identity bonus's weights)."""
+    lengths = np.array([end - start for start, end in spans])
+    width = int(lengths.max())
+    index = np.zeros((len(spans), width), np.int32)
+    padding = np.zeros((len(spans), width), np.float32)
+    for h, (start, end) in enumerate(spans):
+        index[h, : end - start] = np.arange(start, end)
+        padding[h, end - start :] = -4.0  # below any cosine
+    id_ks = np.minimum(identity_k, lengths)
+    top = int(max(max(ks), id_ks.max()))
+    columns = np.arange(top)
+    smooth_weights = (columns[None] < np.array(ks)[:, None]) / np.array(ks, np.float32)[:, None]
+    identity_weights = (columns[None] < id_ks[:, None]) / id_ks[:, None]
+    return index, padding, top, smooth_weights, identity_weights
+
+
 _pool_class = None
 
 
@@ -146,23 +167,10 @@ def _top_k_pool_class():
             self.identity_k = int(identity_k)
             self.threshold = float(threshold)
             self.weight = float(weight)
-            # Every hero's gallery columns side by side in one [heroes, width]
-            # index (short galleries padded), so one gather and one top_k
-            # serve all heroes: a single small graph to trace and run.
-            lengths = np.array([end - start for start, end in self.spans])
-            width = int(lengths.max())
-            self._index = np.zeros((len(self.spans), width), np.int32)
-            self._padding = np.zeros((len(self.spans), width), np.float32)
-            for h, (start, end) in enumerate(self.spans):
-                self._index[h, : end - start] = np.arange(start, end)
-                self._padding[h, end - start :] = -4.0  # below any cosine
-            id_ks = np.minimum(self.identity_k, lengths)
-            self._top = int(max(max(self.ks), id_ks.max()))
-            columns = np.arange(self._top)
-            self._smooth_weights = (columns[None] < np.array(self.ks)[:, None]) / np.array(
-                self.ks, np.float32
-            )[:, None]
-            self._identity_weights = (columns[None] < id_ks[:, None]) / id_ks[:, None]
+            layout = pool_layout(self.spans, self.ks, self.identity_k)
+            self._index, self._padding, self._top, self._smooth_weights, self._identity_weights = (
+                layout
+            )
 
         def call(self, similarities):
             ops = keras.ops
