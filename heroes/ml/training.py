@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from heroes.ml import engine as engine_module
 from heroes.ml.align import align_face
 from heroes.ml.classifier import (
     STRENGTH_STATISTIC,
@@ -634,6 +635,53 @@ def tie_margin_from_reencoding(classifier, population, reencoded):
     }
 
 
+def _valid_sets(valid):
+    """{source name: FaceSet} from a FaceSet, a dict of them or None; empty ones left out."""
+    sets = valid if isinstance(valid, dict) else ({"valid": valid} if valid is not None else {})
+    return {name: faces for name, faces in sets.items() if faces is not None and len(faces)}
+
+
+def _calibrated_classifier(cleaned, heroes, all_valid):
+    """The head over the cleaned training faces, its temperature fitted on
+    the valid faces (1.0 without them)."""
+    classifier = HeroClassifier(
+        model=train_head(cleaned, heroes),
+        heroes=list(heroes),
+        temperature=1.0,
+        centroids=centroids_for(cleaned, heroes),
+        card={},
+    )
+    if all_valid is not None:
+        index = {hero: i for i, hero in enumerate(heroes)}
+        y_valid = np.asarray([index[label] for label in all_valid.labels])
+        classifier.temperature = fit_temperature(classifier.logits(all_valid.embeddings), y_valid)
+    return classifier
+
+
+def _train_counts(train, cleaned, heroes, keep_fraction, neighbours):
+    """The card's ``train`` section: images, faces, per hero and per source."""
+    skipped_reasons = {}
+    for _path, _label, reason in cleaned.skipped:
+        skipped_reasons[reason] = skipped_reasons.get(reason, 0) + 1
+    per_source = {}
+    for name in sorted(set(train.sources)):
+        labels = [label for s, label in zip(cleaned.sources, cleaned.labels) if s == name]
+        per_source[name] = {
+            "faces_used": len(labels),
+            "per_hero": {hero: labels.count(hero) for hero in heroes},
+        }
+    return {
+        "images": train.total,
+        "faces_found": len(train),
+        "faces_used": len(cleaned),
+        "per_hero": {hero: cleaned.labels.count(hero) for hero in heroes},
+        "per_source": per_source,
+        "skipped": skipped_reasons,
+        "keep_fraction": keep_fraction,
+        "neighbours_per_hero": neighbours,
+    }
+
+
 def train_classifier(
     train, valid, heroes, *, population=None, reencoded=None, seed=0, keep_fraction=1.0, source=""
 ):
@@ -645,44 +693,20 @@ def train_classifier(
     for reproducibility; the build itself is deterministic (no random
     initialisation, no sampling).
     """
-    valid_sets = (
-        valid if isinstance(valid, dict) else ({"valid": valid} if valid is not None else {})
-    )
-    valid_sets = {
-        name: faces for name, faces in valid_sets.items() if faces is not None and len(faces)
-    }
+    valid_sets = _valid_sets(valid)
     all_valid = concat(list(valid_sets.values())) if valid_sets else None
     cleaned = drop_duplicates(train, all_valid)
     if keep_fraction < 1.0:
         cleaned = drop_label_outliers(cleaned, heroes, keep_fraction=keep_fraction)
-    model = train_head(cleaned, heroes)
-    classifier = HeroClassifier(
-        model=model,
-        heroes=list(heroes),
-        temperature=1.0,
-        centroids=centroids_for(cleaned, heroes),
-        card={},
-    )
-    if all_valid is not None:
-        index = {hero: i for i, hero in enumerate(heroes)}
-        y_valid = np.asarray([index[label] for label in all_valid.labels])
-        classifier.temperature = fit_temperature(classifier.logits(all_valid.embeddings), y_valid)
+    classifier = _calibrated_classifier(cleaned, heroes, all_valid)
     neighbours = {hero: neighbours_for(cleaned.labels.count(hero)) for hero in heroes}
-    skipped_reasons = {}
-    for _path, _label, reason in cleaned.skipped:
-        skipped_reasons[reason] = skipped_reasons.get(reason, 0) + 1
-    sources = sorted(set(train.sources))
+    config = {
+        "neighbours": neighbours,
+        "strength": STRENGTH_STATISTIC,
+        "population": sorted(set(population.sources)) if population is not None else [],
+    }
     report = {
-        "version": make_version(
-            heroes,
-            cleaned.embeddings,
-            seed,
-            {
-                "neighbours": neighbours,
-                "strength": STRENGTH_STATISTIC,
-                "population": sorted(set(population.sources)) if population is not None else [],
-            },
-        ),
+        "version": make_version(heroes, cleaned.embeddings, seed, config),
         "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "source": source,
         "seed": seed,
@@ -692,29 +716,7 @@ def train_classifier(
         "hero the mean of its top-k plus an identity bonus for near-identical faces; softmax "
         "with a calibrated temperature",
         "heroes": list(heroes),
-        "train": {
-            "images": train.total,
-            "faces_found": len(train),
-            "faces_used": len(cleaned),
-            "per_hero": {hero: cleaned.labels.count(hero) for hero in heroes},
-            "per_source": {
-                name: {
-                    "faces_used": sum(1 for s in cleaned.sources if s == name),
-                    "per_hero": {
-                        hero: sum(
-                            1
-                            for s, label in zip(cleaned.sources, cleaned.labels)
-                            if s == name and label == hero
-                        )
-                        for hero in heroes
-                    },
-                }
-                for name in sources
-            },
-            "skipped": skipped_reasons,
-            "keep_fraction": keep_fraction,
-            "neighbours_per_hero": neighbours,
-        },
+        "train": _train_counts(train, cleaned, heroes, keep_fraction, neighbours),
         "temperature": classifier.temperature,
     }
     if population is not None and len(population):
@@ -728,11 +730,14 @@ def train_classifier(
     return classifier, report
 
 
-def write_model(classifier, models_dir, *, activate=False):
-    folder = Path(models_dir) / classifier.version
+def write_model(classifier, models_dir=None, *, activate=False):
+    """Write the model to heroes/ml/models/<version>/ (or ``models_dir``);
+    ``activate``: make it the active model (running processes load it on
+    their next photo). Returns the folder."""
+    folder = Path(models_dir or engine_module.MODELS_DIR) / classifier.version
     classifier.save(folder)
     if activate:
-        current = Path(models_dir) / "CURRENT"
+        current = folder.parent / "CURRENT"
         tmp = current.with_suffix(".tmp")
         tmp.write_text(classifier.version + "\n")
         os.replace(tmp, current)
