@@ -22,12 +22,20 @@ is calibrated on the valid splits, so that a displayed "80%" is right about
 similarity between the face and that hero's mean face (its centroid).
 
 The **match strength** says how strongly a face matches a hero in terms a
-person understands: the hero's smooth score as a z-score over all heroes'
-smooth scores for the same photo, placed on the distribution of the *top* hero's z-score
-over a reference population of ordinary faces that was never trained on
-(a percentile, 0-100). The top hero's index is the match strength; every
-other hero's index is on the same scale. Two heroes whose probabilities
-differ by less than the card's ``tie_margin`` are reported as nearly tied.
+person understands, and it is measured on the same score that ranks the
+heroes, so the number shown beside each hero is always in ranking order.
+For each photo, every hero's score is put on the photo's own scale: minus
+the mean, over the spread, of the face's cosines to every face in the
+gallery (cohort normalisation, as in speaker and face verification). A
+blurry news photo, a studio portrait or a celebrity snapshot each shift
+all of a face's cosines together; measured against its own spread, the
+top hero's lead means the same on each kind of photo. That normalised
+score is placed on its distribution for the *top* hero over a reference
+population of ordinary people never trained on (a percentile, 0-100): 73
+means stronger than 73 of 100 people's match with their own closest hero.
+The top hero's index is the match strength; every other hero's index is on
+the same scale. Two heroes whose probabilities differ by less than the
+card's ``tie_margin`` are reported as nearly tied.
 
 A model lives in one folder: ``classifier.keras`` (the Keras model, gallery
 included) and ``model.json`` (the card: version, hero keys in output order,
@@ -74,31 +82,61 @@ def neighbours_for(count):
     return int(min(MAX_NEIGHBOURS, max(1, round(0.5 * count))))
 
 
-def within_photo_z(logits):
-    """Each hero's score as a z-score over all heroes' scores for the same face
-    (scale-free: raw or scaled scores give the same z)."""
-    logits = np.asarray(logits, dtype=np.float64)
-    centred = logits - logits.mean(axis=-1, keepdims=True)
-    return centred / np.maximum(logits.std(axis=-1, keepdims=True), 1e-9)
-
-
+# What the second output of the head is, recorded in the card: a card
+# calibrated on another statistic cannot be used with this code.
+STRENGTH_STATISTIC = "gallery-normalised score"
 STRENGTH_POINTS = 101  # quantiles stored in the card: 0, 1, ..., 100 %
 
 
-def strength_quantiles(top_z):
-    """The quantiles of the top hero's within-photo z-score over a population."""
-    return [round(float(v), 5) for v in np.quantile(top_z, np.linspace(0, 1, STRENGTH_POINTS))]
+def weighted_quantiles(values, weights=None, points=STRENGTH_POINTS):
+    """``points`` evenly spaced quantiles (0 to 100 %) of ``values``, each
+    value counting with its weight (default: all equal)."""
+    values = np.asarray(values, dtype=np.float64)
+    weights = np.ones(len(values)) if weights is None else np.asarray(weights, np.float64)
+    order = np.argsort(values, kind="stable")
+    values, weights = values[order], weights[order]
+    # Each value stands at the middle of its share of the total weight.
+    cumulative = (np.cumsum(weights) - weights / 2) / weights.sum()
+    return np.interp(np.linspace(0, 1, points), cumulative, values)
 
 
-def strength_index(logits, quantiles):
-    """0-100: where each hero's within-photo z-score falls on the population's
-    distribution of the top hero's z-score (a percentile)."""
-    z = within_photo_z(logits)
+def strength_quantiles(top_strength, weights=None):
+    """The stored quantiles of the top hero's normalised score over a
+    reference population (``weights``: per photo, see training)."""
+    return [round(float(v), 5) for v in weighted_quantiles(top_strength, weights)]
+
+
+def strength_index(strength, quantiles):
+    """0-100: where each hero's normalised score (the head's second output)
+    falls on the population's distribution of the top hero's (a percentile).
+    An increasing function of the score that ranks the heroes: within a
+    photo, the indices are in ranking order."""
     q = np.asarray(quantiles, dtype=np.float64)
     # Ties in the stored quantiles would make np.interp jump; they are
     # strictly increasing after a tiny ramp.
     q = q + np.arange(len(q)) * 1e-9
-    return np.interp(z, q, np.linspace(0.0, 100.0, len(q)), left=0.0, right=100.0)
+    return np.interp(strength, q, np.linspace(0.0, 100.0, len(q)), left=0.0, right=100.0)
+
+
+def pool_layout(spans, ks, identity_k):
+    """How the pooling layer reads the gallery: every hero's gallery columns
+    side by side in one [heroes, width] index (short galleries padded below
+    any cosine), so one gather and one top_k serve all heroes (a single small
+    graph to trace and run). Returns (index, padding, how many top values
+    to take, the smooth part's weights, the identity bonus's weights)."""
+    lengths = np.array([end - start for start, end in spans])
+    width = int(lengths.max())
+    index = np.zeros((len(spans), width), np.int32)
+    padding = np.zeros((len(spans), width), np.float32)
+    for h, (start, end) in enumerate(spans):
+        index[h, : end - start] = np.arange(start, end)
+        padding[h, end - start :] = -4.0  # below any cosine
+    id_ks = np.minimum(identity_k, lengths)
+    top = int(max(max(ks), id_ks.max()))
+    columns = np.arange(top)
+    smooth_weights = (columns[None] < np.array(ks)[:, None]) / np.array(ks, np.float32)[:, None]
+    identity_weights = (columns[None] < id_ks[:, None]) / id_ks[:, None]
+    return index, padding, top, smooth_weights, identity_weights
 
 
 _pool_class = None
@@ -115,7 +153,9 @@ def _top_k_pool_class():
     class HeroPool(keras.layers.Layer):
         """Per hero: the mean of its ``k`` highest gallery similarities (the
         smooth part), plus ``weight * max(0, mean of its identity_k highest -
-        threshold)``. Outputs both the total and the smooth part.
+        threshold)``: the score that ranks the heroes. Outputs it and its
+        normalised form, (score - mean) / spread of the face's similarities
+        to the whole gallery (what the match strength is measured on).
 
         The gallery is sorted by hero; ``spans`` are [start, end) per hero.
         """
@@ -127,23 +167,10 @@ def _top_k_pool_class():
             self.identity_k = int(identity_k)
             self.threshold = float(threshold)
             self.weight = float(weight)
-            # Every hero's gallery columns side by side in one [heroes, width]
-            # index (short galleries padded), so one gather and one top_k
-            # serve all heroes: a single small graph to trace and run.
-            lengths = np.array([end - start for start, end in self.spans])
-            width = int(lengths.max())
-            self._index = np.zeros((len(self.spans), width), np.int32)
-            self._padding = np.zeros((len(self.spans), width), np.float32)
-            for h, (start, end) in enumerate(self.spans):
-                self._index[h, : end - start] = np.arange(start, end)
-                self._padding[h, end - start :] = -4.0  # below any cosine
-            id_ks = np.minimum(self.identity_k, lengths)
-            self._top = int(max(max(self.ks), id_ks.max()))
-            columns = np.arange(self._top)
-            self._smooth_weights = (columns[None] < np.array(self.ks)[:, None]) / np.array(
-                self.ks, np.float32
-            )[:, None]
-            self._identity_weights = (columns[None] < id_ks[:, None]) / id_ks[:, None]
+            layout = pool_layout(self.spans, self.ks, self.identity_k)
+            self._index, self._padding, self._top, self._smooth_weights, self._identity_weights = (
+                layout
+            )
 
         def call(self, similarities):
             ops = keras.ops
@@ -154,9 +181,12 @@ def _top_k_pool_class():
             smooth = ops.sum(top * self._smooth_weights.astype("float32"), axis=-1)
             closest = ops.sum(top * self._identity_weights.astype("float32"), axis=-1)
             scores = smooth + self.weight * ops.relu(closest - self.threshold)
-            # [:, 0]: the scores that rank the heroes; [:, 1]: their smooth
-            # part alone, which the match strength is measured on.
-            return ops.stack([scores, smooth], axis=1)
+            # [:, 0]: the scores that rank the heroes; [:, 1]: the same scores
+            # on the face's own scale (an increasing function of [:, 0] for
+            # each face), which the match strength is measured on.
+            centre = ops.mean(similarities, axis=-1, keepdims=True)
+            spread = ops.maximum(ops.std(similarities, axis=-1, keepdims=True), 1e-6)
+            return ops.stack([scores, (scores - centre) / spread], axis=1)
 
         def compute_output_shape(self, input_shape):
             return (input_shape[0], 2, len(self.spans))
@@ -248,7 +278,7 @@ class HeroClassifier:
         return self.card.get("version", "unversioned")
 
     def outputs(self, embeddings):
-        """(n, 2, n_heroes): the scaled scores and their smooth part."""
+        """(n, 2, n_heroes): the scaled scores and their normalised form."""
         embeddings = np.asarray(embeddings, dtype=np.float32)
         if len(embeddings) == 0:
             return np.zeros((0, 2, len(self.heroes)), np.float32)
@@ -308,6 +338,12 @@ class HeroClassifier:
             temperature = float(card["temperature"])
             if model.output_shape[1:] != (2, len(heroes)) or centroids.shape[0] != len(heroes):
                 raise ValueError("the model's outputs do not match its hero list")
+            strength = card.get("match_strength") or {}
+            if strength.get("quantiles") and strength.get("statistic") != STRENGTH_STATISTIC:
+                raise ValueError(
+                    "the card's match strength was calibrated on another statistic "
+                    f"({strength.get('statistic')!r}); retrain with train_heroes"
+                )
         except Exception as exc:  # noqa: BLE001 - any failure means "cannot load"
             raise ModelUnavailable(f"cannot load the hero model from {folder}: {exc}") from exc
         return cls(
