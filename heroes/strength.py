@@ -98,10 +98,11 @@ def strength_sentence(hero_name: str, value) -> str | None:
         return None
     if band.shows_number:
         hero = with_particle(hero_name, "과/와") if _is_korean() else hero_name
+        # "higher than 100 of 100 people" cannot be: the top says 99
         return gettext(
             "Your resemblance score with %(hero_with)s is higher than %(value)d of 100 "
             "people's with their own closest hero."
-        ) % {"hero_with": hero, "value": band.value}
+        ) % {"hero_with": hero, "value": min(band.value, 99)}
     hero = with_particle(hero_name, "이/가") if _is_korean() else hero_name
     return gettext("Of all the heroes, %(hero_subject)s is the one closest to your face.") % {
         "hero_subject": hero

@@ -113,3 +113,9 @@ def test_nearly_tied_reads_as_a_feature():
             == "Captain America and Doctor Strange, almost equally"
         )
         assert headline("Loki") == "You look like Loki"
+
+
+def test_the_top_of_the_scale_never_says_higher_than_100_of_100():
+    with translation.override("ko"):
+        assert "100명 중 99명보다 높아요" in strength_sentence("팔콘", 100)
+        assert "100명 중 99명보다 높아요" in strength_sentence("팔콘", 99.2)
