@@ -317,7 +317,7 @@ def test_history_thumbnail_shows_the_chosen_face_of_a_group_photo(result_page, t
     Image.fromarray(group.astype(np.uint8)).save(path, quality=92)
     prediction = upload(page, path)
     assert len(prediction.faces) == 2
-    page.get_by_role("button", name="얼굴 2").click()  # the face on the blue side
+    page.get_by_role("button", name="왼쪽에서 2번째 얼굴").click()  # the face on the blue side
     page.wait_for_load_state()
     prediction.refresh_from_db()
     assert prediction.face_index == 1
