@@ -269,3 +269,44 @@ def test_one_term_for_the_number_everywhere(client, user, result):
         assert "닮은 정도" not in html and "매치 강도" not in html
     english = page(client, result, "en")
     assert "Resemblance score" in english and "Match strength" not in english
+
+
+def test_faces_are_offered_left_to_right_keeping_the_engine_index(client, user, result):
+    """Issue 18, 4.1: the engine lists faces largest first; the picker shows
+    them as they stand in the photo, each posting its own engine index."""
+    result.faces = [
+        {"box": [40, 5, 20, 20], "confidence": 0.99},  # right, largest
+        {"box": [2, 5, 14, 14], "confidence": 0.99},  # left
+        {"box": [22, 5, 12, 12], "confidence": 0.98},  # middle
+    ]
+    result.save()
+    client.force_login(user)
+    html = page(client, result)
+    assert re.findall(r'name="face" value="(\d)"', html) == ["1", "2", "0"]
+    assert re.findall(r"왼쪽에서 (\d)번째 얼굴", html) == ["1", "2", "3"]
+    current = re.findall(
+        r'<input type="hidden" name="face" value="(\d)">\s*<button[^>]*aria-current', html
+    )
+    assert current == ["0"]
+
+
+def test_share_page_footer_and_history_dates_and_delete_all(client, user, result):
+    """Issue 18, 4.2 and 4.8: a shared card's page says the truth in its
+    footer; the history shows dates as the result page does; "delete all"
+    sits after the results, not beside the main button."""
+    result.is_shared = True
+    result.save()
+    shared = client.get(
+        reverse("heroes:share", args=[result.share_token]), HTTP_ACCEPT_LANGUAGE="ko"
+    ).content.decode()
+    footer = shared[shared.index('<footer class="site-footer">') :]
+    assert "사진은 나만 볼 수 있어요" not in footer and "링크는 언제든 끌 수 있어요" in footer
+    client.force_login(user)
+    history = client.get(reverse("history:list"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    detail = page(client, result)
+    listed = re.search(r"<time datetime=\"[^\"]+\">([^<]+)</time>", history).group(1)
+    shown = re.search(r"<time datetime=\"[^\"]+\">([^<]+)</time>", detail).group(1)
+    assert listed == shown and "년" in listed and ("오전" in listed or "오후" in listed)
+    head = history[history.index('<div class="section-head">') : history.index("</div>")]
+    assert "모든 결과 삭제" not in head
+    assert history.index("모든 결과 삭제") > history.index('class="result-grid"')
