@@ -19,6 +19,7 @@ from accounts.forms import (
     ApiTokenForm,
     LoginForm,
     PasswordChangeForm,
+    PasswordResetForm,
     ProfileForm,
     SignUpForm,
 )
@@ -211,6 +212,7 @@ def _revoke_tokens_and_say_so(request, user, count):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
