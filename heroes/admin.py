@@ -105,6 +105,13 @@ class HeroAdmin(admin.ModelAdmin):
     ]
     inlines = [HeroImageInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A key that results or the model use is fixed (Hero.clean refuses it too).
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk and obj.key_in_use():
+            fields.append("key")
+        return fields
+
     @admin.display(description=_("portrait"))
     def portrait_preview(self, obj):
         if not obj.pk:
