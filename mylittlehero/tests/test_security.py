@@ -281,3 +281,36 @@ def test_a_hung_redis_costs_milliseconds_not_seconds(client, user, password, set
         finally:
             caches["default"].close()
             breaker_reset()
+
+
+# --- Worker memory (issue 19, item 7) --------------------------------------------
+
+
+def test_a_worker_over_the_memory_limit_is_replaced_after_its_request():
+    """gunicorn.conf.py: a worker whose resident memory is over
+    GUNICORN_MAX_WORKER_MEMORY_MB after a request is replaced gracefully (the
+    request is answered). A limit of 1 MB: every worker is over it."""
+    import time
+
+    import requests
+
+    from mylittlehero.tests.live import LiveSite
+
+    site = LiveSite(workers=1, env={"GUNICORN_MAX_WORKER_MEMORY_MB": "1"}).start()
+    try:
+        deadline = time.time() + 30
+        while not site.worker_pids() and time.time() < deadline:
+            time.sleep(0.2)
+        before = set(site.worker_pids())
+        answer = requests.get(site.url + "/healthz", headers={"Connection": "close"}, timeout=30)
+        assert answer.status_code == 200
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            now = set(site.worker_pids())
+            if now and not now & before:
+                break
+            time.sleep(0.2)
+        assert now and not now & before, (before, now)
+        assert "over 1 MB): replacing it" in site.log_text()
+    finally:
+        site.stop()
