@@ -491,6 +491,8 @@ MLH_PREDICTION_RATE_IP = env_str("MLH_PREDICTION_RATE_IP", "60/hour")
 # apart, with a higher cap: they do not use up the quota for real results.
 MLH_PREDICTION_REFUSED_RATE_USER = env_str("MLH_PREDICTION_REFUSED_RATE_USER", "60/hour")
 MLH_PREDICTION_REFUSED_RATE_IP = env_str("MLH_PREDICTION_REFUSED_RATE_IP", "120/hour")
+# Turning a result's sharing on or off (each re-share renders a new card).
+MLH_SHARE_TOGGLE_RATE = env_str("MLH_SHARE_TOGGLE_RATE", "20/hour")
 
 # Operators' detailed readiness check (/healthz/ready) answers staff, or a
 # request with this value in its X-Health-Token header (unset: staff only).
