@@ -23,27 +23,11 @@ class UserAdminChangeForm(UserChangeForm):
         model = User
 
 
-class ApiTokenInline(admin.TabularInline):
-    """A person's API tokens on their page: seen, and revoked by deleting
-    (only a hash is stored: no secret is ever shown)."""
-
-    model = ApiToken
-    extra = 0
-    fields = readonly_fields = ("name", "prefix", "created_at", "last_used_at")
-    can_delete = True
-    verbose_name_plural = _("API tokens (delete to revoke)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    """Every API token: who, which, when made and last used; "delete"
-    revokes. Tokens are made only by their owner, on the account page."""
+    """Every API token: who, which, when made and last used, searchable by
+    the owner's email; "delete" revokes. Tokens are made only by their
+    owner, on the account page."""
 
     list_display = ("user", "name", "prefix", "created_at", "last_used_at")
     list_select_related = ("user",)
@@ -62,7 +46,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 class UserAdmin(DjangoUserAdmin):
     add_form = UserAdminCreationForm
     form = UserAdminChangeForm
-    inlines = [ApiTokenInline]
     ordering = ["email"]
     list_display = ["email", "display_name", "is_staff", "is_active", "date_joined"]
     search_fields = ["email", "display_name"]
