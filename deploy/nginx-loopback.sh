@@ -25,7 +25,12 @@ MLH_DOMAIN="localhost 127.0.0.1" MLH_TLS_CERT="$work/cert.pem" MLH_TLS_KEY="$wor
 # The substitutions must all have happened: the test runs the real file.
 ! grep -q "@[A-Z_]*@" "$work/site.conf"
 grep -q "listen 127.0.0.1:${https_port} ssl;" "$work/site.conf"
+# Started as root, the workers would run as nobody, who may not reach a
+# checkout in root's home: this throw-away loopback server keeps root.
+user_line=""
+[ "$(id -u)" = 0 ] && user_line="user root;"
 cat > "$work/main.conf" <<CONF
+$user_line
 worker_processes 1;
 pid $work/nginx.pid;
 error_log $work/error.log warn;
