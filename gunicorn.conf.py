@@ -11,6 +11,7 @@ prediction (model load on a worker's first photo).
 import os
 import re
 import threading
+import time
 
 from gunicorn.glogging import Logger
 
@@ -99,10 +100,16 @@ def _drain_unread_body(environ):
     body = environ.get("wsgi.input")
     if body is None or not 0 < length <= drain_max_bytes:
         return
+    # nginx sends a buffered body at loopback speed; a slow client reaching
+    # gunicorn directly gets 2 s, not a thread for as long as it likes.
+    sock = environ.get("gunicorn.socket")
+    deadline = time.monotonic() + 2.0
     try:
-        while body.read(64 * 1024):
+        if sock is not None:
+            sock.settimeout(2.0)
+        while time.monotonic() < deadline and body.read(64 * 1024):
             pass
-    except Exception:  # noqa: BLE001 - the client went away: nothing to drain
+    except Exception:  # noqa: BLE001 - the client went away or stalled
         pass
 
 
