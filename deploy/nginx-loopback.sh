@@ -18,7 +18,7 @@ chmod a+rx "$work"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
   -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
-MLH_DOMAIN="localhost 127.0.0.1" MLH_TLS_CERT="$work/cert.pem" MLH_TLS_KEY="$work/key.pem" \
+MLH_DOMAIN="127.0.0.1 localhost" MLH_TLS_CERT="$work/cert.pem" MLH_TLS_KEY="$work/key.pem" \
   MLH_HTTP_LISTEN="127.0.0.1:${http_port}" MLH_HTTPS_LISTEN="127.0.0.1:${https_port}" \
   MLH_APP_BIND="127.0.0.1:${upstream_port}" MLH_STATIC_DIR="$static_dir" \
   MLH_NGINX_ACCESS_LOG="$work/access.log" "$here/nginx-site.sh" > "$work/site.conf"

@@ -245,6 +245,11 @@ def test_plain_http_redirects_to_https_on_the_same_host_and_port(site):
     answer = requests.get(HTTP_URL + "/accounts/login/?next=/history/", allow_redirects=False)
     assert answer.status_code == 301
     assert answer.headers["Location"] == NGINX_URL + "/accounts/login/?next=/history/"
+    # To the configured name, whatever Host the client sends.
+    answer = requests.get(
+        HTTP_URL + "/x", headers={"Host": "evil.example"}, allow_redirects=False, timeout=10
+    )
+    assert answer.headers["Location"] == NGINX_URL + "/x"
 
 
 def test_links_made_by_the_site_keep_the_port(site):
