@@ -14,9 +14,11 @@ from mylittlehero.tests.factories import photo_upload
 pytestmark = pytest.mark.django_db
 
 
-def test_upload_page_needs_login(client):
+def test_upload_page_is_open_without_an_account(client):
+    # Trying needs no account (issue 21; history/tests/test_anonymous.py).
     response = client.get(reverse("upload"))
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert 'id="upload-form"' in response.content.decode()
 
 
 def test_upload_page_offers_picker_camera_and_limit(client, user):

@@ -62,7 +62,12 @@ def test_photo_is_streamed_privately(client, user, prediction):
     body = b"".join(response.streaming_content)
     assert body[:3] == b"\xff\xd8\xff"  # a JPEG
     assert response["Content-Type"] == "image/jpeg"
-    assert "no-store" in response["Cache-Control"]
+    # Kept by the owner's browser only (the result page loads it again on
+    # every visit), never by a shared cache, and per session cookie.
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert "private" in cache_control and "public" not in cache_control
+    assert any(part.startswith("max-age=") and int(part[8:]) > 0 for part in cache_control)
+    assert "Cookie" in response["Vary"]
 
 
 @SECANTUS_NESTED_PROJECT_BUG  # the Moderators group's permissions, garbled by the emulator
