@@ -280,6 +280,26 @@ def history_share(request, pk):
 PHOTO_CACHE_CONTROL = "private, max-age=3600"
 
 
+PHOTO_WIDTHS = {"480", "720"}
+
+
+def _photo_resized(prediction, width):
+    try:
+        with prediction.image.open("rb") as handle:
+            image = Image.open(handle)
+            image.load()
+    except (OSError, ValueError):
+        return None
+    image = image.convert("RGB")
+    if image.width > width:
+        height = max(1, round(image.height * width / image.width))
+        image = image.resize((width, height), Image.Resampling.LANCZOS)
+    response = HttpResponse(content_type="image/jpeg")
+    image.save(response, "JPEG", quality=82, optimize=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @owner_required
 @require_GET
 def photo(request, pk):
@@ -291,7 +311,12 @@ def photo(request, pk):
         response = redirect(prediction.image.url)
         add_never_cache_headers(response)
         return response
-    response = stored_file_response(prediction.image)
+    width = request.GET.get("w")
+    if width in PHOTO_WIDTHS:
+        # Sized to what the result page draws (its srcset).
+        response = _photo_resized(prediction, int(width))
+    else:
+        response = stored_file_response(prediction.image)
     if response is None:
         raise Http404(_("This photo is no longer stored."))
     response["Cache-Control"] = PHOTO_CACHE_CONTROL
