@@ -10,7 +10,7 @@ MobileNetV2 .predict() (weights=None: ImageNet weights cannot be
 downloaded here, and weights do not change the speed).
 
 Also the same photos as the upload page now sends them (issue 21: shrunk
-in the browser to 1024 px, JPEG quality 85; bench/_browser_shrink.py
+in the browser to 1024 px, JPEG quality 80; bench/_browser_shrink.py
 emulates static/js/upload.js), through the server's whole upload path
 (heroes.services.stored_photo_bytes, then the engine), next to the 12 MP
 originals through the same path.

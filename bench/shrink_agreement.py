@@ -3,7 +3,7 @@ answer as the phone's original? Issue 21's bar: on the 204 London photos, the
 same top hero, or a result flagged nearly tied with that hero, for at least
 98%.
 
-    .venv/bin/python bench/shrink_agreement.py [--qualities 70,85,95] [--limit N]
+    .venv/bin/python bench/shrink_agreement.py [--qualities 70,80,85,90,95] [--limit N]
 
 Each London face (640 px) is first made a 12-megapixel phone JPEG
 (bench/_photos.py phone_jpeg: enlarged, camera-like noise, quality 92). The
@@ -41,7 +41,7 @@ def agree(original, shrunk):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--qualities", default="70,85,95")
+    parser.add_argument("--qualities", default="70,80,85,90,95")
     parser.add_argument("--limit", type=int, default=0, help="only the first N photos")
     args = parser.parse_args()
     shared = shared_datasets()

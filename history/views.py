@@ -46,7 +46,7 @@ PAGE_SIZE = 12
 # test holds the two equal) as JPEG at a quality chosen by measurement
 # (bench/first_result.py, docs/results.md).
 UPLOAD_MAX_SIDE = 1024
-UPLOAD_JPEG_QUALITY = 0.85
+UPLOAD_JPEG_QUALITY = 0.8
 
 
 def _own_prediction_or_404(request, pk, *, allow_staff=False):

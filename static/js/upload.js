@@ -23,7 +23,7 @@
   var cancelButton = document.getElementById("upload-cancel");
   var maxBytes = parseInt(input.getAttribute("data-max-bytes"), 10) || 0;
   var maxSide = parseInt(form.getAttribute("data-max-side"), 10) || 1024;
-  var quality = parseFloat(form.getAttribute("data-jpeg-quality")) || 0.85;
+  var quality = parseFloat(form.getAttribute("data-jpeg-quality")) || 0.8;
   var canShrink = typeof window.createImageBitmap === "function" &&
     typeof window.Promise === "function" && typeof window.FormData === "function" &&
     typeof HTMLCanvasElement !== "undefined" && !!HTMLCanvasElement.prototype.toBlob;
