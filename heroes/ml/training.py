@@ -4,6 +4,7 @@ The management commands ``train_heroes`` and ``evaluate_heroes`` glue these
 functions to the catalog and the terminal.
 """
 
+import dataclasses
 import datetime
 import hashlib
 import io
@@ -16,16 +17,17 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from heroes.ml import engine as engine_module
 from heroes.ml.align import align_face
 from heroes.ml.classifier import (
+    DEFAULT_SCORING,
+    STRENGTH_STATISTIC,
     HeroClassifier,
     build_head,
-    neighbours_for,
     softmax,
     strength_index,
     strength_quantiles,
     unit,
-    within_photo_z,
 )
 from heroes.ml.errors import ImageRejected
 from heroes.ml.intake import IMAGE_SUFFIXES, load_image
@@ -359,7 +361,7 @@ def centroids_for(faces, heroes):
     return unit(np.stack([x[labels == hero].mean(axis=0) for hero in heroes]))
 
 
-def train_head(faces, heroes):
+def train_head(faces, heroes, scoring=DEFAULT_SCORING):
     """The Keras prototype classifier from a FaceSet (see classifier.py)."""
     index = {hero: i for i, hero in enumerate(heroes)}
     labels = np.asarray([index[label] for label in faces.labels])
@@ -368,7 +370,7 @@ def train_head(faces, heroes):
         missing = [heroes[i] for i in np.nonzero(counts == 0)[0]]
         raise ValueError(f"no training faces for: {', '.join(missing)}")
     mean = faces.embeddings.mean(axis=0)
-    return build_head(faces.embeddings, labels, len(heroes), mean=mean)
+    return build_head(faces.embeddings, labels, len(heroes), mean=mean, scoring=scoring)
 
 
 def fit_temperature(logits, y):
@@ -457,54 +459,135 @@ def make_version(heroes, embeddings, seed, config=None):
 TIE_MOVE_SHARE = 0.75
 
 
-def population_strength(classifier, population, reencoded=None):
+# Person-level folds for the held-out summaries of the match strength.
+STRENGTH_FOLDS = 10
+# Per hero, how many of the heroes most often ranked right after it the
+# card keeps (the hero pages show them).
+CLOSE_HEROES = 3
+
+
+def person_weights(people):
+    """One weight per photo so that every person counts once, however many
+    photos they have."""
+    people = np.asarray(people)
+    _names, inverse, counts = np.unique(people, return_inverse=True, return_counts=True)
+    return 1.0 / counts[inverse]
+
+
+def person_folds(people, folds=STRENGTH_FOLDS):
+    """A fold number per photo: a person's photos share a fold, and the
+    folds come from a hash of the name (the same on every run)."""
+    return np.array(
+        [int(hashlib.sha256(str(person).encode()).hexdigest()[:8], 16) % folds for person in people]
+    )
+
+
+def _weighted_median(values, weights):
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(np.asarray(weights)[order])
+    return float(np.asarray(values)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def _held_out_strength(top_strength, weights, folds):
+    """Each photo's match strength on quantiles fitted without its person's fold."""
+    held_out = np.zeros(len(top_strength))
+    for fold in np.unique(folds):
+        mine = folds == fold
+        quantiles = strength_quantiles(top_strength[~mine], weights[~mine])
+        held_out[mine] = strength_index(top_strength[mine], quantiles)
+    return held_out
+
+
+def _same_person_differences(values, people):
+    differences = []
+    for person in np.unique(people):
+        mine = values[people == person]
+        differences += [abs(a - b) for i, a in enumerate(mine) for b in mine[i + 1 :]]
+    return differences
+
+
+def _summary(values, people):
+    differences = _same_person_differences(values, people)
+    return {
+        "photos": len(values),
+        "people": int(len(np.unique(people))),
+        "median": round(float(np.median(values)), 1),
+        "p10": round(float(np.quantile(values, 0.1)), 1),
+        "p90": round(float(np.quantile(values, 0.9)), 1),
+        "same_person_median_difference": round(float(np.median(differences)), 1)
+        if differences
+        else None,
+    }
+
+
+def hero_profiles(heroes, ranked, held_out, weights):
+    """Per hero, over the reference population: the share of people whose
+    top hero it is, their median match strength (held out), and the heroes
+    most often ranked right after it. ``ranked``: hero indices per photo,
+    best first."""
+    profiles = {}
+    for h, hero in enumerate(heroes):
+        mine = ranked[:, 0] == h
+        if not mine.any():
+            profiles[hero] = {"share": 0.0, "median_strength": None, "close": []}
+            continue
+        close = {}
+        for second, weight in zip(ranked[mine, 1], weights[mine]):
+            close[heroes[second]] = close.get(heroes[second], 0.0) + weight
+        profiles[hero] = {
+            "share": round(float(weights[mine].sum() / weights.sum()), 4),
+            "median_strength": round(_weighted_median(held_out[mine], weights[mine]), 1),
+            "close": [key for key, _w in sorted(close.items(), key=lambda kv: -kv[1])][
+                :CLOSE_HEROES
+            ],
+        }
+    return profiles
+
+
+def population_strength(classifier, population):
     """The match-strength statistics of a classifier over a reference population.
 
-    ``population``: a FaceSet of ordinary people (labels: person), never
-    trained on. ``reencoded``: optionally the same photos re-encoded (JPEG
-    quality 75 at half size), as a FaceSet whose ``paths`` match
-    ``population.paths``. Returns the card section: the quantiles of the top
-    hero's within-photo z-score, the tie margin, and summaries.
+    ``population``: a FaceSet of ordinary people never trained on (labels:
+    person; sources: which reference set, e.g. news photos or celebrity-style
+    photos). Every person counts once: a person's photos share one weight.
+    Returns the card section (the quantiles of the top hero's normalised
+    score, held-out summaries per reference set) and the hero profiles.
     """
     outputs = classifier.outputs(population.embeddings)
-    top = outputs[:, 0].argmax(axis=1)
-    smooth = outputs[:, 1]
-    top_z = within_photo_z(smooth)[np.arange(len(top)), top]
-    quantiles = strength_quantiles(top_z)
-    # Cross-validated: each person's photos placed on the distribution of the
-    # other people's, so the summary is not flattered by fitting on itself.
-    people = np.asarray(population.labels)
-    held_out = np.zeros(len(top_z))
-    for person in np.unique(people):
-        mine = people == person
-        if (~mine).sum() < 10:
-            continue
-        others = strength_quantiles(top_z[~mine])
-        held_out[mine] = strength_index(smooth[mine], others)[np.arange(mine.sum()), top[mine]]
-    spread = []
-    for person in np.unique(people):
-        values = held_out[people == person]
-        spread += [abs(a - b) for i, a in enumerate(values) for b in values[i + 1 :]]
+    ranked = np.argsort(-outputs[:, 0], axis=1, kind="stable")
+    top_strength = outputs[np.arange(len(ranked)), 1, ranked[:, 0]]
+    people = np.asarray(
+        [f"{source}/{person}" for source, person in zip(population.sources, population.labels)]
+    )
+    sources = np.asarray(population.sources)
+    weights = person_weights(people)
+    held_out = _held_out_strength(top_strength, weights, person_folds(people))
     section = {
-        "method": "the top hero's smooth score as a z-score over all heroes' smooth scores "
-        "for the same photo, placed on its distribution over a reference population of "
-        "ordinary faces never trained on (a percentile)",
+        "statistic": STRENGTH_STATISTIC,
+        "method": "each hero's ranking score minus the mean, over the spread, of the face's "
+        "similarities to every gallery face; the top hero's value placed on its distribution "
+        "over a reference population of ordinary people never trained on (a percentile; "
+        "every person weighs the same, whatever their number of photos)",
         "population": {
-            "faces": len(population),
-            "people": int(len(np.unique(people))),
+            name: {
+                "faces": int((sources == name).sum()),
+                "people": int(len(np.unique(people[sources == name]))),
+                "weight": round(float(weights[sources == name].sum() / weights.sum()), 3),
+            }
+            for name in sorted(set(population.sources))
         },
-        "quantiles": quantiles,
+        "quantiles": strength_quantiles(top_strength, weights),
         "summary": {
-            "population_cv_median": round(float(np.median(held_out)), 1),
-            "population_cv_p10": round(float(np.quantile(held_out, 0.1)), 1),
-            "population_cv_p90": round(float(np.quantile(held_out, 0.9)), 1),
-            "same_person_median_difference": round(float(np.median(spread)), 1) if spread else None,
+            "held_out": "each person's photos placed on quantiles fitted without them "
+            f"({STRENGTH_FOLDS} person-level folds)",
+            "all": _summary(held_out, people),
+            **{
+                name: _summary(held_out[sources == name], people[sources == name])
+                for name in sorted(set(population.sources))
+            },
         },
-        "tie_margin": 0.0,
     }
-    if reencoded is not None and len(reencoded):
-        section.update(tie_margin_from_reencoding(classifier, population, reencoded))
-    return section
+    return section, hero_profiles(classifier.heroes, ranked, held_out, weights)
 
 
 def tie_margin_from_reencoding(classifier, population, reencoded):
@@ -519,9 +602,10 @@ def tie_margin_from_reencoding(classifier, population, reencoded):
     where = {path: i for i, path in enumerate(population.paths)}
     pairs = [(where[path], j) for j, path in enumerate(reencoded.paths) if path in where]
     if not pairs:
-        return {}
-    original = softmax(classifier.logits(population.embeddings), classifier.temperature)
-    again = softmax(classifier.logits(reencoded.embeddings), classifier.temperature)
+        return 0.0, {}
+    temperature = classifier.scoring.temperature
+    original = softmax(classifier.logits(population.embeddings), temperature)
+    again = softmax(classifier.logits(reencoded.embeddings), temperature)
     leads, moves, kept = [], [], []
     for i, j in pairs:
         a, b = np.argsort(-original[i])[:2]
@@ -531,11 +615,10 @@ def tie_margin_from_reencoding(classifier, population, reencoded):
     leads, kept = np.asarray(leads), np.asarray(kept)
     margin = float(np.quantile(moves, 1 - TIE_MOVE_SHARE))
     clear = leads >= margin
-    return {
-        "tie_margin": round(margin, 4),
-        "tie_margin_method": "the lead of the top hero over the second (calibrated "
-        f"probability) that re-encoding a population photo (JPEG quality 75, half size) "
-        f"moves by more than in {TIE_MOVE_SHARE:.0%} of photos",
+    return round(margin, 4), {
+        "method": "the lead of the top hero over the second (calibrated probability) that "
+        "re-encoding a reference photo (JPEG quality 75, half size) moves by more than in "
+        f"{TIE_MOVE_SHARE:.0%} of photos",
         "reencoding": {
             "photos": len(pairs),
             "top_hero_kept": int(kept.sum()),
@@ -544,6 +627,52 @@ def tie_margin_from_reencoding(classifier, population, reencoded):
             if clear.any()
             else None,
         },
+    }
+
+
+def _valid_sets(valid):
+    """{source name: FaceSet} from a FaceSet, a dict of them or None; empty ones left out."""
+    sets = valid if isinstance(valid, dict) else ({"valid": valid} if valid is not None else {})
+    return {name: faces for name, faces in sets.items() if faces is not None and len(faces)}
+
+
+def _calibrated_classifier(cleaned, heroes, all_valid):
+    """The head over the cleaned training faces, its temperature fitted on
+    the valid faces (1.0 without them)."""
+    classifier = HeroClassifier(
+        model=train_head(cleaned, heroes),
+        heroes=list(heroes),
+        centroids=centroids_for(cleaned, heroes),
+    )
+    if all_valid is not None:
+        index = {hero: i for i, hero in enumerate(heroes)}
+        y_valid = np.asarray([index[label] for label in all_valid.labels])
+        temperature = fit_temperature(classifier.logits(all_valid.embeddings), y_valid)
+        classifier.scoring = dataclasses.replace(classifier.scoring, temperature=temperature)
+    return classifier
+
+
+def _train_counts(train, cleaned, heroes, keep_fraction, neighbours):
+    """The card's ``train`` section: images, faces, per hero and per source."""
+    skipped_reasons = {}
+    for _path, _label, reason in cleaned.skipped:
+        skipped_reasons[reason] = skipped_reasons.get(reason, 0) + 1
+    per_source = {}
+    for name in sorted(set(train.sources)):
+        labels = [label for s, label in zip(cleaned.sources, cleaned.labels) if s == name]
+        per_source[name] = {
+            "faces_used": len(labels),
+            "per_hero": {hero: labels.count(hero) for hero in heroes},
+        }
+    return {
+        "images": train.total,
+        "faces_found": len(train),
+        "faces_used": len(cleaned),
+        "per_hero": {hero: cleaned.labels.count(hero) for hero in heroes},
+        "per_source": per_source,
+        "skipped": skipped_reasons,
+        "keep_fraction": keep_fraction,
+        "neighbours_per_hero": neighbours,
     }
 
 
@@ -558,35 +687,22 @@ def train_classifier(
     for reproducibility; the build itself is deterministic (no random
     initialisation, no sampling).
     """
-    valid_sets = (
-        valid if isinstance(valid, dict) else ({"valid": valid} if valid is not None else {})
-    )
-    valid_sets = {
-        name: faces for name, faces in valid_sets.items() if faces is not None and len(faces)
-    }
+    valid_sets = _valid_sets(valid)
     all_valid = concat(list(valid_sets.values())) if valid_sets else None
     cleaned = drop_duplicates(train, all_valid)
     if keep_fraction < 1.0:
         cleaned = drop_label_outliers(cleaned, heroes, keep_fraction=keep_fraction)
-    model = train_head(cleaned, heroes)
-    classifier = HeroClassifier(
-        model=model,
-        heroes=list(heroes),
-        temperature=1.0,
-        centroids=centroids_for(cleaned, heroes),
-        card={},
-    )
-    if all_valid is not None:
-        index = {hero: i for i, hero in enumerate(heroes)}
-        y_valid = np.asarray([index[label] for label in all_valid.labels])
-        classifier.temperature = fit_temperature(classifier.logits(all_valid.embeddings), y_valid)
-    neighbours = {hero: neighbours_for(cleaned.labels.count(hero)) for hero in heroes}
-    skipped_reasons = {}
-    for _path, _label, reason in cleaned.skipped:
-        skipped_reasons[reason] = skipped_reasons.get(reason, 0) + 1
-    sources = sorted(set(train.sources))
+    classifier = _calibrated_classifier(cleaned, heroes, all_valid)
+    neighbours = {
+        hero: classifier.scoring.neighbours(cleaned.labels.count(hero)) for hero in heroes
+    }
+    config = {
+        "neighbours": neighbours,
+        "scoring": classifier.scoring.as_card() | {"temperature": None, "tie_margin": None},
+        "population": sorted(set(population.sources)) if population is not None else [],
+    }
     report = {
-        "version": make_version(heroes, cleaned.embeddings, seed, {"neighbours": neighbours}),
+        "version": make_version(heroes, cleaned.embeddings, seed, config),
         "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "source": source,
         "seed": seed,
@@ -596,45 +712,33 @@ def train_classifier(
         "hero the mean of its top-k plus an identity bonus for near-identical faces; softmax "
         "with a calibrated temperature",
         "heroes": list(heroes),
-        "train": {
-            "images": train.total,
-            "faces_found": len(train),
-            "faces_used": len(cleaned),
-            "per_hero": {hero: cleaned.labels.count(hero) for hero in heroes},
-            "per_source": {
-                name: {
-                    "faces_used": sum(1 for s in cleaned.sources if s == name),
-                    "per_hero": {
-                        hero: sum(
-                            1
-                            for s, label in zip(cleaned.sources, cleaned.labels)
-                            if s == name and label == hero
-                        )
-                        for hero in heroes
-                    },
-                }
-                for name in sources
-            },
-            "skipped": skipped_reasons,
-            "keep_fraction": keep_fraction,
-            "neighbours_per_hero": neighbours,
-        },
-        "temperature": classifier.temperature,
+        "train": _train_counts(train, cleaned, heroes, keep_fraction, neighbours),
     }
     if population is not None and len(population):
-        classifier.card = {"match_strength": population_strength(classifier, population, reencoded)}
-        report["match_strength"] = classifier.card["match_strength"]
+        strength, profiles = population_strength(classifier, population)
+        classifier.card = {"match_strength": strength}
+        report["match_strength"] = strength
+        report["hero_profiles"] = profiles
+        if reencoded is not None and len(reencoded):
+            margin, report["nearly_tied"] = tie_margin_from_reencoding(
+                classifier, population, reencoded
+            )
+            classifier.scoring = dataclasses.replace(classifier.scoring, tie_margin=margin)
+    report["scoring"] = classifier.scoring.as_card()
     if valid_sets:
         report["valid"] = {name: evaluate(classifier, faces) for name, faces in valid_sets.items()}
     classifier.card = report
     return classifier, report
 
 
-def write_model(classifier, models_dir, *, activate=False):
-    folder = Path(models_dir) / classifier.version
+def write_model(classifier, models_dir=None, *, activate=False):
+    """Write the model to heroes/ml/models/<version>/ (or ``models_dir``);
+    ``activate``: make it the active model (running processes load it on
+    their next photo). Returns the folder."""
+    folder = Path(models_dir or engine_module.MODELS_DIR) / classifier.version
     classifier.save(folder)
     if activate:
-        current = Path(models_dir) / "CURRENT"
+        current = folder.parent / "CURRENT"
         tmp = current.with_suffix(".tmp")
         tmp.write_text(classifier.version + "\n")
         os.replace(tmp, current)

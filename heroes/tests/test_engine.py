@@ -161,3 +161,27 @@ def test_missing_model_is_one_clear_error(tmp_path):
     (tmp_path / "model.json").write_text("{not json")
     with pytest.raises(ModelUnavailable):
         HeroEngine(tmp_path)
+
+
+def test_shown_numbers_follow_the_ranking_on_ordinary_peoples_photos(
+    tmp_path, capsys, shared_datasets
+):
+    """From outside, as predict_image --json prints them: every hero's index
+    is in ranking order, on news photos and studio portraits. London man 005
+    and these news photos contradicted it with the former scale (the top
+    hero's number below a runner-up's)."""
+    lfw = shared_datasets / "lfw-population"
+    photos = [shared_datasets / "faces-london" / "neutral" / "005.jpg"]
+    photos += [sorted(person.glob("*.jpg"))[0] for person in sorted(lfw.iterdir())[:24]]
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for number, path in enumerate(photos):
+        (folder / f"{number:02d}.jpg").write_bytes(path.read_bytes())
+    call_command("predict_image", str(folder), "--json")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    ranked = [line for line in lines if "ranking" in line]
+    assert len(ranked) >= 20
+    for line in ranked:
+        shown = [row["index"] for row in line["ranking"]]
+        assert shown == sorted(shown, reverse=True), line["path"]
+        assert line["match_strength"] == shown[0]

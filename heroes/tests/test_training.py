@@ -10,7 +10,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from heroes.ml import training
-from heroes.ml.classifier import HeroClassifier, softmax
+from heroes.ml.classifier import HeroClassifier, softmax, weighted_quantiles
 from mylittlehero.tests.factories import ASTRONAUT
 
 pytestmark = pytest.mark.model
@@ -89,7 +89,37 @@ def test_classifier_learns_saves_and_loads(tmp_path):
     p2, s2 = loaded.scores(valid.embeddings)
     assert np.allclose(p1, p2, atol=1e-5) and np.allclose(s1, s2, atol=1e-5)
     card = json.loads((folder / "model.json").read_text())
-    assert card["heroes"] == ["a", "b", "c"] and card["temperature"] > 0
+    assert card["heroes"] == ["a", "b", "c"] and card["scoring"]["temperature"] > 0
+    assert loaded.scoring == classifier.scoring
+
+
+def test_shown_numbers_follow_the_ranking_and_every_person_weighs_the_same():
+    """The index beside each hero is an increasing function of the score that
+    ranks it, for every face, identity bonus or not; a reference person with
+    five photos weighs as much as one with one photo."""
+    train = synthetic(40, seed=0)
+    population = synthetic(30, seed=3)
+    population.embeddings = population.embeddings + np.random.default_rng(4).normal(
+        scale=0.6, size=population.embeddings.shape
+    )
+    population.labels = [f"person{i % 20}" for i in range(len(population))]
+    population.sources = ["news"] * 60 + ["portraits"] * (len(population) - 60)
+    classifier, report = training.train_classifier(
+        train, None, ["a", "b", "c"], population=population
+    )
+    strength = report["match_strength"]
+    assert strength["population"]["news"]["people"] == 20
+    probes = np.concatenate([population.embeddings, train.embeddings[:20]])
+    probabilities, _similarities, indices = classifier.analyse(probes)
+    for p_row, i_row in zip(probabilities, indices):
+        order = np.argsort(-p_row)
+        assert np.all(np.diff(i_row[order]) <= 1e-9)
+
+    weights = training.person_weights(["x", "x", "x", "x", "y"])
+    assert weights.tolist() == [0.25, 0.25, 0.25, 0.25, 1.0]
+    values = [1.0, 1.0, 1.0, 1.0, 5.0]
+    assert weighted_quantiles(values, points=3)[1] == pytest.approx(1.0)
+    assert weighted_quantiles(values, weights, points=3)[1] > 1.5  # y's one photo counts
 
 
 def photo(image):
@@ -150,7 +180,8 @@ def test_train_from_several_sources_merges_dedups_and_measures_strength(
     Hero.objects.exclude(key__in=["loki", "thor"]).update(is_active=False)
     london = sorted((shared_datasets / "faces-london" / "neutral").glob("*.jpg"))
     smiling = shared_datasets / "faces-london" / "smiling"
-    a, b, population = tmp_path / "a", tmp_path / "b", tmp_path / "population"
+    a, b = tmp_path / "a", tmp_path / "b"
+    news, portraits = tmp_path / "news", tmp_path / "portraits"
     for i, path in enumerate(london[:6]):
         _folder_photo(a / "train" / "loki" / f"{i}.jpg", Image.open(path))
         _folder_photo(a / "valid" / "loki" / f"{i}.jpg", Image.open(smiling / path.name))
@@ -159,8 +190,11 @@ def test_train_from_several_sources_merges_dedups_and_measures_strength(
         _folder_photo(b / "valid" / "thor" / f"{i}.jpg", Image.open(smiling / path.name))
     # The same bytes under both heroes: its label is unknowable.
     shutil.copy(a / "train" / "loki" / "0.jpg", b / "train" / "Thor" / "dup.jpg")
+    # Two reference populations (two kinds of photo); the same person name
+    # in both folders is two people.
     for i, path in enumerate(london[12:24]):
-        _folder_photo(population / f"person{i // 3}" / f"{i}.jpg", Image.open(path))
+        folder = news if i < 6 else portraits
+        _folder_photo(folder / f"person{i % 6 // 3}" / f"{i}.jpg", Image.open(path))
 
     call_command(
         "train_heroes",
@@ -169,7 +203,9 @@ def test_train_from_several_sources_merges_dedups_and_measures_strength(
         "--data",
         str(b),
         "--population",
-        str(population),
+        str(news),
+        "--population",
+        str(portraits),
         "--output",
         str(tmp_path / "models"),
         "--activate",
@@ -182,9 +218,18 @@ def test_train_from_several_sources_merges_dedups_and_measures_strength(
     assert per_source["a"]["per_hero"]["loki"] == 5 and per_source["b"]["per_hero"]["thor"] == 6
     assert card["train"]["skipped"]["duplicate_across_heroes"] == 2
     strength = card["match_strength"]
-    assert len(strength["quantiles"]) == 101 and strength["population"]["faces"] == 12
+    assert len(strength["quantiles"]) == 101
+    assert strength["population"] == {
+        "news": {"faces": 6, "people": 2, "weight": 0.5},
+        "portraits": {"faces": 6, "people": 2, "weight": 0.5},
+    }
     assert strength["quantiles"] == sorted(strength["quantiles"])
-    assert "tie_margin" in strength and strength["reencoding"]["photos"] > 0
+    assert strength["summary"]["all"]["people"] == 4
+    assert strength["summary"]["news"]["photos"] == 6
+    assert card["scoring"]["tie_margin"] > 0 and card["nearly_tied"]["reencoding"]["photos"] == 12
+    profiles = card["hero_profiles"]
+    assert set(profiles) == {"loki", "thor"}
+    assert sum(p["share"] for p in profiles.values()) == pytest.approx(1.0, abs=1e-3)
 
     from heroes.ml.engine import HeroEngine
 
@@ -193,6 +238,8 @@ def test_train_from_several_sources_merges_dedups_and_measures_strength(
     assert result.top.hero == "loki"
     assert 0 <= result.match_strength <= 100 and result.match_strength == result.top.index
     assert all(0 <= score.index <= 100 for score in result.ranking)
+    shown = [score.index for score in result.ranking]
+    assert shown == sorted(shown, reverse=True)
 
     capsys.readouterr()
     monkeypatch.setenv("MLH_MODEL_DIR", str(tmp_path / "models" / version))

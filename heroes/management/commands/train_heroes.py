@@ -34,8 +34,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--population",
+            action="append",
             help="folder of <person>/ photos of ordinary people, never trained on: the "
-            "reference for the match strength (without it the model has none)",
+            "reference for the match strength (without it the model has none); repeat for "
+            "several kinds of photo (each person counts once)",
         )
         parser.add_argument(
             "--seed",
@@ -117,4 +119,7 @@ class Command(BaseCommand):
                 f"top-3 {v['top3']} (all images: top-1 {v['top1_all_images']}), ECE {v['ece']}"
             )
         if "match_strength" in report:
-            self.stdout.write("match strength: " + json.dumps(report["match_strength"]["summary"]))
+            self.stdout.write(
+                "match strength (held out): "
+                + json.dumps(report["match_strength"]["summary"], ensure_ascii=False)
+            )
