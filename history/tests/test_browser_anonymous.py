@@ -270,3 +270,24 @@ def test_the_form_works_without_javascript(chromium_browser, live_server, tmp_pa
     assert (prediction.image_width, prediction.image_height) == (1008, 756)
     expect(page.locator("#anonymous-notice")).to_be_visible()
     context.close()
+
+
+def test_a_photo_chromium_cannot_decode_is_sent_as_it_is(page, tmp_path, engine):
+    """HEIC on Chrome: createImageBitmap fails, the original goes, and the
+    server (pillow-heif) reads it."""
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    path = tmp_path / "IMG_0002.heic"
+    upright = ImageOps.exif_transpose(Image.open(phone_photo(tmp_path)))
+    upright.resize((2016, 1512)).save(path, "HEIF", quality=90)
+    page.goto(page.base_url + "/upload/")
+    page.locator("#id_photo").set_input_files(str(path))
+    with page.expect_request(lambda r: r.method == "POST" and "/upload/" in r.url) as posted:
+        page.get_by_role("button", name="내 히어로 찾기").click()
+    page.wait_for_url(RESULT_URL, timeout=60_000)
+    # The whole file went (shrunk, it would have been a 1024 px JPEG of a
+    # fraction of its size).
+    assert path.stat().st_size > 200_000
+    assert bytes_sent(posted.value) > path.stat().st_size
+    prediction = prediction_on(page)
+    assert prediction.owner is None and prediction.top_hero is not None
