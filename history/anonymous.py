@@ -26,6 +26,9 @@ def anonymous_owner_ensure(request):
     key = anonymous_owner(request)
     if not key:
         key = secrets.token_urlsafe(32)
+        # A new session key as it starts owning something (as login does):
+        # a session id planted in the browser earlier owns nothing.
+        request.session.cycle_key()
         request.session[SESSION_KEY] = key
     return key
 

@@ -35,7 +35,12 @@ def _tried(client):
 
 
 def test_a_visitor_gets_the_full_result_without_an_account(client, fake_predictor, media_root):
+    client.get(reverse("upload"))
+    client.session.save()
+    planted = client.session.session_key
     response = _try(client)
+    # The session that owns the result is a new one (no fixed session id).
+    assert client.session.session_key != planted
     assert response.status_code == 302
     prediction = Prediction.objects.get()
     assert response.url == reverse("history:detail", args=[prediction.pk])
