@@ -54,7 +54,8 @@ def test_without_statistics_the_page_still_says_something_true(client, fake_pred
     assert 'id="hero-share"' not in html and 'id="hero-close"' not in html
     # who the hero is, and the way to try, in both cases
     assert re.search(r'id="hero-who">[^<]{20,}<', html)
-    assert f'href="{reverse("accounts:signup")}?next={reverse("upload")}"' in html
+    # anyone can try first, without an account
+    assert f'<a class="button button-large" href="{reverse("upload")}">' in html
 
 
 def test_the_way_to_try_and_the_neighbours(client, fake_predictor, user):

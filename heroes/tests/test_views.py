@@ -349,3 +349,16 @@ def test_home_sample_is_a_strong_result_with_its_photo_credit(client):
     assert words in {"쏙 빼닮았어요", "많이 닮았어요"} and int(number) >= 70
     assert "사진: DeBruine, L., &amp; Jones, B. (2017). Face Research Lab London Set." in html
     assert "CC BY 4.0" in html
+
+
+def test_small_portraits_for_small_pictures(client):
+    hero = Hero.objects.get(key="thor")
+    url = reverse("heroes:portrait", args=[hero.key])
+    small = client.get(url + "?size=128")
+    assert small.status_code == 200 and small["Content-Type"] == "image/png"
+    assert "public" in small["Cache-Control"]
+    image = Image.open(io.BytesIO(small.content))
+    assert max(image.size) == 128
+    # The full picture otherwise (the emblem's static file, 512 px).
+    assert client.get(url).status_code == 302
+    assert client.get(url + "?size=9999").status_code == 302
