@@ -1,6 +1,6 @@
 """The Korean hero descriptions as the catalog first had them (합니다체) and
 as the site says them now (해요체, the one register of every Korean page).
-0009 moves a stored description to the new text only where it is still the
+0010 moves a stored description to the new text only where it is still the
 old default, so a moderator's own text stays."""
 
 DESCRIPTIONS_KO = {

@@ -4,6 +4,6 @@ from heroes.migrations._descriptions_haeyo import descriptions_to_haeyo, descrip
 
 
 class Migration(migrations.Migration):
-    dependencies = [("heroes", "0008_more_heroes")]
+    dependencies = [("heroes", "0009_anonymous_owner")]
 
     operations = [migrations.RunPython(descriptions_to_haeyo, descriptions_to_hamnida)]
