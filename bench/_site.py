@@ -1,8 +1,9 @@
 """A throw-away copy of the site for bench/screenshots.py and
 bench/lighthouse.py: production settings (gunicorn, whitenoise, compressed
 hashed static files) on loopback, a fresh SQLite database and media folder
-in a temporary directory, one person with one real result (the astronaut
-test photo through the real engine, never a data-set photo), shared.
+in a temporary directory, one person with real results, shared: the
+astronaut test photo through the real engine, or the photos given
+(bench/screenshots.py passes London faces, CC BY 4.0, shown with credit).
 
     with running_site(port=8810) as site:
         site.url, site.email, site.password, site.result_path, site.share_path
@@ -34,10 +35,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.services import user_create
 from heroes.services import prediction_create, prediction_share
 user = user_create(email={email!r}, password={password!r}, display_name="Bench")
-data = open({photo!r}, "rb").read()
-prediction = prediction_create(user=user, upload=SimpleUploadedFile("astronaut.jpg", data, content_type="image/jpeg"))
-prediction_share(prediction=prediction)
-print("RESULT", prediction.pk, prediction.share_token, prediction.match_strength)
+for photo in {photos!r}:
+    data = open(photo, "rb").read()
+    prediction = prediction_create(user=user, upload=SimpleUploadedFile("photo.jpg", data, content_type="image/jpeg"))
+    prediction_share(prediction=prediction)
+    print("RESULT", prediction.pk, prediction.share_token, prediction.match_strength)
 """
 
 
@@ -49,6 +51,8 @@ class Site:
     result_path: str
     share_path: str
     match_strength: str
+    # every photo's result, in the order given: (result path, share path, strength)
+    results: list
 
 
 def _free(port):
@@ -57,7 +61,10 @@ def _free(port):
 
 
 @contextlib.contextmanager
-def running_site(port=8810):
+def running_site(port=8810, photos=None):
+    """A production-mode copy of the site with one person whose results are
+    ``photos`` (default: the astronaut test photo) through the real engine,
+    each shared; the first is ``result_path``."""
     if not _free(port):
         raise SystemExit(f"port {port} is in use")
     work = Path(tempfile.mkdtemp(prefix="mlh-bench-site-"))
@@ -84,17 +91,22 @@ def running_site(port=8810):
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     # into ./staticfiles (git-ignored), as a deployment would
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    photo = ROOT / "heroes" / "tests" / "fixtures" / "astronaut.jpg"
+    photos = [str(p) for p in photos or [ROOT / "heroes" / "tests" / "fixtures" / "astronaut.jpg"]]
     out = subprocess.run(
-        [*manage, "shell", "-c", SETUP.format(email=EMAIL, password=PASSWORD, photo=str(photo))],
+        [*manage, "shell", "-c", SETUP.format(email=EMAIL, password=PASSWORD, photos=photos)],
         cwd=ROOT,
         env=env,
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    line = next(line for line in out.splitlines() if line.startswith("RESULT "))
-    _, pk, token, strength = line.split()
+    results = [
+        (f"/history/{pk}/", f"/s/{token}/", strength)
+        for _, pk, token, strength in (
+            line.split() for line in out.splitlines() if line.startswith("RESULT ")
+        )
+    ]
+    (result_path, share_path, strength) = results[0]
     server = subprocess.Popen(
         [
             PYTHON,
@@ -123,7 +135,7 @@ def running_site(port=8810):
                 break
             except OSError:
                 time.sleep(0.2)
-        yield Site(url, EMAIL, PASSWORD, f"/history/{pk}/", f"/s/{token}/", strength)
+        yield Site(url, EMAIL, PASSWORD, result_path, share_path, strength, results)
     finally:
         server.terminate()
         server.wait(10)

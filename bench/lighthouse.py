@@ -1,11 +1,13 @@
-"""Lighthouse (npm lighthouse@12.2.3, pinned in bench/lighthouse/) on the
-home, upload, result and history pages, mobile preset (Lighthouse's
+"""Lighthouse (npm lighthouse@12.2.3, pinned in bench/lighthouse/) on every
+page type: home, upload, result, history, account, the hero list and a hero
+page (logged in), and what a visitor without an account opens: the share
+page, the sign-up and login pages; mobile preset (Lighthouse's
 default: a mid-range phone on a throttled 4G link, simulated), against
 Debian's Chromium and a production-mode copy of the site (bench/_site.py:
 gunicorn, whitenoise, compressed static files) on loopback.
 
     (cd bench/lighthouse && npm ci)     # once; node_modules is git-ignored
-    .venv/bin/python bench/lighthouse.py [--port 8811] [--runs 1] [--json out.json]
+    .venv/bin/python bench/lighthouse.py [--port 8811] [--runs 1] [--json out.json] [--only share,home]
 
 Prints one line per page: performance, accessibility, best practices (0-1)
 and the largest contentful paint, and the median over --runs.
@@ -106,6 +108,7 @@ def main():
     parser.add_argument("--port", type=int, default=8811)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--json", help="write the figures here")
+    parser.add_argument("--only", help="comma-separated page names (default: all)")
     args = parser.parse_args()
     if not CLI.exists():
         raise SystemExit("Lighthouse is not installed: (cd bench/lighthouse && npm ci)")
@@ -113,17 +116,27 @@ def main():
     with running_site(args.port) as site, tempfile.TemporaryDirectory() as tmp:
         headers = Path(tmp) / "headers.json"
         headers.write_text(json.dumps({"Cookie": session_cookie(site), "Accept-Language": "ko"}))
+        visitor = Path(tmp) / "visitor.json"
+        visitor.write_text(json.dumps({"Accept-Language": "ko"}))
         pages = {
-            "home": "/",
-            "upload": "/upload/",
-            "result": site.result_path,
-            "history": "/history/",
+            "home": ("/", headers),
+            "upload": ("/upload/", headers),
+            "result": (site.result_path, headers),
+            "history": ("/history/", headers),
+            "account": ("/accounts/", headers),
+            "heroes": ("/heroes/", headers),
+            "hero": ("/heroes/thor/", headers),
+            "share": (site.share_path, visitor),
+            "signup": ("/accounts/signup/", visitor),
+            "login": ("/accounts/login/", visitor),
         }
-        for name, path in pages.items():
+        if args.only:
+            pages = {name: pages[name] for name in args.only.split(",")}
+        for name, (path, page_headers) in pages.items():
             runs = []
             for number in range(args.runs):
                 scores, failing = lighthouse(
-                    site.url + path, headers, Path(tmp) / f"{name}-{number}.json"
+                    site.url + path, page_headers, Path(tmp) / f"{name}-{number}.json"
                 )
                 runs.append(scores)
             median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}

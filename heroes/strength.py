@@ -3,10 +3,16 @@
 into a few bands a person understands.
 
 The number is a percentile on a reference population of ordinary faces:
-73 means "stronger than 73 of 100 people's match with their closest hero".
-For ordinary people the median is about 50, the 10th percentile about 5
-and the 90th about 97, so the bands below split that range roughly into
-the top tenth, the next fifth, the middle, the lower part and the bottom.
+73 means "higher than 73 of 100 people's score with their closest hero".
+The site calls it one thing everywhere: 닮음 지수 / "resemblance score"
+(``TERM``).
+
+Every value has to read well, the lowest too: a result leads with words
+(the band), and the number is shown beside them only from ``NUMBER_FROM``
+up, where it helps. Below that the words and a sentence about the hero
+say what is true without a put-down ("Of all the heroes, Thor is the one
+closest to you"); no bare 0 and no empty bar. The ranking's numbers stay
+(the table is the detail), with anything under 1 shown as "<1".
 """
 
 from dataclasses import dataclass
@@ -16,6 +22,13 @@ from django.utils.translation import gettext_lazy as _
 
 from heroes.korean import with_particle
 
+# The one name of the 0-100 number, on every page, card and in the API summary.
+TERM = pgettext_lazy("match strength", "Resemblance score")
+
+# The number is shown beside the words from this value up (the middle of
+# the scale and above); lower results lead with the words alone.
+NUMBER_FROM = 40
+
 
 @dataclass(frozen=True)
 class Band:
@@ -23,14 +36,19 @@ class Band:
     label: str  # for people, in the current language
     value: int  # 0-100, rounded
 
+    @property
+    def shows_number(self) -> bool:
+        """Whether the number is worth showing beside the words."""
+        return self.value >= NUMBER_FROM
+
 
 # (lowest value in the band, code, label), strongest first.
 BANDS = [
-    (90, "very_strong", pgettext_lazy("match strength", "Very strong resemblance")),
-    (70, "strong", pgettext_lazy("match strength", "Strong resemblance")),
-    (40, "clear", pgettext_lazy("match strength", "Clear resemblance")),
-    (15, "mild", pgettext_lazy("match strength", "Mild resemblance")),
-    (0, "faint", pgettext_lazy("match strength", "Faint resemblance")),
+    (90, "very_strong", pgettext_lazy("match strength", "A striking likeness")),
+    (70, "strong", pgettext_lazy("match strength", "A strong likeness")),
+    (40, "clear", pgettext_lazy("match strength", "A clear likeness")),
+    (15, "mild", pgettext_lazy("match strength", "A subtle likeness")),
+    (0, "faint", pgettext_lazy("match strength", "A hidden likeness")),
 ]
 
 PROBABILITY_EXPLAINED = _(
@@ -58,29 +76,46 @@ def strength_band(value) -> Band | None:
     return Band(code, str(label), rounded)
 
 
+def index_text(value) -> str:
+    """A ranking entry's number as shown: "73", or "<1" rather than a bare 0."""
+    if value is None:
+        return ""
+    rounded = int(round(min(max(float(value), 0.0), 100.0)))
+    return "<1" if rounded < 1 else str(rounded)
+
+
 def _is_korean():
     return (get_language() or "ko").startswith("ko")
 
 
 def strength_sentence(hero_name: str, value) -> str | None:
-    """ "Your match with Thor is stronger than 73 of 100 people's match with
-    their closest hero", in the current language; None without a value."""
+    """One sentence about the top hero, in the current language; None
+    without a value. From the middle of the scale up it says what the number
+    means ("higher than 73 of 100 people's"); below, where that would read
+    as a put-down, it says what is just as true: this hero is the closest."""
     band = strength_band(value)
     if band is None:
         return None
-    hero = with_particle(hero_name, "과/와") if _is_korean() else hero_name
-    return gettext(
-        "Your resemblance to %(hero_with)s is stronger than %(value)d of 100 people's "
-        "resemblance to their own closest hero."
-    ) % {"hero_with": hero, "value": band.value}
+    if band.shows_number:
+        hero = with_particle(hero_name, "과/와") if _is_korean() else hero_name
+        # "higher than 100 of 100 people" cannot be: the top says 99
+        return gettext(
+            "Your resemblance score with %(hero_with)s is higher than %(value)d of 100 "
+            "people's with their own closest hero."
+        ) % {"hero_with": hero, "value": min(band.value, 99)}
+    hero = with_particle(hero_name, "이/가") if _is_korean() else hero_name
+    return gettext("Of all the heroes, %(hero_subject)s is the one closest to your face.") % {
+        "hero_subject": hero
+    }
 
 
 def nearly_tied_text(top_name: str, second_name: str) -> str:
-    """ "Captain America, nearly tied with Doctor Strange"."""
-    second = with_particle(second_name, "과/와") if _is_korean() else second_name
-    return gettext("%(top)s, nearly tied with %(second_with)s") % {
-        "top": top_name,
-        "second_with": second,
+    """ "Captain America and Doctor Strange, almost equally": two heroes
+    the face is as close to, said as the feature it is."""
+    top = with_particle(top_name, "과/와") if _is_korean() else top_name
+    return gettext("%(top_with)s and %(second)s, almost equally") % {
+        "top_with": top,
+        "second": second_name,
     }
 
 

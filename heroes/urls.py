@@ -11,4 +11,5 @@ urlpatterns = [
     path("heroes/reference/<str:pk>/", views.reference_image, name="reference_image"),
     path("s/<str:token>/", views.share_page, name="share"),
     path("s/<str:token>/card.png", views.share_card, name="share_card"),
+    path("s/<str:token>/card-<int:width>w.webp", views.share_card_webp, name="share_card_webp"),
 ]

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -19,6 +20,7 @@ from core.lookups import row_or_404
 from core.storage import stored_file_response
 from heroes import cards, selectors, services
 from heroes.emblems import emblem_url
+from heroes.ml import api as engine
 from heroes.models import Hero, HeroImage
 from heroes.strength import (
     PROBABILITY_EXPLAINED,
@@ -40,11 +42,12 @@ def home(request):
 
 
 def sample_result():
-    """The sample result on the home page: the astronaut test photo as the
-    real engine ranked it (static/sample/astronaut.json, written by
-    ``python scripts/make_sample_result.py``), joined with the catalog; None
-    when the file is missing or its hero is not in the catalog."""
-    path = finders.find("sample/astronaut.json")
+    """The sample result on the home page: a real photo as the real engine
+    ranked it (static/sample/sample.json, written by ``python
+    scripts/make_sample_result.py``), joined with the catalog, with the
+    photo's credit; None when the file is missing or its hero is not in the
+    catalog."""
+    path = finders.find("sample/sample.json")
     if not path:
         return None
     with open(path, encoding="utf-8") as handle:
@@ -62,7 +65,12 @@ def sample_result():
     ]
     if not rows or rows[0]["hero"].key != ranking[0]["hero"]:
         return None
-    return {"rows": rows, "top": rows[0], "band": strength_band(data.get("match_strength"))}
+    return {
+        "rows": rows,
+        "top": rows[0],
+        "band": strength_band(data.get("match_strength")),
+        "credit": data.get("credit") or "",
+    }
 
 
 @require_GET
@@ -78,8 +86,45 @@ def hero_list(request):
 
 @require_GET
 def hero_detail(request, key):
+    """A hero's page: who the hero is, how people who get this hero score
+    (from the active model's reference population, when its card has the
+    statistics), the heroes most often close to it, and the way to try."""
     hero = get_object_or_404(Hero.objects.active(), key=key)
-    return render(request, "heroes/detail.html", {"hero": hero})
+    heroes = list(selectors.hero_list_active())
+    position = next(i for i, each in enumerate(heroes) if each.pk == hero.pk)
+    return render(
+        request,
+        "heroes/detail.html",
+        {
+            "hero": hero,
+            "profile": hero_profile(hero, {each.key: each for each in heroes}),
+            "hero_count": len(heroes),
+            "previous_hero": heroes[position - 1] if position > 0 else None,
+            "next_hero": heroes[position + 1] if position + 1 < len(heroes) else None,
+        },
+    )
+
+
+def hero_profile(hero, active_heroes):
+    """What the reference population says about ``hero`` (engine.
+    hero_profiles()), ready to show: ``people`` (of 100 people, how many
+    look most like it; 0 means "fewer than 1"), ``band`` (the median score
+    of those people, as a Band), ``close`` (active heroes most often ranked
+    right after it). None when the model's card has no statistics."""
+    profile = engine.hero_profiles().get(hero.key)
+    if not profile:
+        return None
+    share = profile.get("share")
+    median = profile.get("median_strength")
+    close = [active_heroes[k] for k in profile.get("close") or [] if k in active_heroes]
+    result = {
+        "people": None if share is None else int(round(100 * float(share))),
+        "band": strength_band(median),
+        "close": [each for each in close if each.pk != hero.pk][:3],
+    }
+    if result["people"] is None and result["band"] is None and not result["close"]:
+        return None
+    return result
 
 
 @require_GET
@@ -160,10 +205,16 @@ def share_page(request, token):
     rows = selectors.ranking_rows(prediction)
     hero_name = prediction.top_hero.name if prediction.top_hero else ""
     band = strength_band(prediction.match_strength)
-    if band:
-        card_alt = _("A face next to %(hero)s, match strength %(value)d of 100") % {
+    if band and band.shows_number:
+        card_alt = _("A face next to %(hero)s: %(words)s, resemblance score %(value)d of 100") % {
             "hero": hero_name,
+            "words": band.label,
             "value": band.value,
+        }
+    elif band:
+        card_alt = _("A face next to %(hero)s: %(words)s") % {
+            "hero": hero_name,
+            "words": band.label,
         }
     else:
         card_alt = _("A face next to %(hero)s") % {"hero": hero_name}
@@ -185,6 +236,15 @@ def share_page(request, token):
             "probability_explained": PROBABILITY_EXPLAINED,
             "card_url": request.build_absolute_uri(
                 f"{prediction.share_card_path}?lang={get_language() or 'ko'}"
+            ),
+            "card_srcset": ", ".join(
+                f"{reverse('heroes:share_card_webp', args=[prediction.share_token, width])}"
+                f"?lang={_card_language(request)} {width}w"
+                for width in CARD_PAGE_WIDTHS
+            ),
+            "card_src": (
+                f"{reverse('heroes:share_card_webp', args=[prediction.share_token, 1200])}"
+                f"?lang={_card_language(request)}"
             ),
             "page_url": request.build_absolute_uri(),
         },
@@ -224,25 +284,69 @@ def share_card(request, token):
     share_card_png). Public caches must ask again each time (no-cache, with
     an ETag: a 304 costs one query), so a revoked link's card is gone from
     them at once."""
-    prediction = _shared_or_404(token)
-    language = request.GET.get("lang") or get_language() or "ko"
-    language = "en" if language.startswith("en") else "ko"
-    hero = prediction.top_hero
-    if hero is None:
-        raise Http404(_("This result has no hero any more."))
+    prediction = _shared_with_hero_or_404(token)
+    language = _card_language(request)
     etag = f'"{prediction.share_token}-{language}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
     else:
-        png = services.share_card_png(
-            prediction=prediction,
-            language=language,
-            render=lambda: _render_share_card(prediction, hero, language),
-        )
-        response = HttpResponse(png, content_type="image/png")
+        response = HttpResponse(_card_png(prediction, language), content_type="image/png")
     response["ETag"] = etag
     response["Cache-Control"] = "public, no-cache"
     return response
+
+
+# The share page draws the card at most 720 CSS px wide: a 600 px and a
+# 1200 px WebP (for 2x screens) instead of the 1200x630 PNG (about 400 KB),
+# which stays the og:image.
+CARD_PAGE_WIDTHS = (600, 1200)
+
+
+@require_GET
+def share_card_webp(request, token, width):
+    """The share card for the share page itself: a WebP at ``width`` px,
+    made from the kept PNG (the same card, equally sharp at its drawn size);
+    cached like the PNG."""
+    if width not in CARD_PAGE_WIDTHS:
+        raise Http404
+    prediction = _shared_with_hero_or_404(token)
+    language = _card_language(request)
+    etag = f'"{prediction.share_token}-{language}-{width}w"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        with Image.open(io.BytesIO(_card_png(prediction, language))) as card:
+            card = card.convert("RGB")
+            if card.width != width:
+                height = round(card.height * width / card.width)
+                card = card.resize((width, height), Image.LANCZOS)
+            buffer = io.BytesIO()
+            card.save(buffer, format="WEBP", quality=86, method=4)
+        response = HttpResponse(buffer.getvalue(), content_type="image/webp")
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, no-cache"
+    return response
+
+
+def _shared_with_hero_or_404(token):
+    prediction = _shared_or_404(token)
+    if prediction.top_hero is None:
+        raise Http404(_("This result has no hero any more."))
+    return prediction
+
+
+def _card_language(request):
+    language = request.GET.get("lang") or get_language() or "ko"
+    return "en" if language.startswith("en") else "ko"
+
+
+def _card_png(prediction, language):
+    hero = prediction.top_hero
+    return services.share_card_png(
+        prediction=prediction,
+        language=language,
+        render=lambda: _render_share_card(prediction, hero, language),
+    )
 
 
 def _render_share_card(prediction, hero, language):

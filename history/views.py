@@ -160,10 +160,15 @@ def history_detail(request, pk):
     for row in runners_up:
         row["label"] = RUNNER_LABELS.get(row["rank"], "")
         row["band"] = strength_band(row["index"])
-    faces = [
-        {"index": i, "current": i == prediction.face_index}
-        for i, _face in enumerate(prediction.faces or [])
-    ]
+    # The picker shows the faces as they stand in the photo, left to right
+    # (the engine lists them largest first); each keeps its engine index.
+    faces = sorted(
+        (
+            {"index": i, "current": i == prediction.face_index, "left": _face_left(face)}
+            for i, face in enumerate(prediction.faces or [])
+        ),
+        key=lambda face: (face["left"], face["index"]),
+    )
     face = prediction.face
     context = {
         "prediction": prediction,
@@ -190,6 +195,15 @@ def history_detail(request, pk):
             ),
         )
     return render(request, "history/detail.html", context)
+
+
+def _face_left(face):
+    """The left edge of a stored face's box ((x, y, w, h)); 0 when it has none."""
+    box = face.get("box") if isinstance(face, dict) else None
+    try:
+        return float(box[0])
+    except (TypeError, IndexError, ValueError):
+        return 0.0
 
 
 THUMB_SIZE = 320

@@ -29,8 +29,8 @@ def test_sign_up_log_out_log_in_in_korean_then_english(page, screenshot):
     page.goto(link)
     page.get_by_role("button", name="내 계정 시작하기").click()
 
-    assert page.get_by_role("status").inner_text().strip() == "환영합니다! 계정이 만들어졌습니다."
-    assert "브라우저님, 환영합니다." in page.content()
+    assert page.get_by_role("status").inner_text().strip() == "반가워요! 계정이 만들어졌어요."
+    assert "브라우저님, 반가워요." in page.content()
     assert get_user_model().objects.filter(email="browser@example.com").exists()
 
     page.get_by_role("button", name="로그아웃").click()
@@ -38,10 +38,7 @@ def test_sign_up_log_out_log_in_in_korean_then_english(page, screenshot):
     page.get_by_label("이메일").fill("Browser@Example.com")
     page.get_by_label("비밀번호").fill("wrong-password")
     page.get_by_role("button", name="로그인").click()
-    assert (
-        page.get_by_role("alert").inner_text().strip()
-        == "이메일 또는 비밀번호가 올바르지 않습니다."
-    )
+    assert page.get_by_role("alert").inner_text().strip() == "이메일이나 비밀번호가 맞지 않아요."
     page.get_by_label("비밀번호").fill("a-browser-pass-8712")
     page.get_by_role("button", name="로그인").click()
     page.wait_for_url(base + "/")

@@ -83,7 +83,7 @@ def test_success_resets_the_account_counter(client, user, password):
 def test_lock_message_is_korean_by_default(client, user):
     for _ in range(4):
         response = login(client, user.email, "wrong", lang="ko")
-    assert "로그인 시도가 너무 많습니다" in response.content.decode()
+    assert "로그인 시도가 너무 많았어요" in response.content.decode()
 
 
 @override_settings(NUM_PROXIES=1)

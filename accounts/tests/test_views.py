@@ -344,3 +344,27 @@ def test_a_real_mail_setup_never_shows_the_link_on_the_page(client, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     response = sign_up(client, "other@example.com", follow=True)
     assert "/accounts/signup/confirm/" not in response.content.decode()
+
+
+def test_the_confirm_page_says_why_it_asks_for_a_tap(client):
+    """Issue 18, 4.5: not just a heading and a button."""
+    sign_up(client, "why@example.com")
+    html = client.get(confirm_link(mail.outbox[-1]), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "한 번만 더 누르면 계정이 시작돼요." in html
+    assert "일부 메일 프로그램은 링크를 검사하려고 저절로 열어 보거든요." in html
+
+
+def test_api_tokens_are_folded_away_until_they_have_news(client, user):
+    """Issue 18, 4.7: kept, but behind "For developers", open only after a
+    token was made (to show it once)."""
+    client.force_login(user)
+    html = client.get(reverse("accounts:account"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    details = re.search(r'<details class="card narrow developer"([^>]*)>', html)
+    assert details and "open" not in details.group(1)
+    assert "개발자용: API 토큰" in html
+    assert html.index('class="card narrow danger-zone"') < details.start()
+    html = client.post(
+        reverse("accounts:token_create"), {"name": "script"}, HTTP_ACCEPT_LANGUAGE="ko"
+    ).content.decode()
+    assert re.search(r'<details class="card narrow developer" open>', html)
+    assert 'id="new-token"' in html

@@ -58,7 +58,7 @@ def test_api_answers_404_not_found_for_malformed_or_unknown_ids(user, bad_id):
     for method, name in API:
         response = getattr(api, method)(reverse(name, args=[bad_id]))
         assert response.status_code == 404, (method, name, bad_id)
-        assert response.json()["error"] == {"code": "not_found", "message": "그런 결과가 없습니다."}
+        assert response.json()["error"] == {"code": "not_found", "message": "그런 결과는 없어요."}
 
 
 def test_row_or_404_finds_the_row_by_its_id_in_text(user, make_prediction):

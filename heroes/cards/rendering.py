@@ -20,33 +20,35 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from heroes.cards import fonts
 from heroes.cards.fonts import fit_font, font, has_hangul, latin_only
-from heroes.korean import with_particle
-from heroes.strength import band_code
+from heroes.strength import NUMBER_FROM, band_code
 
 WIDTH, HEIGHT = 1200, 630
 
+# The band words match heroes.strength's (a test compares them); the number
+# follows the words only from strength.NUMBER_FROM up, so the weakest match
+# is a card of words, never "0/100".
 TEXTS = {
     "ko": {
         "tagline": "나와 닮은 히어로",
         "score": "{score}% 닮았어요",
-        "strength": "닮음 지수 {value}/100 · {words}",
-        "tie": "{second} 거의 동점",
-        "very_strong": "아주 많이 닮음",
-        "strong": "많이 닮음",
-        "clear": "꽤 닮음",
-        "mild": "조금 닮음",
-        "faint": "살짝 닮음",
+        "strength": "{words} · 닮음 지수 {value}/100",
+        "tie": "두 히어로를 거의 똑같이 닮았어요",
+        "very_strong": "쏙 빼닮았어요",
+        "strong": "많이 닮았어요",
+        "clear": "꽤 닮았어요",
+        "mild": "은근히 닮았어요",
+        "faint": "숨은 닮은꼴이에요",
     },
     "en": {
         "tagline": "My look-alike hero",
         "score": "{score}% match",
-        "strength": "Match strength {value}/100 · {words}",
-        "tie": "Nearly tied with {second}",
-        "very_strong": "Very strong resemblance",
-        "strong": "Strong resemblance",
-        "clear": "Clear resemblance",
-        "mild": "Mild resemblance",
-        "faint": "Faint resemblance",
+        "strength": "{words} · Resemblance score {value}/100",
+        "tie": "Two heroes, almost equally",
+        "very_strong": "A striking likeness",
+        "strong": "A strong likeness",
+        "clear": "A clear likeness",
+        "mild": "A subtle likeness",
+        "faint": "A hidden likeness",
     },
 }
 DEFAULT_HERO_NAME_EN = "My hero"
@@ -221,16 +223,10 @@ def _strength_line(texts, strength) -> str | None:
     if strength is None:
         return None
     value = int(round(min(max(float(strength), 0.0), 100.0)))
-    return texts["strength"].format(value=value, words=texts[band_code(value)])
-
-
-def _tie_line(texts, language, second) -> str | None:
-    """ "닥터 스트레인지와 거의 동점" when the top two are nearly tied."""
-    if not second:
-        return None
-    if language == "ko":
-        second = with_particle(second, "과/와")
-    return texts["tie"].format(second=second)
+    words = texts[band_code(value)]
+    if value < NUMBER_FROM:
+        return words
+    return texts["strength"].format(value=value, words=words)
 
 
 def _wrap_words(draw, text: str, font, max_width: int) -> list[str]:
@@ -278,24 +274,30 @@ def card_texts(
     texts = TEXTS[language]
     line1 = tagline if tagline else texts["tagline"]
     line2 = _strength_line(texts, strength) or ""
-    tie_line = _tie_line(texts, language, tied_with)
+    # Nearly tied: both names side by side, "two heroes, almost equally" above.
+    second = (tied_with or "").strip() or None
+    tie_line = texts["tie"] if second else None
 
-    hangul = any(has_hangul(t) for t in (line1, line2, tie_line, hero_name, site_name))
+    hangul = any(
+        has_hangul(t) for t in (line1, line2, tie_line, hero_name, second or "", site_name)
+    )
     if hangul and fonts.find_font(bold=True, need_hangul=True) is None:
         # No font can draw Korean here: an all-Latin card instead of tofu boxes.
         hangul = False
         texts = TEXTS["en"]
         line1 = tagline if tagline and not has_hangul(tagline) else texts["tagline"]
         line2 = _strength_line(texts, strength) or ""
-        tie_line = _tie_line(texts, "en", tied_with_fallback or tied_with) if tied_with else None
-        if tie_line and has_hangul(tie_line):
-            tie_line = None
+        if second and has_hangul(second):
+            second = (tied_with_fallback or "").strip() or latin_only(second) or None
+        tie_line = texts["tie"] if second else None
         if has_hangul(hero_name):
             hero_name = (
                 (fallback_name or "").strip() or latin_only(hero_name) or DEFAULT_HERO_NAME_EN
             )
         if has_hangul(site_name):
             site_name = latin_only(site_name) or "MyLittleHero"
+    if second:
+        hero_name = f"{hero_name} & {second}"
     return CardTexts(line1, line2, tie_line, hero_name, site_name, hangul)
 
 
@@ -373,7 +375,7 @@ def _draw_name_and_strength(draw, texts: CardTexts, accent) -> None:
 
 def _draw_tie(draw, text: str | None, hangul: bool) -> None:
     if text:
-        tie_font = fit_font(draw, text, 900, 26, True, hangul)
+        tie_font = fit_font(draw, text, 900, 30, True, hangul)
         _text(draw, (WIDTH // 2, 104), text, tie_font, (255, 214, 120))
 
 

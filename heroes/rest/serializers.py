@@ -98,12 +98,10 @@ class PredictionSerializer(serializers.Serializer):
         if prediction.nearly_tied and len(prediction.ranking) > 1:
             second = Hero.objects.filter(key=prediction.ranking[1]["hero"]).first()
             if second is not None:
-                text = f"{text} ({nearly_tied_text(hero.name, second.name)})"
-        band = strength_band(prediction.match_strength)
-        if band:
-            text = f"{text}. {band.label} ({band.value}/100). " + strength_sentence(
-                hero.name, prediction.match_strength
-            )
+                text = nearly_tied_text(hero.name, second.name)
+        sentence = strength_sentence(hero.name, prediction.match_strength)
+        if sentence:
+            text = f"{text}. {sentence}"
         return text
 
     def get_photo_url(self, prediction) -> str:

@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 
 from heroes.emblems import hero_image_url
 from heroes.korean import with_particle
+from heroes.strength import index_text as _index_text
 from heroes.strength import strength_band
 
 register = template.Library()
@@ -30,3 +31,9 @@ def match_band(value):
 def hero_image(hero):
     """``{{ hero|hero_image }}``: portrait, emblem or placeholder URL."""
     return hero_image_url(hero)
+
+
+@register.filter
+def index_text(value):
+    """``{{ row.index|index_text }}``: "73", or "<1" rather than a bare 0."""
+    return _index_text(value)

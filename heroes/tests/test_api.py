@@ -66,7 +66,7 @@ def test_errors_have_stable_codes_and_localised_messages(api, fake_predictor):
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "no_face"
-    assert "얼굴을 찾지 못했습니다" in response.json()["error"]["message"]
+    assert "얼굴을 찾지 못했어요" in response.json()["error"]["message"]
 
     response = api.post(
         reverse("api:predictions"),
@@ -229,7 +229,7 @@ def test_rate_limit_per_ip_spans_accounts(make_user, fake_predictor):
 def test_tokens_are_made_and_revoked_on_the_account_page(client, user, other_user):
     client.force_login(user)
     page = client.post(reverse("accounts:token_create"), {"name": "my script"}).content.decode()
-    assert "it will not be shown again" in page or "다시 표시되지 않습니다" in page
+    assert "it will not be shown again" in page or "다시는 보여 드리지 않아요" in page
     token = user.api_tokens.get()
     assert token.prefix in page and token.key_hash not in page
     client.force_login(other_user)

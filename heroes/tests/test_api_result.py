@@ -7,7 +7,8 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
-from heroes.models import Prediction
+from heroes.models import Hero, Prediction
+from heroes.strength import nearly_tied_text, strength_sentence
 from mylittlehero.tests.factories import photo_upload
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +39,14 @@ def test_result_carries_match_strength_band_summary_and_per_hero_index(user, fak
     )
     assert body["match_strength_band"] in {"very_strong", "strong", "clear", "mild", "faint"}
     top = stored.top_hero
-    assert body["summary"].startswith(f"You look like {top.name_en}")
-    assert f"{round(stored.match_strength)}/100" in body["summary"]
+    with translation.override("en"):
+        if stored.nearly_tied:
+            second = Hero.objects.get(key=stored.ranking[1]["hero"])
+            lead = nearly_tied_text(top.name_en, second.name_en)
+        else:
+            lead = f"You look like {top.name_en}"
+        sentence = strength_sentence(top.name_en, stored.match_strength)
+    assert body["summary"] == f"{lead}. {sentence}"
     # every key the API had before is still there
     for key in (
         "id",

@@ -126,7 +126,7 @@ def test_a_photo_without_a_face_gets_the_friendly_message(page, tmp_path, media_
     before = media_files(media_root, pattern="*.jpg")
     upload(page, path)
     page.wait_for_selector("[role=alert] p", timeout=60_000)
-    assert "사진에서 얼굴을 찾지 못했습니다" in page.locator("[role=alert]").first.inner_text()
+    assert "사진에서 얼굴을 찾지 못했어요" in page.locator("[role=alert]").first.inner_text()
     assert page.url.endswith("/upload/")
     assert not Prediction.objects.exists()
     assert media_files(media_root, pattern="*.jpg") == before

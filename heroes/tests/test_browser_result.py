@@ -98,6 +98,8 @@ def test_runner_up_preview_is_labelled_and_restores_cleanly(result_page):
     runner_names = page.locator(".runner-name").all_inner_texts()
     assert runner_names == [second, third, names([prediction.ranking[3]["hero"]])[0]]
     assert page.locator("#main-eyebrow").inner_text() == "가장 닮은 히어로"
+    top_words = page.locator("#main-strength-words").inner_text()
+    top_figure_shown = page.locator("#main-strength-figure").is_visible()
 
     page.locator(".runner-card").first.click()
     assert page.locator("#main-name").inner_text() == second
@@ -113,9 +115,12 @@ def test_runner_up_preview_is_labelled_and_restores_cleanly(result_page):
     page.get_by_role("button", name="가장 닮은 히어로 다시 보기").click()
     assert page.locator("#main-name").inner_text() == top
     assert page.locator("#main-eyebrow").inner_text() == "가장 닮은 히어로"
-    assert page.locator("#main-strength-value").inner_text() == str(
-        round(prediction.match_strength)
-    )
+    assert page.locator("#main-strength-words").inner_text() == top_words
+    assert page.locator("#main-strength-figure").is_visible() == top_figure_shown
+    if top_figure_shown:
+        assert page.locator("#main-strength-value").inner_text() == str(
+            round(prediction.match_strength)
+        )
     assert page.locator(".runner-card[aria-pressed=true]").count() == 0
     assert page.locator(".runner-name").all_inner_texts() == runner_names
     assert not page.js_errors
@@ -197,14 +202,13 @@ def test_phone_sees_hero_name_portrait_and_strength_without_scrolling(
     for selector in (
         "#main-name",
         "#main-portrait",
-        "#main-strength-value",
         "#main-strength-words",
         "#share-button",
     ):
         box = page.locator(selector).bounding_box()
         assert box and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], selector
     photo = page.locator(".result-photo").bounding_box()
-    assert photo["y"] > page.locator("#main-strength-value").bounding_box()["y"]
+    assert photo["y"] > page.locator("#main-strength-words").bounding_box()["y"]
     assert (
         page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         <= 0
@@ -313,7 +317,7 @@ def test_history_thumbnail_shows_the_chosen_face_of_a_group_photo(result_page, t
     Image.fromarray(group.astype(np.uint8)).save(path, quality=92)
     prediction = upload(page, path)
     assert len(prediction.faces) == 2
-    page.get_by_role("button", name="얼굴 2").click()  # the face on the blue side
+    page.get_by_role("button", name="왼쪽에서 2번째 얼굴").click()  # the face on the blue side
     page.wait_for_load_state()
     prediction.refresh_from_db()
     assert prediction.face_index == 1

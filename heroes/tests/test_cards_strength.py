@@ -44,10 +44,10 @@ def test_strength_line_is_drawn_only_when_known(face, portrait):
 
 
 def test_strength_text_in_both_languages():
-    assert rendering._strength_line(cards.TEXTS["ko"], 73.4) == "닮음 지수 73/100 · 많이 닮음"
+    assert rendering._strength_line(cards.TEXTS["ko"], 73.4) == "많이 닮았어요 · 닮음 지수 73/100"
     assert (
         rendering._strength_line(cards.TEXTS["en"], 95)
-        == "Match strength 95/100 · Very strong resemblance"
+        == "A striking likeness · Resemblance score 95/100"
     )
     assert rendering._strength_line(cards.TEXTS["en"], None) is None
 
@@ -86,11 +86,26 @@ def test_nearly_tied_line_under_the_tagline(face, portrait):
     plain = cards.render_share_card(**kwargs)
     assert (band(tied, 90, 118) > 120).sum() > 300
     assert (band(plain, 90, 118) > 120).sum() < (band(tied, 90, 118) > 120).sum() / 3
-    assert (
-        rendering._tie_line(cards.TEXTS["ko"], "ko", "닥터 스트레인지")
-        == "닥터 스트레인지와 거의 동점"
+    texts = rendering.card_texts(
+        hero_name="캡틴 아메리카",
+        strength=60,
+        language="ko",
+        site_name="MyLittleHero",
+        tagline=None,
+        fallback_name="Captain America",
+        tied_with="닥터 스트레인지",
+        tied_with_fallback="Doctor Strange",
     )
-    assert (
-        rendering._tie_line(cards.TEXTS["en"], "en", "Doctor Strange")
-        == "Nearly tied with Doctor Strange"
-    )
+    # a feature, not a hedge: both names, "two heroes, almost equally"
+    assert texts.hero_name == "캡틴 아메리카 & 닥터 스트레인지"
+    assert texts.tie == "두 히어로를 거의 똑같이 닮았어요"
+    assert cards.TEXTS["en"]["tie"] == "Two heroes, almost equally"
+
+
+@pytest.mark.parametrize("strength", [0.0, 4.0, 14.4, 31.0])
+def test_the_weakest_card_has_words_and_no_number(strength):
+    for language in ("ko", "en"):
+        line = rendering._strength_line(cards.TEXTS[language], strength)
+        assert line and not any(ch.isdigit() for ch in line)
+    assert rendering._strength_line(cards.TEXTS["ko"], 0.0) == "숨은 닮은꼴이에요"
+    assert rendering._strength_line(cards.TEXTS["en"], 31.0) == "A subtle likeness"

@@ -61,7 +61,7 @@ def test_admin_action_queues_with_a_broker_unbounded(
         {"action": "repredict", "_selected_action": [p.pk for p in predictions]},
         follow=True,
     )
-    assert "분석 결과 3개를 다시 분석하도록 대기열에 넣었습니다." in response.content.decode()
+    assert "분석 결과 3개를 다시 분석하도록 대기열에 넣었어요." in response.content.decode()
     assert fake_predictor.calls == []  # nothing computed in the request
     (batch,) = queued_batches(broker)
     assert sorted(batch[2]) == sorted(str(p.pk) for p in predictions)

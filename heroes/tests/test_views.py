@@ -287,6 +287,70 @@ def test_deleting_a_shared_result_or_the_account_deletes_its_cards(
     assert not any(n.startswith(kept.share_token) for n in _kept_cards(media_root))
 
 
+def test_share_page_draws_a_small_webp_and_keeps_the_png_for_og_image(
+    client, user, make_prediction
+):
+    """Issue 18, 4.8: the share page's LCP image is a WebP at the drawn size
+    (600 px, 1200 px for 2x screens), far smaller than the 1200x630 PNG,
+    which stays the og:image."""
+    import io
+    import re
+
+    from PIL import Image
+
+    from heroes.models import Hero
+
+    hero = Hero.objects.get(key="thor")
+    prediction = make_prediction(
+        user,
+        ranking=[{"hero": "thor", "probability": 0.6, "similarity": 0.5, "index": 66.0}],
+        top_hero=hero,
+        top_probability=0.6,
+        match_strength=66.0,
+        is_shared=True,
+    )
+    html = client.get(reverse("heroes:share", args=[prediction.share_token])).content.decode()
+    og = re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
+    assert "/card.png?lang=ko" in og
+    img = re.search(r'<img class="share-card"[^>]*>', html).group(0)
+    srcset = re.search(r'srcset="([^"]+)"', img).group(1)
+    candidates = [part.strip().split() for part in srcset.split(",")]
+    assert [width for _url, width in candidates] == ["600w", "1200w"]
+    png = client.get(og.split("testserver", 1)[-1])
+    assert png["Content-Type"] == "image/png"
+    png_bytes = b"".join(png.streaming_content) if png.streaming else png.content
+    for url, width in candidates:
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "image/webp"
+        image = Image.open(io.BytesIO(response.content))
+        assert image.format == "WEBP" and image.width == int(width[:-1])
+        assert len(response.content) < len(png_bytes) / 3
+        again = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+        assert again.status_code == 304
+    assert (
+        client.get(
+            reverse("heroes:share_card_webp", args=[prediction.share_token, 800])
+        ).status_code
+        == 404
+    )
+    prediction.is_shared = False
+    prediction.save()
+    assert client.get(candidates[0][0]).status_code == 404
+
+
+def test_home_sample_is_a_strong_result_with_its_photo_credit(client):
+    """Issue 18, 4.8: the sample sells (a strong match, words first) and
+    credits its photo (the London set, CC BY 4.0)."""
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    import re
+
+    strength = re.search(r'<span class="sample-strength">([^<]+)</span>', html).group(1)
+    words, _, number = strength.partition(" · 닮음 지수 ")
+    assert words in {"쏙 빼닮았어요", "많이 닮았어요"} and int(number) >= 70
+    assert "사진: DeBruine, L., &amp; Jones, B. (2017). Face Research Lab London Set." in html
+    assert "CC BY 4.0" in html
+
+
 def test_small_portraits_for_small_pictures(client):
     hero = Hero.objects.get(key="thor")
     url = reverse("heroes:portrait", args=[hero.key])

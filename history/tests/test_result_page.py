@@ -65,9 +65,10 @@ def test_result_page_leads_with_hero_and_strength_in_natural_korean(client, user
     # the top hero's card comes before the person's own photo
     assert html.index('id="hero-main"') < html.index('class="card result-photo-card"')
     assert re.search(r'id="main-strength-value">73<', html)
-    assert "많이 닮음" in html  # 73: strong
-    assert "로키와 닮은 정도가 보통 사람 100명 중 73명보다 강해요." in html
-    assert 'id="main-tie"' in html and "거의 동점" not in html
+    assert re.search(r'id="main-strength-words">많이 닮았어요<', html)  # 73: strong
+    assert html.index('id="main-strength-words"') < html.index('id="main-strength-value"')
+    assert "로키와의 닮음 지수가 보통 사람 100명 중 73명보다 높아요." in html
+    assert 'id="main-tie"' in html and "거의 똑같이" not in html
     # the calibrated probability stays in the full ranking, with its explanation
     assert "확률: 모든 히어로 가운데" in html
     assert html.count('class="ranking-meter"') == len(result.ranking)
@@ -85,8 +86,8 @@ def test_nearly_tied_says_so(client, user, result):
     result.nearly_tied = True
     result.save()
     client.force_login(user)
-    assert "로키 · 캡틴 아메리카와 거의 동점" in page(client, result)
-    assert "Loki, nearly tied with Captain America" in page(client, result, "en")
+    assert "로키와 캡틴 아메리카, 거의 똑같이 닮았어요" in page(client, result)
+    assert "Loki and Captain America, almost equally" in page(client, result, "en")
 
 
 def test_older_result_without_strength_still_shows_the_hero(client, user, result):
@@ -126,11 +127,13 @@ def test_history_list_shows_strength_words_and_face_thumbnails(client, user, res
     html = client.get(reverse("history:list")).content.decode()
     assert reverse("history:thumb", args=[result.pk]) in html
     assert reverse("history:photo", args=[result.pk]) not in html
-    assert "<strong>73</strong>/100 · 많이 닮음" in html
-    assert "거의 동점" not in html
+    assert "<strong>많이 닮았어요</strong> · 닮음 지수 73" in html
+    assert "거의 똑같이" not in html
     result.nearly_tied = True
     result.save()
-    assert "다음 히어로와 거의 동점" in client.get(reverse("history:list")).content.decode()
+    assert (
+        "두 히어로를 거의 똑같이 닮았어요" in client.get(reverse("history:list")).content.decode()
+    )
 
 
 def test_empty_history_offers_an_upload_button_and_labels_are_distinct(client, user):
@@ -211,7 +214,7 @@ def test_share_page_title_and_og_title_use_the_right_particle(client, user, resu
     assert "<title>캡틴 아메리카를 닮은 사람 · " in html
     assert '<meta property="og:title" content="캡틴 아메리카를 닮은 사람">' in html
     assert "을(를)" not in html
-    assert "닮음 지수 73/100 · 많이 닮음" in html
+    assert "많이 닮았어요 · 닮음 지수 73/100" in html
 
 
 def test_share_card_of_a_nearly_tied_result(client, result):
@@ -224,3 +227,86 @@ def test_share_card_of_a_nearly_tied_result(client, result):
         )
         assert response.status_code == 200 and response["Content-Type"] == "image/png"
         assert Image.open(io.BytesIO(response.content)).size == (1200, 630)
+
+
+@pytest.mark.parametrize("strength", [0.0, 0.3, 8.0, 27.0])
+def test_a_low_result_leads_with_words_never_a_bare_zero(client, user, result, strength):
+    """Issue 18, 2: the weakest match reads well: words, a true sentence that
+    is no put-down, no number beside them, no empty bar, "<1" in the ranking."""
+    result.match_strength = strength
+    result.ranking = ranking_for([row["hero"] for row in result.ranking], top_index=strength)
+    result.save()
+    client.force_login(user)
+    html = page(client, result)
+    words = re.search(r'id="main-strength-words">([^<]+)<', html).group(1)
+    assert words in {"은근히 닮았어요", "숨은 닮은꼴이에요"}
+    assert re.search(r'id="main-strength-figure" hidden>', html)
+    assert re.search(r'<meter class="strength-meter"[^>]* hidden>', html)
+    assert "모든 히어로 가운데 로키가 내 얼굴과 가장 닮았어요." in html
+    assert "명보다 높아요" not in html
+    indices = re.findall(
+        r'class="ranking-index"[^>]*><span class="visually-hidden">[^<]*</span>([^<]*)<', html
+    )
+    assert indices and "0" not in indices
+    assert all(re.fullmatch(r"&lt;1|[1-9][0-9]?|100", text) for text in indices)
+    # every ranking bar starts below 0, so even "<1" shows a sliver
+    assert 'class="ranking-meter" min="-4"' in html
+    history = client.get(reverse("history:list")).content.decode()
+    assert f">{words}</strong>" in history and "닮음 지수" not in history
+
+
+def test_one_term_for_the_number_everywhere(client, user, result):
+    result.is_shared = True
+    result.save()
+    client.force_login(user)
+    pages = [
+        page(client, result),
+        client.get(reverse("history:list")).content.decode(),
+        client.get(reverse("heroes:share", args=[result.share_token])).content.decode(),
+    ]
+    for html in pages:
+        assert "닮음 지수" in html
+        assert "닮은 정도" not in html and "매치 강도" not in html
+    english = page(client, result, "en")
+    assert "Resemblance score" in english and "Match strength" not in english
+
+
+def test_faces_are_offered_left_to_right_keeping_the_engine_index(client, user, result):
+    """Issue 18, 4.1: the engine lists faces largest first; the picker shows
+    them as they stand in the photo, each posting its own engine index."""
+    result.faces = [
+        {"box": [40, 5, 20, 20], "confidence": 0.99},  # right, largest
+        {"box": [2, 5, 14, 14], "confidence": 0.99},  # left
+        {"box": [22, 5, 12, 12], "confidence": 0.98},  # middle
+    ]
+    result.save()
+    client.force_login(user)
+    html = page(client, result)
+    assert re.findall(r'name="face" value="(\d)"', html) == ["1", "2", "0"]
+    assert re.findall(r"왼쪽에서 (\d)번째 얼굴", html) == ["1", "2", "3"]
+    current = re.findall(
+        r'<input type="hidden" name="face" value="(\d)">\s*<button[^>]*aria-current', html
+    )
+    assert current == ["0"]
+
+
+def test_share_page_footer_and_history_dates_and_delete_all(client, user, result):
+    """Issue 18, 4.2 and 4.8: a shared card's page says the truth in its
+    footer; the history shows dates as the result page does; "delete all"
+    sits after the results, not beside the main button."""
+    result.is_shared = True
+    result.save()
+    shared = client.get(
+        reverse("heroes:share", args=[result.share_token]), HTTP_ACCEPT_LANGUAGE="ko"
+    ).content.decode()
+    footer = shared[shared.index('<footer class="site-footer">') :]
+    assert "사진은 나만 볼 수 있어요" not in footer and "링크는 언제든 끌 수 있어요" in footer
+    client.force_login(user)
+    history = client.get(reverse("history:list"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    detail = page(client, result)
+    listed = re.search(r"<time datetime=\"[^\"]+\">([^<]+)</time>", history).group(1)
+    shown = re.search(r"<time datetime=\"[^\"]+\">([^<]+)</time>", detail).group(1)
+    assert listed == shown and "년" in listed and ("오전" in listed or "오후" in listed)
+    head = history[history.index('<div class="section-head">') : history.index("</div>")]
+    assert "모든 결과 삭제" not in head
+    assert history.index("모든 결과 삭제") > history.index('class="result-grid"')

@@ -75,9 +75,9 @@ def test_stored_photo_has_no_exif_and_is_upright(client, user, fake_predictor, m
 @pytest.mark.parametrize(
     "upload, status, message",
     [
-        (photo_upload(color=(128, 128, 128)), 400, "얼굴을 찾지 못했습니다"),
-        (photo_upload(content=b"this is text, not a photo"), 400, "읽을 수 있는 사진이 아닙니다"),
-        (photo_upload(content=b""), 400, "파일이 비어 있습니다"),
+        (photo_upload(color=(128, 128, 128)), 400, "얼굴을 찾지 못했어요"),
+        (photo_upload(content=b"this is text, not a photo"), 400, "읽을 수 있는 사진이 아니에요"),
+        (photo_upload(content=b""), 400, "파일이 비어 있어요"),
     ],
 )
 def test_refused_uploads_store_nothing_and_explain(

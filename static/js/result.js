@@ -26,6 +26,7 @@
     strength: byId("main-strength"),
     value: byId("main-strength-value"),
     words: byId("main-strength-words"),
+    figure: byId("main-strength-figure"),
     meter: byId("main-strength-meter"),
     sentence: byId("main-sentence"),
     restore: byId("main-restore")
@@ -42,6 +43,7 @@
       strengthHidden: parts.strength.hidden,
       value: parts.value.textContent,
       words: parts.words.textContent,
+      figureHidden: parts.figure.hidden,
       meter: parts.meter.getAttribute("value"),
       sentenceHidden: parts.sentence.hidden,
       band: main.dataset.band
@@ -60,6 +62,8 @@
     parts.strength.hidden = original.strengthHidden;
     parts.value.textContent = original.value;
     parts.words.textContent = original.words;
+    parts.figure.hidden = original.figureHidden;
+    parts.meter.hidden = original.figureHidden;
     parts.meter.value = original.meter;
     parts.sentence.hidden = original.sentenceHidden;
     parts.restore.hidden = true;
@@ -76,13 +80,14 @@
     parts.description.textContent = card.dataset.description;
     parts.tie.hidden = true;
     parts.sentence.hidden = true;  // the sentence is about the top hero only
+    // Words first; the number only where the page shows one (data-strength).
+    parts.strength.hidden = !card.dataset.words;
+    parts.words.textContent = card.dataset.words;
+    parts.figure.hidden = !card.dataset.strength;
+    parts.meter.hidden = !card.dataset.strength;
     if (card.dataset.strength) {
-      parts.strength.hidden = false;
       parts.value.textContent = card.dataset.strength;
-      parts.words.textContent = card.dataset.words;
       parts.meter.value = card.dataset.strength;
-    } else {
-      parts.strength.hidden = true;
     }
     parts.restore.hidden = false;
     main.classList.add("is-preview");
