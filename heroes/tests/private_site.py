@@ -146,7 +146,9 @@ def run_stages(page, data):
     """Every stage's output for a photo's bytes: the decoded image's size and
     a digest of its pixels, the faces, the chip, the embedding, the ranking."""
     return page.evaluate(
-        "async (b64) => {" + BLOB + """
+        "async (b64) => {"
+        + BLOB
+        + """
   const r = await window.privateEngine.run(blob);
   const img = r.loaded.image;
   return {

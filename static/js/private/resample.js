@@ -115,14 +115,23 @@ function vertical(image, coeffs) {
   return { width, height: outHeight, data: out };
 }
 
-// Image.resize(size, BILINEAR, box) of an 8-bit RGB image (ImagingResample).
+// Image.resize(size, BILINEAR, box) of an 8-bit RGB image (ImagingResample
+// of Pillow 13: the vertical pass goes first when the height shrinks more
+// than twice as much as the width).
 export function pillowResize(image, outWidth, outHeight, box) {
   const [x0, y0, x1, y1] = box || [0, 0, image.width, image.height];
+  const shrinkY = image.height - outHeight;
+  const verticalFirst = shrinkY > 0 && shrinkY > (image.width - outWidth) * 2;
   const needH = outWidth !== image.width || x0 !== 0 || x1 !== outWidth;
   const needV = outHeight !== image.height || y0 !== 0 || y1 !== outHeight;
   const horiz = coefficients(image.width, x0, x1, outWidth);
   const vert = coefficients(image.height, y0, y1, outHeight);
   let current = image;
+  if (verticalFirst) {
+    if (needV) current = vertical(current, vert);
+    if (needH) current = horizontal(current, 0, current.height, horiz);
+    return current;
+  }
   if (needH) {
     const first = vert.bounds[0];
     const last = vert.bounds[outHeight * 2 - 2] + vert.bounds[outHeight * 2 - 1];
@@ -133,8 +142,14 @@ export function pillowResize(image, outWidth, outHeight, box) {
   return current;
 }
 
-// Image.reduce(factor): the mean of each factor x factor block, rounded
-// (blocks at the right and bottom edges are smaller, as in Pillow).
+// Image.reduce(factor): the mean of each factor x factor block (blocks at
+// the right and bottom edges are smaller), rounded as Pillow's Reduce.c does
+// it: (sum + n / 2) times a 24-bit fixed-point reciprocal.
+function reduceMean(sum, n) {
+  const multiplier = Math.trunc(Math.fround(4294967296 / Math.fround(256 * n)));
+  return Math.floor(((sum + (n >> 1)) * multiplier) / 16777216);
+}
+
 export function boxReduce(image, factor) {
   const width = Math.ceil(image.width / factor);
   const height = Math.ceil(image.height / factor);
@@ -157,9 +172,9 @@ export function boxReduce(image, factor) {
         }
       }
       const o = (y * width + x) * 3;
-      out[o] = Math.floor((s0 + n / 2) / n);
-      out[o + 1] = Math.floor((s1 + n / 2) / n);
-      out[o + 2] = Math.floor((s2 + n / 2) / n);
+      out[o] = reduceMean(s0, n);
+      out[o + 1] = reduceMean(s1, n);
+      out[o + 2] = reduceMean(s2, n);
     }
   }
   return { width, height, data: out };
@@ -206,27 +221,24 @@ export function tfAreaResize(image, outHeight, outWidth) {
   const heightScale = f(inH / outHeight);
   const widthScale = f(inW / outWidth);
   const scale = f(1.0 / f(heightScale * widthScale));
-  // Per output column: the input columns it covers and their weights.
-  const xs = [];
+  const weight = (i, lo, hi, step) =>
+    i < lo ? (i + 1 > hi ? step : f(i + 1 - lo)) : i + 1 > hi ? f(hi - i) : 1.0;
+  // Per output column: the input columns it covers (flat) and their weights.
+  const colStart = new Int32Array(outWidth + 1);
+  const cols = [];
+  const colWeights = [];
   for (let x = 0; x < outWidth; x++) {
     const inX = f(x * widthScale);
     const inX1 = f((x + 1) * widthScale);
-    const start = Math.floor(inX);
-    const end = Math.ceil(inX1);
-    const cols = [];
-    for (let i = start; i < end; i++) {
-      const w =
-        i < inX
-          ? i + 1 > inX1
-            ? widthScale
-            : f(i + 1 - inX)
-          : i + 1 > inX1
-            ? f(inX1 - i)
-            : 1.0;
-      cols.push([Math.min(i, inW - 1), w]);
+    colStart[x] = cols.length;
+    for (let i = Math.floor(inX); i < Math.ceil(inX1); i++) {
+      cols.push(Math.min(i, inW - 1) * 3);
+      colWeights.push(weight(i, inX, inX1, widthScale));
     }
-    xs.push(cols);
   }
+  colStart[outWidth] = cols.length;
+  const colIndex = Int32Array.from(cols);
+  const colWeight = Float32Array.from(colWeights);
   const out = new Float32Array(outHeight * outWidth * 3);
   for (let y = 0; y < outHeight; y++) {
     const inY = f(y * heightScale);
@@ -237,21 +249,17 @@ export function tfAreaResize(image, outHeight, outWidth) {
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
+      const c0 = colStart[x];
+      const c1 = colStart[x + 1];
       for (let i = start; i < end; i++) {
-        const wy =
-          i < inY
-            ? i + 1 > inY1
-              ? heightScale
-              : f(i + 1 - inY)
-            : i + 1 > inY1
-              ? f(inY1 - i)
-              : 1.0;
-        const row = Math.min(i, inH - 1) * inW;
+        const wy = weight(i, inY, inY1, heightScale);
+        const row = Math.min(i, inH - 1) * inW * 3;
         let r0 = 0;
         let r1 = 0;
         let r2 = 0;
-        for (const [col, wx] of xs[x]) {
-          const p = (row + col) * 3;
+        for (let c = c0; c < c1; c++) {
+          const p = row + colIndex[c];
+          const wx = colWeight[c];
           r0 = f(r0 + f(src[p] * wx));
           r1 = f(r1 + f(src[p + 1] * wx));
           r2 = f(r2 + f(src[p + 2] * wx));
