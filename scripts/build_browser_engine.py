@@ -201,7 +201,9 @@ def build_embedder():
                 graph.initializer.remove(initializer)
                 codes_name, nodes = f"{name}__codes", []
                 graph.initializer.append(
-                    numpy_helper.from_array(np.ascontiguousarray(codes.transpose(layout)), codes_name)
+                    numpy_helper.from_array(
+                        np.ascontiguousarray(codes.transpose(layout)), codes_name
+                    )
                 )
                 graph.initializer.append(
                     numpy_helper.from_array(np.array(scale, np.float32), f"{name}__scale")
@@ -210,7 +212,9 @@ def build_embedder():
                     numpy_helper.from_array(np.array(minimum, np.float32), f"{name}__min")
                 )
                 nodes.append(
-                    helper.make_node("Cast", [codes_name], [f"{name}__f"], to=onnx.TensorProto.FLOAT)
+                    helper.make_node(
+                        "Cast", [codes_name], [f"{name}__f"], to=onnx.TensorProto.FLOAT
+                    )
                 )
                 nodes.append(
                     helper.make_node("Mul", [f"{name}__f", f"{name}__scale"], [f"{name}__s"])
@@ -256,8 +260,16 @@ def build_classifier(folder):
         raise SystemExit("the classifier's centre layer scales: not supported here")
     gallery = np.asarray(model.get_layer("gallery_cosine").get_weights()[0], np.float32).T
     pool = model.get_layer("hero_pool")
-    scale = float(model.get_layer("logits").scale)
+    # Models before the one-scoring card multiplied the head's outputs by a
+    # logit scale (a "logits" layer) and kept temperature and tie margin
+    # elsewhere in the card.
+    names = {layer.name for layer in model.layers}
+    scale = float(model.get_layer("logits").scale) if "logits" in names else 1.0
     strength = card.get("match_strength") or {}
+    scoring = card.get("scoring") or {
+        "temperature": card["temperature"],
+        "tie_margin": strength.get("tie_margin", 0.0),
+    }
     config = {
         "heroes": list(card["heroes"]),
         "mean": [float(v) for v in mean],
@@ -267,12 +279,12 @@ def build_classifier(folder):
         "threshold": pool.threshold,
         "weight": pool.weight,
         "scale": scale,
-        "temperature": float(card["temperature"]),
+        "temperature": float(scoring["temperature"]),
         "centroids": [
             [float(v) for v in row] for row in unit(np.asarray(card["centroids"], np.float32))
         ],
         "quantiles": strength.get("quantiles"),
-        "tie_margin": float(strength.get("tie_margin", 0.0)),
+        "tie_margin": float(scoring.get("tie_margin", 0.0)),
     }
     # Check the pooling written out here against the Keras head.
     probe = np.random.default_rng(2).normal(0, 0.1, (4, 128)).astype(np.float32)
@@ -287,7 +299,9 @@ def build_classifier(folder):
             )
             if abs(score * scale - want[row, 0, h]) > 1e-4:
                 raise SystemExit("the classifier's pooling does not match the Keras head")
-    print(f"classifier: {len(gallery)} gallery faces, {len(config['heroes'])} heroes, pooling checked")
+    print(
+        f"classifier: {len(gallery)} gallery faces, {len(config['heroes'])} heroes, pooling checked"
+    )
     return gallery.astype("<f4").tobytes(), config, card["version"]
 
 
