@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminLoginForm
-from accounts.models import User
+from accounts.models import ApiToken, User
 from core.storage import rows_delete_with_files
 
 # The admin's login goes through the same throttled backend as the site's;
@@ -21,6 +21,25 @@ class UserAdminCreationForm(AdminUserCreationForm):
 class UserAdminChangeForm(UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Every API token: who, which, when made and last used, searchable by
+    the owner's email; "delete" revokes. Tokens are made only by their
+    owner, on the account page."""
+
+    list_display = ("user", "name", "prefix", "created_at", "last_used_at")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "name", "prefix")
+    fields = readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at")
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)

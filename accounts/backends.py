@@ -24,7 +24,8 @@ class ThrottledModelBackend(ModelBackend):
             return None
         email = str(username).strip().lower()
         ip = client_ip(request) if request is not None else "unknown"
-        lockout = throttle.login_lockout(email=email, ip=ip)
+        # Counted before the password is checked (issue 19, item 4).
+        lockout = throttle.login_attempt_take(email=email, ip=ip)
         if lockout is not None:
             if request is not None:
                 request.login_lockout = lockout
@@ -32,8 +33,6 @@ class ThrottledModelBackend(ModelBackend):
             # backend, no password check.
             raise PermissionDenied("login locked out")
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None:
-            throttle.login_failure_record(email=email, ip=ip)
-        else:
-            throttle.login_success_record(email=email)
+        if user is not None:
+            throttle.login_success_record(email=email, ip=ip)
         return user

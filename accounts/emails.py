@@ -1,5 +1,8 @@
 """Emails about a person's account, and the message for a limited action."""
 
+import logging
+import threading
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -37,6 +40,29 @@ def send_signup_email(request, *, user, outcome, next_url=""):
         body = render_to_string("accounts/email/signup_confirm.txt", context, request=request)
     send_mail(subject, body, None, [user.email])
     return context.get("confirm_url")
+
+
+def mail_send_off_request(message):
+    """Send an EmailMessage in a thread of its own, so the answer does not wait
+    for the mail server: a password reset for a known address must answer as
+    fast as for an unknown one, which sends nothing (issue 19, item 2). The
+    thread is not a daemon: a worker that stops gracefully sends it first.
+
+    The test suite's in-memory backend sends at once (tests read
+    ``mail.outbox`` right after the request). Returns the thread, or None."""
+    if settings.EMAIL_BACKEND.endswith("locmem.EmailBackend"):
+        message.send()
+        return None
+
+    def send():
+        try:
+            message.send()
+        except Exception:  # noqa: BLE001 - the request has answered; log it
+            logging.getLogger(__name__).exception("sending a mail to %s failed", message.to)
+
+    thread = threading.Thread(target=send, name="mail-send")
+    thread.start()
+    return thread
 
 
 def mail_goes_nowhere():

@@ -1,10 +1,16 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.emails import mail_send_off_request
 from accounts.models import User
 
 DUPLICATE_EMAIL = _("An account with this email already exists. Log in instead.")
@@ -79,6 +85,55 @@ class AdminLoginForm(ThrottleMessageMixin, AdminAuthenticationForm):
     """The admin's login form, with the same lockout message."""
 
 
+def current_password_check(request, user, password):
+    """Check a logged-in person's password through the login's throttled
+    backend (issue 19, item 5): a wrong password counts toward the same
+    lockout as a failed login, and while locked out even the right one is
+    refused. Raises ValidationError; returns nothing when it is right."""
+    checked = authenticate(request, username=user.email, password=password)
+    if checked is not None and checked.pk == user.pk:
+        return
+    lockout = getattr(request, "login_lockout", None)
+    if lockout is not None:
+        raise lockout_error(lockout)
+    raise ValidationError(_("The password is not correct."), code="password_incorrect")
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    """Django's form; the old password is checked through the login lockout."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        current_password_check(self.request, self.user, old_password)
+        return old_password
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's form; the mail is rendered here and sent off the request, so
+    a known address answers as fast as an unknown one (issue 19, item 2)."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        if html_email_template_name is not None:
+            html = loader.render_to_string(html_email_template_name, context)
+            message.attach_alternative(html, "text/html")
+        mail_send_off_request(message)
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
@@ -92,14 +147,14 @@ class AccountDeleteForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, request=None, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise ValidationError(_("The password is not correct."), code="password_incorrect")
+        current_password_check(self.request, self.user, password)
         return password
 
 

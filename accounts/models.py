@@ -64,6 +64,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
+    def save(self, *args, **kwargs):
+        # A new password, whoever sets it (the password pages, the admin,
+        # `manage.py changepassword`, a shell), revokes the person's API
+        # tokens: a token made by whoever knew the old password must stop
+        # working (issue 19, item 6). set_password() leaves _password set
+        # until the save; a hash upgrade at login does not.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.filter(user=self).delete()
+
     def get_short_name(self):
         return self.display_name or self.email.split("@", 1)[0]
 

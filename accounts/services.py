@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError
 
 from accounts.models import ApiToken, User
@@ -20,7 +21,9 @@ def user_sign_up(*, email, password, display_name=""):
     address is confirmed), "unconfirmed" (an earlier sign-up that was never
     confirmed: it takes the new password, so whoever controls the mailbox
     decides) or "exists" (an active account: nothing changes; its owner is
-    told by email). The caller answers the same in every case."""
+    told by email). The caller answers the same in every case, and every
+    case costs one password hash, so the answer's timing does not tell either
+    (issue 19, item 2)."""
     email = User.objects.normalize_email(email).strip().lower()
     existing = User.objects.filter(email=email).first()
     if existing is None:
@@ -30,7 +33,8 @@ def user_sign_up(*, email, password, display_name=""):
             )
         except IntegrityError:
             # The same address signed up in parallel, after the look-up above:
-            # the unique index refused this one. Answer as for a taken address.
+            # the unique index refused this one (its password was hashed):
+            # answer as for a taken address.
             return User.objects.get(email=email), "exists"
         return user, "created"
     if not existing.is_active and existing.last_login is None:
@@ -38,6 +42,9 @@ def user_sign_up(*, email, password, display_name=""):
         existing.display_name = display_name
         existing.save(update_fields=["password", "display_name"])
         return existing, "unconfirmed"
+    # Nothing changes, but hash like the other cases: a taken address must not
+    # answer sooner than a new one.
+    make_password(password)
     return existing, "exists"
 
 

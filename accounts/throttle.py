@@ -67,8 +67,42 @@ def _keys(*, email, ip):
     return keys
 
 
+def _window_start(key, *, now, window):
+    """The start of the key's current failure window, opening a new one when
+    there is none or the old one has run out."""
+    started = cache.get(f"{key}:start")
+    if started is not None and started + window <= now:  # an old window
+        cache.delete_many([f"{key}:start", f"{key}:count"])
+        started = None
+    if started is None:
+        cache.add(f"{key}:start", now, timeout=window)
+        started = cache.get(f"{key}:start", now)
+    return started
+
+
+def login_attempt_take(*, email, ip):
+    """Count one password check on the account's and the IP's counters
+    *before* the password is checked (atomic increments), then say whether it
+    may go ahead: a Lockout when either count is now over its limit, else
+    None. Counting first means parallel guesses cannot all pass a check made
+    before any of them was counted (issue 19, item 4). The caller reports a
+    right password with ``login_success_record``, which gives the place back."""
+    window = settings.LOGIN_THROTTLE["WINDOW_SECONDS"]
+    now = time.time()
+    waits = []
+    for key, limit in _keys(email=email, ip=ip):
+        started = _window_start(key, now=now, window=window)
+        until = started + window
+        if counter_incr(f"{key}:count", timeout=until - now) > limit:
+            waits.append(until - now)
+    if waits:
+        return Lockout(retry_after_seconds=math.ceil(max(waits)))
+    return None
+
+
 def login_lockout(*, email, ip):
-    """A Lockout when this account or IP has too many recent failures, else None."""
+    """A Lockout when this account or IP has too many recent failures, else
+    None (a read only: logins count with ``login_attempt_take``)."""
     now = time.time()
     waits = []
     for key, limit in _keys(email=email, ip=ip):
@@ -89,17 +123,26 @@ def login_failure_record(*, email, ip):
     window = settings.LOGIN_THROTTLE["WINDOW_SECONDS"]
     now = time.time()
     for key, _limit in _keys(email=email, ip=ip):
-        started = cache.get(f"{key}:start")
-        if started is not None and started + window <= now:  # an old window
-            cache.delete_many([f"{key}:start", f"{key}:count"])
-            started = None
-        if started is None:
-            cache.add(f"{key}:start", now, timeout=window)
-            started = cache.get(f"{key}:start", now)
+        started = _window_start(key, now=now, window=window)
         counter_incr(f"{key}:count", timeout=started + window - now)
 
 
-def login_success_record(*, email):
+def login_success_record(*, email, ip=None):
+    """A right password: the account's counter is cleared; the IP's place
+    taken by ``login_attempt_take`` is given back (not cleared: one good
+    password must not reopen an IP that is guessing at many accounts)."""
     if email:
         key = _key("account", email.strip().lower())
         cache.delete_many([f"{key}:start", f"{key}:count"])
+    if ip:
+        key = _key("ip", ip)
+        started = cache.get(f"{key}:start")
+        if started is None:
+            return
+        try:
+            cache.decr(f"{key}:count")
+        except ValueError:  # the window ended meanwhile
+            return
+        # The database cache's decr() puts its default timeout back.
+        remaining = started + settings.LOGIN_THROTTLE["WINDOW_SECONDS"] - time.time()
+        cache.touch(f"{key}:count", max(1, math.ceil(remaining)))

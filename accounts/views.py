@@ -14,7 +14,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import throttle
 from accounts.emails import action_limited_message, mail_goes_nowhere, send_signup_email
-from accounts.forms import AccountDeleteForm, ApiTokenForm, LoginForm, ProfileForm, SignUpForm
+from accounts.forms import (
+    AccountDeleteForm,
+    ApiTokenForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    ProfileForm,
+    SignUpForm,
+)
 from accounts.services import (
     api_token_create,
     api_token_revoke,
@@ -161,7 +169,7 @@ def token_revoke(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
-    form = AccountDeleteForm(request.user, request.POST or None)
+    form = AccountDeleteForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
@@ -173,17 +181,24 @@ def account_delete(request):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("accounts:account")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
     def form_valid(self, form):
+        tokens = form.user.api_tokens.count()  # saving the password revokes them
         response = super().form_valid(form)
         messages.success(self.request, _("Your password was changed."))
-        _revoke_tokens_and_say_so(self.request, form.user)
+        _revoke_tokens_and_say_so(self.request, form.user, tokens)
         return response
 
 
-def _revoke_tokens_and_say_so(request, user):
-    count = api_tokens_revoke_all(user=user)
+def _revoke_tokens_and_say_so(request, user, count):
+    """Saving a new password revoked the person's tokens (User.save); make
+    sure none is left and tell them how many there were."""
+    api_tokens_revoke_all(user=user)
     if count:
         messages.info(
             request,
@@ -197,6 +212,7 @@ def _revoke_tokens_and_say_so(request, user):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
@@ -221,8 +237,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form):
+        tokens = form.user.api_tokens.count()  # saving the password revokes them
         response = super().form_valid(form)
-        _revoke_tokens_and_say_so(self.request, form.user)
+        _revoke_tokens_and_say_so(self.request, form.user, tokens)
         return response
 
 

@@ -1,6 +1,6 @@
 """Slow clients against gunicorn alone and through nginx (issue 11, item 3).
 
-    .venv/bin/python bench/slowclients.py [--nginx-port 8480 --upstream-port 8481]
+    .venv/bin/python bench/slowclients.py [--nginx-port 8480 --tls-port 8482 --upstream-port 8481]
 
 Starts gunicorn (2 workers, the fake engine) on the upstream port and nginx
 with deploy/nginx.conf in front of it (deploy/nginx-loopback.sh), then, for
@@ -31,6 +31,7 @@ def main():
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--nginx-port", type=int, default=8480)
+    parser.add_argument("--tls-port", type=int, default=8482)
     parser.add_argument("--upstream-port", type=int, default=8481)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mlh-slow-"))
@@ -42,6 +43,7 @@ def main():
                 [
                     str(REPO / "deploy/nginx-loopback.sh"),
                     str(args.nginx_port),
+                    str(args.tls_port),
                     str(args.upstream_port),
                     str(REPO / "staticfiles"),
                     str(work / "nginx"),
@@ -53,9 +55,9 @@ def main():
         )
         for label, url in (
             ("gunicorn alone", site.url),
-            ("through nginx", f"http://127.0.0.1:{args.nginx_port}"),
+            ("through nginx", f"https://127.0.0.1:{args.tls_port}"),
         ):
-            p95, statuses = latencies_under_slow_clients(url)
+            p95, statuses = latencies_under_slow_clients(url, verify=str(work / "nginx/cert.pem"))
             print(f"{label:15s}: {statuses.count(200)}/{len(statuses)} answered, p95 {p95:.2f} s")
     finally:
         if nginx_pid:

@@ -131,11 +131,30 @@ def _per_period(limit, period):
     return ngettext("%(limit)d per second", "%(limit)d per second", limit) % {"limit": limit}
 
 
+def _times_per_period(limit, period):
+    if period >= 86400:
+        return ngettext("%(limit)d time a day", "%(limit)d times a day", limit) % {"limit": limit}
+    if period >= 3600:
+        return ngettext("%(limit)d time an hour", "%(limit)d times an hour", limit) % {
+            "limit": limit
+        }
+    return ngettext("%(limit)d time a minute", "%(limit)d times a minute", limit) % {"limit": limit}
+
+
 def rate_limited_message(limited):
     """What the limit is and when it resets, in minutes (a RateLimited)."""
     minutes = limited.retry_after_minutes
     per_period = _per_period(limited.limit, limited.period)
-    if limited.kind == "refused":
+    if limited.kind == "share":
+        per_period = _times_per_period(limited.limit, limited.period)
+        text = ngettext(
+            "You have turned sharing on and off too often (at most %(per_period)s). "
+            "You can try again in %(minutes)d minute.",
+            "You have turned sharing on and off too often (at most %(per_period)s). "
+            "You can try again in %(minutes)d minutes.",
+            minutes,
+        )
+    elif limited.kind == "refused":
         text = ngettext(
             "Too many photos could not be used (at most %(per_period)s). "
             "You can try again in %(minutes)d minute.",

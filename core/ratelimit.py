@@ -187,3 +187,28 @@ def prediction_rate_take(request):
         ticket.failed()  # an attempt refused here costs nothing
         return max(limited, key=lambda item: item.retry_after)
     return ticket
+
+
+def share_toggle_take(request):
+    """Count one turn of sharing on or off by this person (per user and per
+    client IP, ``MLH_SHARE_TOGGLE_RATE``, 20/hour): a RateLimited (kind
+    "share") over the limit, else None. Turning sharing off deletes the
+    share card and turning it on makes the next visitor render a new one:
+    unlimited, that is unlimited card rendering (issue 19, item 3)."""
+    rate = settings.MLH_SHARE_TOGGLE_RATE
+    if not rate:
+        return None
+    limit, period = parse_rate(rate)
+    now = time.time()
+    window = int(now // period)
+    timeout = (window + 1) * period - now + 1
+    idents = [("ip", client_ip(request))]
+    if request.user.is_authenticated:
+        idents.append(("user", str(request.user.pk)))
+    over = False
+    for kind, ident in idents:
+        if counter_incr(f"share-toggle:{kind}:{ident}:{period}:{window}", timeout=timeout) > limit:
+            over = True
+    if over:
+        return RateLimited(max(1, math.ceil(timeout - 1)), limit, period, "share")
+    return None

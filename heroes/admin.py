@@ -3,18 +3,50 @@
 images' files too.
 """
 
+from pathlib import Path
+
 from django import forms
 from django.contrib import admin
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import error_for
 from core.storage import rows_delete_with_files
+from heroes.ml.api import ImageRejected
 from heroes.models import Hero, HeroImage
+from heroes.services import stored_photo_bytes
+
+
+def reduced_image(upload):
+    """An image a moderator uploads (portrait, reference image) goes through
+    the same intake as people's photos (size, pixel and decoding limits) and
+    is stored reduced: upright, at most 1024 px, JPEG without metadata (issue
+    19, item 3: a 12000x12000 PNG portrait made every share card of its hero
+    cost seconds and gigabytes). A file already stored passes unchanged."""
+    if not isinstance(upload, UploadedFile):
+        return upload
+    try:
+        data = stored_photo_bytes(upload)
+    except ImageRejected as exc:
+        raise forms.ValidationError(error_for(exc).message, code=exc.code) from None
+    return ContentFile(data, name=Path(upload.name or "image").stem[:80] + ".jpg")
+
+
+class HeroImageForm(forms.ModelForm):
+    class Meta:
+        model = HeroImage
+        fields = ["image", "split"]
+
+    def clean_image(self):
+        return reduced_image(self.cleaned_data.get("image"))
 
 
 class HeroImageInline(admin.TabularInline):
     model = HeroImage
+    form = HeroImageForm
     extra = 1
     fields = ["preview", "image", "split"]
     readonly_fields = ["preview"]
@@ -72,6 +104,9 @@ class HeroAdminForm(forms.ModelForm):
             "aliases",
         ]
 
+    def clean_portrait(self):
+        return reduced_image(self.cleaned_data.get("portrait"))
+
 
 @admin.register(Hero)
 class HeroAdmin(admin.ModelAdmin):
@@ -104,6 +139,13 @@ class HeroAdmin(admin.ModelAdmin):
         "aliases",
     ]
     inlines = [HeroImageInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A key that results or the model use is fixed (Hero.clean refuses it too).
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk and obj.key_in_use():
+            fields.append("key")
+        return fields
 
     @admin.display(description=_("portrait"))
     def portrait_preview(self, obj):

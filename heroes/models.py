@@ -9,6 +9,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
 from django.urls import reverse
@@ -68,6 +69,34 @@ class Hero(models.Model):
         if (get_language() or "").startswith("en"):
             return self.description_en or self.description_ko
         return self.description_ko or self.description_en
+
+    def key_in_use(self, key=None):
+        """Results or the active model name this key (the saved one by
+        default), so it can no longer change: a stored ranking names heroes
+        by key, and so does the model (issue 19, item 8)."""
+        key = key or self.key
+        if self.pk and Prediction.objects.filter(top_hero_id=self.pk).exists():
+            return True
+        from heroes.ml import api as engine
+
+        if key in engine.hero_profiles():
+            return True
+        rows = Prediction.objects.values_list("ranking", "previous_results").iterator()
+        for ranking, previous in rows:
+            runs = [ranking] + [run.get("ranking") or [] for run in previous or []]
+            if any(row.get("hero") == key for run in runs for row in run or []):
+                return True
+        return False
+
+    def clean(self):
+        super().clean()
+        if self.pk is None:
+            return
+        saved = type(self).objects.filter(pk=self.pk).values_list("key", flat=True).first()
+        if saved is not None and saved != self.key and self.key_in_use(saved):
+            raise ValidationError(
+                {"key": _("Results or the hero model use this key: it cannot change.")}
+            )
 
     @property
     def emblem_static_path(self):

@@ -155,15 +155,17 @@ def _tied_with(prediction, language):
 
 
 def _portrait_image(hero):
+    # Never decoded larger than the card draws it (heroes/cards/images.py):
+    # a portrait too large to decode falls back to the emblem.
     if hero.portrait:
         try:
             with hero.portrait.open("rb") as handle:
-                return Image.open(handle).convert("RGBA")
-        except OSError:
+                return cards.card_image(handle)
+        except (OSError, cards.CardImageRefused):
             pass
     path = finders.find(hero.emblem_static_path)
     if path:
-        return Image.open(path).convert("RGBA")
+        return cards.card_image(path)
     return Image.new("RGBA", (512, 512), (40, 40, 60, 255))
 
 
@@ -198,7 +200,7 @@ def share_card(request, token):
 
 def _render_share_card(prediction, hero, language):
     with prediction.image.open("rb") as handle:
-        photo = Image.open(handle).convert("RGB")
+        photo = cards.card_image(handle, mode="RGB")
     face = prediction.face
     crop = cards.face_crop(photo, face["box"]) if face else photo
     return cards.render_share_card(

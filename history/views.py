@@ -18,7 +18,7 @@ from PIL import Image, ImageOps
 
 from core.errors import error_for
 from core.lookups import index_or_404, row_or_404
-from core.ratelimit import RateLimited, prediction_rate_take
+from core.ratelimit import RateLimited, prediction_rate_take, share_toggle_take
 from core.storage import stored_file_response
 from heroes import cards, services
 from heroes.forms import UploadForm
@@ -199,6 +199,15 @@ def history_choose_face(request, pk):
 def history_share(request, pk):
     prediction = _own_prediction_or_404(request, pk)
     wants_json = "application/json" in request.headers.get("Accept", "")
+    limited = share_toggle_take(request)  # each re-share renders a new card
+    if limited:
+        error = error_for(limited)
+        if wants_json:
+            response = JsonResponse({"error": error.code, "message": error.message}, status=429)
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+        messages.error(request, error.message)
+        return redirect(reverse("history:detail", args=[prediction.pk]) + "#share")
     if request.POST.get("action") == "revoke":
         services.prediction_unshare(prediction=prediction)
         message = _("The share link was revoked. It no longer works.")

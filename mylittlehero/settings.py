@@ -51,6 +51,16 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}.") from None
 
 
+def env_float(name, default):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}.") from None
+
+
 def env_list(name, default=()):
     value = os.environ.get(name)
     if value is None:
@@ -277,12 +287,20 @@ elif CACHE_SETTING == "database":
 elif CACHE_SETTING.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache behind a circuit breaker (core/cache.py).
+            "BACKEND": "core.cache.BreakerRedisCache",
             "LOCATION": CACHE_SETTING,
             "KEY_PREFIX": env_str("MLH_CACHE_PREFIX", "mlh"),
-            # A Redis that is down answers 503 quickly (core.middleware.
-            # SharedCacheUnavailableMiddleware) instead of hanging a worker.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # A Redis that is down or hung answers 503 quickly (core.middleware.
+            # SharedCacheUnavailableMiddleware) instead of holding a thread:
+            # loopback Redis answers in well under a millisecond, so a call
+            # that takes MLH_CACHE_TIMEOUT (0.5 s) has failed; after a failure
+            # every call fails at once for MLH_CACHE_BREAKER_SECONDS (5 s).
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("MLH_CACHE_TIMEOUT", 0.5),
+                "socket_timeout": env_float("MLH_CACHE_TIMEOUT", 0.5),
+                "breaker_seconds": env_float("MLH_CACHE_BREAKER_SECONDS", 5.0),
+            },
         }
     }
 else:
@@ -473,6 +491,8 @@ MLH_PREDICTION_RATE_IP = env_str("MLH_PREDICTION_RATE_IP", "60/hour")
 # apart, with a higher cap: they do not use up the quota for real results.
 MLH_PREDICTION_REFUSED_RATE_USER = env_str("MLH_PREDICTION_REFUSED_RATE_USER", "60/hour")
 MLH_PREDICTION_REFUSED_RATE_IP = env_str("MLH_PREDICTION_REFUSED_RATE_IP", "120/hour")
+# Turning a result's sharing on or off (each re-share renders a new card).
+MLH_SHARE_TOGGLE_RATE = env_str("MLH_SHARE_TOGGLE_RATE", "20/hour")
 
 # Operators' detailed readiness check (/healthz/ready) answers staff, or a
 # request with this value in its X-Health-Token header (unset: staff only).

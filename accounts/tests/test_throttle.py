@@ -1,7 +1,9 @@
 import datetime
 import os
+import time
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.urls import reverse
 
@@ -211,3 +213,49 @@ def test_database_cache_keeps_the_window_after_incr(settings):
         assert left > 850, f"the counter expires in {left:.0f} s, not with the 900 s window"
     finally:
         caches["default"].clear()
+
+
+@override_settings(LOGIN_THROTTLE={"ACCOUNT_LIMIT": 5, "IP_LIMIT": 100, "WINDOW_SECONDS": 600})
+def test_parallel_guesses_do_not_get_past_the_lockout(rf, monkeypatch):
+    """Issue 19, item 4: 40 parallel wrong passwords against a limit of 5 get
+    exactly 5 checked (each is counted before its password is checked)."""
+    import threading
+
+    from django.contrib.auth.backends import ModelBackend
+
+    from accounts.backends import ThrottledModelBackend
+
+    checked = []
+
+    def slow_wrong_password(self, request, username=None, password=None, **kwargs):
+        checked.append(username)
+        time.sleep(0.05)  # a password hash takes time: the race's window
+        return None
+
+    monkeypatch.setattr(ModelBackend, "authenticate", slow_wrong_password)
+    start = threading.Barrier(40)
+
+    def guess(i):
+        request = rf.post("/accounts/login/", REMOTE_ADDR=f"10.0.{i}.1")
+        start.wait()
+        try:
+            ThrottledModelBackend().authenticate(request, username="t@example.com", password="x")
+        except PermissionDenied:
+            pass
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == 5
+
+
+@override_settings(LOGIN_THROTTLE={"ACCOUNT_LIMIT": 5, "IP_LIMIT": 3, "WINDOW_SECONDS": 600})
+def test_right_passwords_do_not_use_up_the_ip_limit(client, make_user, password):
+    """Counting first must not turn good logins into failures: the IP's place
+    is given back when the password is right."""
+    for i in range(5):
+        person = make_user(f"p{i}@example.com")
+        assert login(client, person.email, password, ip="10.4.4.4").status_code == 302
+        client.logout()

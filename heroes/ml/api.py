@@ -44,8 +44,8 @@ from heroes.ml.errors import (
     TrainingDataMissing,
 )
 from heroes.ml.intake import IMAGE_SUFFIXES, load_image
-from heroes.ml.trainer import evaluate_model, folder_sources, train_model, write_model
-from heroes.ml.training import reencoded
+from heroes.ml.trainer import evaluate_model, folder_sources, train_model
+from heroes.ml.training import reencoded, write_model
 
 __all__ = [
     "IMAGE_SUFFIXES",

@@ -37,12 +37,16 @@ The top hero's index is the match strength; every other hero's index is on
 the same scale. Two heroes whose probabilities differ by less than the
 card's ``tie_margin`` are reported as nearly tied.
 
+Every number that turns an embedding into the ranking lives in one
+``Scoring`` (neighbours, identity bonus, temperature, tie margin, the
+match-strength statistic), written into the card as ``scoring``.
+
 A model lives in one folder: ``classifier.keras`` (the Keras model, gallery
 included) and ``model.json`` (the card: version, hero keys in output order,
-temperature, centroids, match-strength quantiles, tie margin, data counts,
-metrics, date).
+scoring, centroids, match-strength quantiles, data counts, metrics, date).
 """
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,15 +55,6 @@ import numpy as np
 
 from heroes.ml.errors import ModelUnavailable
 
-LOGIT_SCALE = 16.0
-MAX_NEIGHBOURS = 20
-# The identity bonus (see the module docstring): the mean of a hero's
-# IDENTITY_NEIGHBOURS closest faces, beyond IDENTITY_THRESHOLD (a centred
-# cosine that ordinary people rarely reach: their closest gallery faces have
-# a median of about 0.5, an actor's own photos about 0.8), times IDENTITY_WEIGHT.
-IDENTITY_NEIGHBOURS = 3
-IDENTITY_THRESHOLD = 0.5
-IDENTITY_WEIGHT = 2.0
 CARD_NAME = "model.json"
 WEIGHTS_NAME = "classifier.keras"
 
@@ -76,15 +71,60 @@ def softmax(logits, temperature=1.0):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def neighbours_for(count):
-    """How many of a hero's most similar faces make its smooth score: the
-    closer half of the hero's faces, at most 20."""
-    return int(min(MAX_NEIGHBOURS, max(1, round(0.5 * count))))
-
-
 # What the second output of the head is, recorded in the card: a card
 # calibrated on another statistic cannot be used with this code.
 STRENGTH_STATISTIC = "gallery-normalised score"
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """Everything that turns a face's gallery similarities into the heroes'
+    ranking, probabilities and numbers: one configuration, written into the
+    model card (``scoring``). The first five are chosen (docs/engine.md),
+    ``temperature`` and ``tie_margin`` fitted by training."""
+
+    # A hero's smooth score: the mean of its closest faces, this share of
+    # the hero's faces, at most ``max_neighbours``.
+    neighbour_share: float = 0.5
+    max_neighbours: int = 20
+    # The identity bonus: the mean of a hero's ``identity_neighbours``
+    # closest faces, beyond ``identity_threshold`` (a centred cosine that
+    # ordinary people rarely reach: their closest gallery faces have a median
+    # of about 0.5, an actor's own photos about 0.8), times ``identity_weight``.
+    identity_neighbours: int = 3
+    identity_threshold: float = 0.5
+    identity_weight: float = 2.0
+    # Probabilities: softmax(score / temperature), fitted on the valid splits.
+    temperature: float = 1.0
+    # The top two heroes are "nearly tied" below this lead in probability.
+    tie_margin: float = 0.0
+    strength_statistic: str = STRENGTH_STATISTIC
+
+    def neighbours(self, count):
+        """How many of a hero's ``count`` faces make its smooth score."""
+        return int(min(self.max_neighbours, max(1, round(self.neighbour_share * count))))
+
+    def as_card(self):
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_card(cls, section):
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(section) - known
+        if unknown:
+            raise ValueError(f"unknown scoring settings in the card: {sorted(unknown)}")
+        scoring = cls(**section)
+        if scoring.strength_statistic != STRENGTH_STATISTIC:
+            raise ValueError(
+                "the card's match strength was calibrated on another statistic "
+                f"({scoring.strength_statistic!r}); retrain with train_heroes"
+            )
+        return scoring
+
+
+DEFAULT_SCORING = Scoring()
+
+
 STRENGTH_POINTS = 101  # quantiles stored in the card: 0, 1, ..., 100 %
 
 
@@ -118,6 +158,27 @@ def strength_index(strength, quantiles):
     return np.interp(strength, q, np.linspace(0.0, 100.0, len(q)), left=0.0, right=100.0)
 
 
+def pool_layout(spans, ks, identity_k):
+    """How the pooling layer reads the gallery: every hero's gallery columns
+    side by side in one [heroes, width] index (short galleries padded below
+    any cosine), so one gather and one top_k serve all heroes (a single small
+    graph to trace and run). Returns (index, padding, how many top values
+    to take, the smooth part's weights, the identity bonus's weights)."""
+    lengths = np.array([end - start for start, end in spans])
+    width = int(lengths.max())
+    index = np.zeros((len(spans), width), np.int32)
+    padding = np.zeros((len(spans), width), np.float32)
+    for h, (start, end) in enumerate(spans):
+        index[h, : end - start] = np.arange(start, end)
+        padding[h, end - start :] = -4.0  # below any cosine
+    id_ks = np.minimum(identity_k, lengths)
+    top = int(max(max(ks), id_ks.max()))
+    columns = np.arange(top)
+    smooth_weights = (columns[None] < np.array(ks)[:, None]) / np.array(ks, np.float32)[:, None]
+    identity_weights = (columns[None] < id_ks[:, None]) / id_ks[:, None]
+    return index, padding, top, smooth_weights, identity_weights
+
+
 _pool_class = None
 
 
@@ -146,23 +207,10 @@ def _top_k_pool_class():
             self.identity_k = int(identity_k)
             self.threshold = float(threshold)
             self.weight = float(weight)
-            # Every hero's gallery columns side by side in one [heroes, width]
-            # index (short galleries padded), so one gather and one top_k
-            # serve all heroes: a single small graph to trace and run.
-            lengths = np.array([end - start for start, end in self.spans])
-            width = int(lengths.max())
-            self._index = np.zeros((len(self.spans), width), np.int32)
-            self._padding = np.zeros((len(self.spans), width), np.float32)
-            for h, (start, end) in enumerate(self.spans):
-                self._index[h, : end - start] = np.arange(start, end)
-                self._padding[h, end - start :] = -4.0  # below any cosine
-            id_ks = np.minimum(self.identity_k, lengths)
-            self._top = int(max(max(self.ks), id_ks.max()))
-            columns = np.arange(self._top)
-            self._smooth_weights = (columns[None] < np.array(self.ks)[:, None]) / np.array(
-                self.ks, np.float32
-            )[:, None]
-            self._identity_weights = (columns[None] < id_ks[:, None]) / id_ks[:, None]
+            layout = pool_layout(self.spans, self.ks, self.identity_k)
+            self._index, self._padding, self._top, self._smooth_weights, self._identity_weights = (
+                layout
+            )
 
         def call(self, similarities):
             ops = keras.ops
@@ -197,18 +245,8 @@ def _top_k_pool_class():
     return _pool_class
 
 
-def build_head(
-    gallery,
-    labels,
-    n_classes,
-    *,
-    mean=None,
-    scale=LOGIT_SCALE,
-    identity_k=IDENTITY_NEIGHBOURS,
-    threshold=IDENTITY_THRESHOLD,
-    weight=IDENTITY_WEIGHT,
-):
-    """The Keras model: centre -> unit length -> gallery cosines -> per-hero pool -> x scale.
+def build_head(gallery, labels, n_classes, *, mean=None, scoring=DEFAULT_SCORING):
+    """The Keras model: centre -> unit length -> gallery cosines -> per-hero pool.
 
     ``gallery`` (n, dim) training embeddings, ``labels`` their class indices.
     """
@@ -226,7 +264,7 @@ def build_head(
         if idx.size == 0:
             raise ValueError(f"class {c} has no gallery faces")
         spans.append((int(idx[0]), int(idx[-1]) + 1))
-        ks.append(neighbours_for(idx.size))
+        ks.append(scoring.neighbours(idx.size))
 
     inputs = keras.Input(shape=(dim,), name="embedding")
     centre = keras.layers.Normalization(mean=mean.tolist(), variance=[1.0] * dim, name="centre")(
@@ -237,10 +275,14 @@ def build_head(
         len(gallery), use_bias=False, trainable=False, name="gallery_cosine"
     )
     x = gallery_layer(x)
-    x = _top_k_pool_class()(
-        spans, ks, identity_k=identity_k, threshold=threshold, weight=weight, name="hero_pool"
+    outputs = _top_k_pool_class()(
+        spans,
+        ks,
+        identity_k=scoring.identity_neighbours,
+        threshold=scoring.identity_threshold,
+        weight=scoring.identity_weight,
+        name="hero_pool",
     )(x)
-    outputs = keras.layers.Rescaling(scale, name="logits")(x)
     model = keras.Model(inputs, outputs, name="hero_classifier")
     gallery_layer.set_weights([unit(gallery - mean).T])
     return model
@@ -250,8 +292,8 @@ def build_head(
 class HeroClassifier:
     model: object  # the Keras head
     heroes: list  # hero keys, in output order
-    temperature: float
     centroids: np.ndarray  # (n_heroes, dim), unit length
+    scoring: Scoring = DEFAULT_SCORING
     card: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -270,7 +312,7 @@ class HeroClassifier:
         return self.card.get("version", "unversioned")
 
     def outputs(self, embeddings):
-        """(n, 2, n_heroes): the scaled scores and their normalised form."""
+        """(n, 2, n_heroes): the scores and their normalised form."""
         embeddings = np.asarray(embeddings, dtype=np.float32)
         if len(embeddings) == 0:
             return np.zeros((0, 2, len(self.heroes)), np.float32)
@@ -288,7 +330,7 @@ class HeroClassifier:
         """(probabilities, similarities, indices), each (n, n_heroes); indices
         are None when the model has no population statistics."""
         outputs = self.outputs(embeddings)
-        probabilities = softmax(outputs[:, 0], self.temperature)
+        probabilities = softmax(outputs[:, 0], self.scoring.temperature)
         similarities = unit(embeddings) @ self.centroids.T
         quantiles = self.strength.get("quantiles")
         indices = strength_index(outputs[:, 1], quantiles) if quantiles else None
@@ -300,7 +342,7 @@ class HeroClassifier:
 
     @property
     def tie_margin(self):
-        return float(self.strength.get("tie_margin", 0.0))
+        return self.scoring.tie_margin
 
     # -- files ---------------------------------------------------------------
 
@@ -311,7 +353,7 @@ class HeroClassifier:
         card = {
             **self.card,
             "heroes": list(self.heroes),
-            "temperature": float(self.temperature),
+            "scoring": self.scoring.as_card(),
             "centroids": [[round(float(v), 6) for v in row] for row in self.centroids],
         }
         (folder / CARD_NAME).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
@@ -327,17 +369,16 @@ class HeroClassifier:
             model = keras.saving.load_model(folder / WEIGHTS_NAME, compile=False)
             heroes = list(card["heroes"])
             centroids = unit(np.asarray(card["centroids"], dtype=np.float32))
-            temperature = float(card["temperature"])
+            scoring = Scoring.from_card(card["scoring"])
+            pool = model.get_layer("hero_pool")
+            if (pool.identity_k, pool.threshold, pool.weight) != (
+                scoring.identity_neighbours,
+                scoring.identity_threshold,
+                scoring.identity_weight,
+            ):
+                raise ValueError("the card's scoring does not match the model's pooling layer")
             if model.output_shape[1:] != (2, len(heroes)) or centroids.shape[0] != len(heroes):
                 raise ValueError("the model's outputs do not match its hero list")
-            strength = card.get("match_strength") or {}
-            if strength.get("quantiles") and strength.get("statistic") != STRENGTH_STATISTIC:
-                raise ValueError(
-                    "the card's match strength was calibrated on another statistic "
-                    f"({strength.get('statistic')!r}); retrain with train_heroes"
-                )
         except Exception as exc:  # noqa: BLE001 - any failure means "cannot load"
             raise ModelUnavailable(f"cannot load the hero model from {folder}: {exc}") from exc
-        return cls(
-            model=model, heroes=heroes, temperature=temperature, centroids=centroids, card=card
-        )
+        return cls(model=model, heroes=heroes, centroids=centroids, scoring=scoring, card=card)

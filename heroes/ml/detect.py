@@ -72,10 +72,48 @@ def _square(boxes):
     return boxes
 
 
+def _level_boxes(regression, scores, threshold, sy, sx):
+    """PNet's boxes [x1, y1, x2, y2, score] at one pyramid level, in the
+    image's pixels (``sy``, ``sx``: image size over level size): every 12 px
+    window (stride 2) scoring above ``threshold``, moved by its regression."""
+    ys, xs = np.nonzero(scores > threshold)
+    if ys.size == 0:
+        return np.empty((0, 5))
+    reg = regression[ys, xs]
+    x1, y1 = xs * 2.0, ys * 2.0
+    x2, y2 = x1 + 12.0, y1 + 12.0
+    return np.stack(
+        [
+            (x1 + reg[:, 0] * 12) * sx,
+            (y1 + reg[:, 1] * 12) * sy,
+            (x2 + reg[:, 2] * 12) * sx,
+            (y2 + reg[:, 3] * 12) * sy,
+            scores[ys, xs],
+        ],
+        axis=1,
+    )
+
+
 def _refine(boxes, offsets):
     w = (boxes[:, 2] - boxes[:, 0] + 1)[:, None]
     h = (boxes[:, 3] - boxes[:, 1] + 1)[:, None]
     return boxes + offsets * np.hstack([w, h, w, h])
+
+
+def _load_networks():
+    """PNet, RNet and ONet (Keras models) with the mtcnn package's weights."""
+    from mtcnn.network.onet import ONet
+    from mtcnn.network.pnet import PNet
+    from mtcnn.network.rnet import RNet
+    from mtcnn.utils.tensorflow import load_weights
+
+    nets = []
+    for cls, weights in ((PNet, "pnet.lz4"), (RNet, "rnet.lz4"), (ONet, "onet.lz4")):
+        net = cls()
+        net.build()
+        net.set_weights(load_weights(weights))
+        nets.append(net)
+    return nets
 
 
 class FaceDetector:
@@ -93,10 +131,6 @@ class FaceDetector:
         pad_retry=0.35,
     ):
         import tensorflow as tf
-        from mtcnn.network.onet import ONet
-        from mtcnn.network.pnet import PNet
-        from mtcnn.network.rnet import RNet
-        from mtcnn.utils.tensorflow import load_weights
 
         self.max_side = max_side
         self.min_face_size = min_face_size
@@ -109,58 +143,12 @@ class FaceDetector:
         self.min_confidence = min_confidence
         self.pad_retry = pad_retry
 
-        nets = []
-        for cls, weights in ((PNet, "pnet.lz4"), (RNet, "rnet.lz4"), (ONet, "onet.lz4")):
-            net = cls()
-            net.build()
-            net.set_weights(load_weights(weights))
-            nets.append(net)
-        pnet, rnet, onet = nets
-
-        def crops(image, boxes, size):
-            shape = tf.cast(tf.shape(image)[:2], tf.float32)
-            # crop_and_resize wants [y1, x1, y2, x2] normalised to the image.
-            normalised = tf.stack(
-                [
-                    boxes[:, 1] / shape[0],
-                    boxes[:, 0] / shape[1],
-                    boxes[:, 3] / shape[0],
-                    boxes[:, 2] / shape[1],
-                ],
-                axis=1,
-            )
-            patches = tf.image.crop_and_resize(
-                image[None], normalised, tf.zeros(tf.shape(boxes)[0], tf.int32), size
-            )
-            return (patches - 127.5) / 128.0
-
-        @tf.function(
-            input_signature=[
-                tf.TensorSpec([None, None, 3], tf.float32),
-                tf.TensorSpec([None, 4], tf.float32),
-            ],
-            reduce_retracing=True,
-        )
-        def rnet_on(image, boxes):
-            offsets, scores = rnet(crops(image, boxes, (24, 24)), training=False)
-            return offsets, scores[:, 1]
-
-        @tf.function(
-            input_signature=[
-                tf.TensorSpec([None, None, 3], tf.float32),
-                tf.TensorSpec([None, 4], tf.float32),
-            ],
-            reduce_retracing=True,
-        )
-        def onet_on(image, boxes):
-            offsets, landmarks, scores = onet(crops(image, boxes, (48, 48)), training=False)
-            return offsets, landmarks, scores[:, 1]
-
         self._tf = tf
+        pnet, rnet, onet = _load_networks()
         self._pnet = self._raw_pnet(pnet)
         self._pyramid = self._build_pyramid()
-        self._rnet_on = rnet_on
-        self._onet_on = onet_on
+        self._rnet_on = self._on_crops(rnet, 24)
+        self._onet_on = self._on_crops(onet, 48)
 
     # -- public ------------------------------------------------------------------
 
@@ -227,6 +215,39 @@ class FaceDetector:
 
         return run
 
+    def _on_crops(self, net, size):
+        """One compiled call: ``net`` (RNet or ONet) on the ``size`` x ``size``
+        crops of ``boxes`` ([x1, y1, x2, y2] in pixels) of an image. Returns
+        the net's outputs with the face score (column 1) last."""
+        tf = self._tf
+
+        @tf.function(
+            input_signature=[
+                tf.TensorSpec([None, None, 3], tf.float32),
+                tf.TensorSpec([None, 4], tf.float32),
+            ],
+            reduce_retracing=True,
+        )
+        def run(image, boxes):
+            shape = tf.cast(tf.shape(image)[:2], tf.float32)
+            # crop_and_resize wants [y1, x1, y2, x2] normalised to the image.
+            normalised = tf.stack(
+                [
+                    boxes[:, 1] / shape[0],
+                    boxes[:, 0] / shape[1],
+                    boxes[:, 3] / shape[0],
+                    boxes[:, 2] / shape[1],
+                ],
+                axis=1,
+            )
+            patches = tf.image.crop_and_resize(
+                image[None], normalised, tf.zeros(tf.shape(boxes)[0], tf.int32), (size, size)
+            )
+            *heads, scores = net((patches - 127.5) / 128.0, training=False)
+            return (*heads, scores[:, 1])
+
+        return run
+
     def _build_pyramid(self):
         """One compiled call running PNet over up to PYRAMID_LEVELS levels of
         the image pyramid (per-call overhead, not arithmetic, dominates at
@@ -266,14 +287,23 @@ class FaceDetector:
         return scales
 
     def _detect_array(self, array, min_face=None):
-        tf = self._tf
+        """MTCNN's three stages on one image: PNet proposals over the
+        pyramid, RNet refinement, ONet boxes, scores and landmarks."""
         height, width = array.shape[:2]
         if min(height, width) < 12:
             return []
-        image = tf.constant(array, dtype=tf.float32)
-        t_pnet, t_rnet, t_onet = self.thresholds
+        image = self._tf.constant(array, dtype=self._tf.float32)
+        proposals = self._proposals(image, height, width, min_face)
+        if len(proposals) == 0:
+            return []
+        boxes = self._refined(image, proposals)
+        if len(boxes) == 0:
+            return []
+        return self._faces(image, boxes)
 
-        proposals = []
+    def _proposals(self, image, height, width, min_face):
+        """PNet over the image pyramid: candidate boxes [x1, y1, x2, y2, score]."""
+        tf = self._tf
         sizes = [
             (max(12, math.ceil(height * scale)), max(12, math.ceil(width * scale)))
             for scale in self._scales(height, width, min_face)
@@ -283,46 +313,39 @@ class FaceDetector:
             chunk = sizes[start : start + PYRAMID_LEVELS]
             padded = chunk + [(12, 12)] * (PYRAMID_LEVELS - len(chunk))
             outputs += self._pyramid(image, tf.constant(padded, tf.int32))[: len(chunk)]
+        proposals = []
         for size, (regression, scores) in zip(sizes, outputs):
-            scores = scores.numpy()
-            ys, xs = np.nonzero(scores > t_pnet)
-            if ys.size == 0:
-                continue
-            sy, sx = height / size[0], width / size[1]
-            reg = regression.numpy()[ys, xs]
-            x1, y1 = xs * 2.0, ys * 2.0
-            x2, y2 = x1 + 12.0, y1 + 12.0
-            boxes = np.stack(
-                [
-                    (x1 + reg[:, 0] * 12) * sx,
-                    (y1 + reg[:, 1] * 12) * sy,
-                    (x2 + reg[:, 2] * 12) * sx,
-                    (y2 + reg[:, 3] * 12) * sy,
-                ],
-                axis=1,
+            level = _level_boxes(
+                regression.numpy(),
+                scores.numpy(),
+                self.thresholds[0],
+                height / size[0],
+                width / size[1],
             )
-            s = scores[ys, xs]
-            keep = _nms(boxes, s, 0.5)
-            proposals.append(np.hstack([boxes[keep], s[keep, None]]))
+            if len(level):
+                proposals.append(level[_nms(level[:, :4], level[:, 4], 0.5)])
         if not proposals:
-            return []
+            return np.empty((0, 5))
         proposals = np.concatenate(proposals)
-        proposals = proposals[_nms(proposals[:, :4], proposals[:, 4], 0.7)]
-        boxes = _square(proposals[:, :4]).astype(np.float32)
+        return proposals[_nms(proposals[:, :4], proposals[:, 4], 0.7)]
 
+    def _refined(self, image, proposals):
+        """RNet on the squared proposals: the boxes it keeps, refined and squared."""
+        boxes = _square(proposals[:, :4]).astype(np.float32)
         offsets, scores = self._rnet_on(image, boxes)
         scores = scores.numpy()
-        mask = scores > t_rnet
+        mask = scores > self.thresholds[1]
         if not mask.any():
-            return []
+            return np.empty((0, 4), np.float32)
         boxes = _refine(boxes[mask], offsets.numpy()[mask])
-        scores = scores[mask]
-        keep = _nms(boxes, scores, 0.7)
-        boxes = _square(boxes[keep]).astype(np.float32)
+        keep = _nms(boxes, scores[mask], 0.7)
+        return _square(boxes[keep]).astype(np.float32)
 
+    def _faces(self, image, boxes):
+        """ONet on the refined boxes: the faces it is sure of, with landmarks."""
         offsets, landmarks, scores = self._onet_on(image, boxes)
         scores = scores.numpy()
-        mask = scores > max(t_onet, self.min_confidence)
+        mask = scores > max(self.thresholds[2], self.min_confidence)
         if not mask.any():
             return []
         landmarks = landmarks.numpy()[mask]

@@ -37,7 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
-CHIP_SIZE = 150
+from heroes.ml.align import CHIP_SIZE  # the chip the network reads
+
 EMBEDDING_DIM = 128
 # dlib's input_rgb_image: (pixel - mean) / 256, channels in RGB order.
 MEAN_RGB = (122.782, 117.001, 104.298)

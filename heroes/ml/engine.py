@@ -2,7 +2,8 @@
 
     intake (Pillow) -> detect (MTCNN) -> align (5 landmarks -> 150x150 chip)
       -> embed (dlib ResNet in Keras, 128-D; the chip and its mirror image,
-         averaged) -> classify (Keras normalised-softmax head, calibrated)
+         averaged) -> classify (Keras prototype head over the training
+         faces, softmax with a calibrated temperature)
 
 The engine loads lazily, once per process (and again when another model is
 activated), behind a double-checked lock, and warms up before its first

@@ -5,6 +5,10 @@
   transparency is composited on white.
 - Large JPEGs are decoded at reduced scale (``Image.draft``) instead of at
   full resolution, then the image is scaled to at most ``max_side`` pixels.
+  A progressive JPEG still keeps every DCT coefficient of the full image
+  while it decodes (2 bytes per sample: 8 bytes a pixel for CMYK), so its
+  pixel limit is lowered to the same memory budget (issue 19, item 7: a
+  40 MP progressive CMYK JPEG cost +309 MB).
 - Other formats cannot be decoded at reduced scale: they are reduced right
   after decoding, before any mode conversion (16-bit never goes through
   float64, a palette is never expanded at full size), so any accepted file
@@ -71,6 +75,9 @@ _DECODE_BYTES_PER_PIXEL = {
     "RGBa": 8,
 }
 _FORMAT_BYTES_PER_PIXEL = {"WEBP": 16, "HEIF": 8}
+# A progressive JPEG's coefficient buffer: 2 bytes per sample of every band
+# at full size (no chroma subsampling assumed), whatever the draft scale.
+_PROGRESSIVE_JPEG_BYTES_PER_SAMPLE = 2
 # Formats a camera, phone or browser produces. Pillow can open more (PDF
 # writing only, EPS, ICO, ...); those are refused as "not a photo".
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF", "HEIF"}
@@ -91,12 +98,22 @@ IMAGE_SUFFIXES = {
 
 
 def decode_pixel_limit(
-    image_format, mode, *, max_pixels=DEFAULT_MAX_PIXELS, max_decode_bytes=DEFAULT_MAX_DECODE_BYTES
+    image_format,
+    mode,
+    *,
+    progressive=False,
+    max_pixels=DEFAULT_MAX_PIXELS,
+    max_decode_bytes=DEFAULT_MAX_DECODE_BYTES,
 ):
     """The most pixels accepted for this format and mode: ``max_pixels`` for
-    JPEG (decoded at reduced scale), lower where a full decode costs more."""
+    a baseline JPEG (decoded at reduced scale), lower where a full decode or
+    a progressive JPEG's coefficient buffer costs more."""
     if image_format in ("JPEG", "MPO"):
-        return max_pixels
+        if not progressive:
+            return max_pixels
+        bands = Image.getmodebands(mode) if mode in Image.MODES else 4
+        per_pixel = _PROGRESSIVE_JPEG_BYTES_PER_SAMPLE * max(bands, 3)
+        return min(max_pixels, int(max_decode_bytes / per_pixel))
     per_pixel = max(
         _FORMAT_BYTES_PER_PIXEL.get(image_format, 0), _DECODE_BYTES_PER_PIXEL.get(mode, 8)
     )
@@ -245,8 +262,13 @@ def load_image(
             width, height = image.size
             if width < 1 or height < 1:
                 raise CorruptImage("empty image")
+            progressive = bool(image.info.get("progressive") or image.info.get("progression"))
             limit = decode_pixel_limit(
-                image_format, image.mode, max_pixels=max_pixels, max_decode_bytes=max_decode_bytes
+                image_format,
+                image.mode,
+                progressive=progressive,
+                max_pixels=max_pixels,
+                max_decode_bytes=max_decode_bytes,
             )
             if width * height > limit:
                 raise TooManyPixels(f"{width}x{height} is over {limit} pixels for {image_format}")

@@ -9,7 +9,6 @@ the catalog) with its train and valid items.
 
 from pathlib import Path
 
-from heroes.ml import engine as engine_module
 from heroes.ml import training
 from heroes.ml.engine import MIN_FACE_PX, HeroEngine
 from heroes.ml.errors import TrainingDataMissing
@@ -141,22 +140,12 @@ def train_model(
     if missing:
         raise TrainingDataMissing(f"no training images for: {', '.join(missing)}")
     extraction = FaceExtraction(cache, log=log, progress=progress)
-    names = list(sources)
     all_train = [item for train_items, _valid in sources.values() for item in train_items]
     all_valid = [item for _train, valid_items in sources.values() for item in valid_items]
     repeated = training.content_duplicates(all_train, all_valid) if drop_repeated_files else {}
-    train_sets, valid_sets = [], {}
-    for name in names:
-        train_items, valid_items = sources[name]
-        train_sets.append(extraction.faces(f"{name}-train", train_items, 0).with_source(name))
-        # Valid splits are judged as the site judges uploads: faces too
-        # small to compare do not count as found.
-        if valid_items:
-            valid_sets[name] = extraction.faces(
-                f"{name}-valid", valid_items, MIN_FACE_PX
-            ).with_source(name)
+    train_sets, valid_sets = _source_faces(extraction, sources)
     train = training.filter_paths(training.concat(train_sets), repeated)
-    for name in names:
+    for name in sources:
         log(
             f"{name}: train {sum(1 for s in train.sources if s == name)} faces used, "
             f"valid {len(valid_sets[name]) if name in valid_sets else 0} faces"
@@ -175,7 +164,7 @@ def train_model(
         keep_fraction=keep_fraction,
         source=description,
     )
-    for name, faces in zip(names, train_sets):
+    for name, faces in zip(sources, train_sets):
         train_items = sources[name][0]
         per_source = report["train"]["per_source"].setdefault(name, {})
         per_source["images"] = len(train_items)
@@ -185,6 +174,21 @@ def train_model(
         )
     report["train"]["faces_found"] = sum(len(faces) for faces in train_sets)
     return classifier, report
+
+
+def _source_faces(extraction, sources):
+    """Each source's training faces (a list, in order) and valid faces
+    ({name: FaceSet}, sources without a valid split left out)."""
+    train_sets, valid_sets = [], {}
+    for name, (train_items, valid_items) in sources.items():
+        train_sets.append(extraction.faces(f"{name}-train", train_items, 0).with_source(name))
+        # Valid splits are judged as the site judges uploads: faces too
+        # small to compare do not count as found.
+        if valid_items:
+            valid_sets[name] = extraction.faces(
+                f"{name}-valid", valid_items, MIN_FACE_PX
+            ).with_source(name)
+    return train_sets, valid_sets
 
 
 def _population_faces(extraction, roots, log):
@@ -207,15 +211,6 @@ def _population_faces(extraction, roots, log):
         )
         log(f"population {name}: {len(people[-1])} faces of {people[-1].total} photos")
     return training.concat(people), training.concat(reencoded)
-
-
-def write_model(classifier, models_dir=None, *, activate=False):
-    """Write the model to heroes/ml/models/<version>/ (or ``models_dir``);
-    ``activate``: make it the active model (running processes load it on
-    their next photo). Returns the folder."""
-    return training.write_model(
-        classifier, models_dir or engine_module.MODELS_DIR, activate=activate
-    )
 
 
 def evaluate_model(roots, *, split="valid", aliases=None, warn=_quiet, progress=None, done=None):

@@ -4,6 +4,7 @@ The management commands ``train_heroes`` and ``evaluate_heroes`` glue these
 functions to the catalog and the terminal.
 """
 
+import dataclasses
 import datetime
 import hashlib
 import io
@@ -16,12 +17,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from heroes.ml import engine as engine_module
 from heroes.ml.align import align_face
 from heroes.ml.classifier import (
+    DEFAULT_SCORING,
     STRENGTH_STATISTIC,
     HeroClassifier,
     build_head,
-    neighbours_for,
     softmax,
     strength_index,
     strength_quantiles,
@@ -359,7 +361,7 @@ def centroids_for(faces, heroes):
     return unit(np.stack([x[labels == hero].mean(axis=0) for hero in heroes]))
 
 
-def train_head(faces, heroes):
+def train_head(faces, heroes, scoring=DEFAULT_SCORING):
     """The Keras prototype classifier from a FaceSet (see classifier.py)."""
     index = {hero: i for i, hero in enumerate(heroes)}
     labels = np.asarray([index[label] for label in faces.labels])
@@ -368,7 +370,7 @@ def train_head(faces, heroes):
         missing = [heroes[i] for i in np.nonzero(counts == 0)[0]]
         raise ValueError(f"no training faces for: {', '.join(missing)}")
     mean = faces.embeddings.mean(axis=0)
-    return build_head(faces.embeddings, labels, len(heroes), mean=mean)
+    return build_head(faces.embeddings, labels, len(heroes), mean=mean, scoring=scoring)
 
 
 def fit_temperature(logits, y):
@@ -542,17 +544,14 @@ def hero_profiles(heroes, ranked, held_out, weights):
     return profiles
 
 
-def population_strength(classifier, population, reencoded=None):
+def population_strength(classifier, population):
     """The match-strength statistics of a classifier over a reference population.
 
     ``population``: a FaceSet of ordinary people never trained on (labels:
     person; sources: which reference set, e.g. news photos or celebrity-style
     photos). Every person counts once: a person's photos share one weight.
-    ``reencoded``: optionally the same photos re-encoded (JPEG quality 75 at
-    half size), as a FaceSet whose ``paths`` match ``population.paths``.
     Returns the card section (the quantiles of the top hero's normalised
-    score, held-out summaries per reference set, the tie margin) and the
-    hero profiles.
+    score, held-out summaries per reference set) and the hero profiles.
     """
     outputs = classifier.outputs(population.embeddings)
     ranked = np.argsort(-outputs[:, 0], axis=1, kind="stable")
@@ -587,10 +586,7 @@ def population_strength(classifier, population, reencoded=None):
                 for name in sorted(set(population.sources))
             },
         },
-        "tie_margin": 0.0,
     }
-    if reencoded is not None and len(reencoded):
-        section.update(tie_margin_from_reencoding(classifier, population, reencoded))
     return section, hero_profiles(classifier.heroes, ranked, held_out, weights)
 
 
@@ -606,9 +602,10 @@ def tie_margin_from_reencoding(classifier, population, reencoded):
     where = {path: i for i, path in enumerate(population.paths)}
     pairs = [(where[path], j) for j, path in enumerate(reencoded.paths) if path in where]
     if not pairs:
-        return {}
-    original = softmax(classifier.logits(population.embeddings), classifier.temperature)
-    again = softmax(classifier.logits(reencoded.embeddings), classifier.temperature)
+        return 0.0, {}
+    temperature = classifier.scoring.temperature
+    original = softmax(classifier.logits(population.embeddings), temperature)
+    again = softmax(classifier.logits(reencoded.embeddings), temperature)
     leads, moves, kept = [], [], []
     for i, j in pairs:
         a, b = np.argsort(-original[i])[:2]
@@ -618,11 +615,10 @@ def tie_margin_from_reencoding(classifier, population, reencoded):
     leads, kept = np.asarray(leads), np.asarray(kept)
     margin = float(np.quantile(moves, 1 - TIE_MOVE_SHARE))
     clear = leads >= margin
-    return {
-        "tie_margin": round(margin, 4),
-        "tie_margin_method": "the lead of the top hero over the second (calibrated "
-        f"probability) that re-encoding a population photo (JPEG quality 75, half size) "
-        f"moves by more than in {TIE_MOVE_SHARE:.0%} of photos",
+    return round(margin, 4), {
+        "method": "the lead of the top hero over the second (calibrated probability) that "
+        "re-encoding a reference photo (JPEG quality 75, half size) moves by more than in "
+        f"{TIE_MOVE_SHARE:.0%} of photos",
         "reencoding": {
             "photos": len(pairs),
             "top_hero_kept": int(kept.sum()),
@@ -631,6 +627,52 @@ def tie_margin_from_reencoding(classifier, population, reencoded):
             if clear.any()
             else None,
         },
+    }
+
+
+def _valid_sets(valid):
+    """{source name: FaceSet} from a FaceSet, a dict of them or None; empty ones left out."""
+    sets = valid if isinstance(valid, dict) else ({"valid": valid} if valid is not None else {})
+    return {name: faces for name, faces in sets.items() if faces is not None and len(faces)}
+
+
+def _calibrated_classifier(cleaned, heroes, all_valid):
+    """The head over the cleaned training faces, its temperature fitted on
+    the valid faces (1.0 without them)."""
+    classifier = HeroClassifier(
+        model=train_head(cleaned, heroes),
+        heroes=list(heroes),
+        centroids=centroids_for(cleaned, heroes),
+    )
+    if all_valid is not None:
+        index = {hero: i for i, hero in enumerate(heroes)}
+        y_valid = np.asarray([index[label] for label in all_valid.labels])
+        temperature = fit_temperature(classifier.logits(all_valid.embeddings), y_valid)
+        classifier.scoring = dataclasses.replace(classifier.scoring, temperature=temperature)
+    return classifier
+
+
+def _train_counts(train, cleaned, heroes, keep_fraction, neighbours):
+    """The card's ``train`` section: images, faces, per hero and per source."""
+    skipped_reasons = {}
+    for _path, _label, reason in cleaned.skipped:
+        skipped_reasons[reason] = skipped_reasons.get(reason, 0) + 1
+    per_source = {}
+    for name in sorted(set(train.sources)):
+        labels = [label for s, label in zip(cleaned.sources, cleaned.labels) if s == name]
+        per_source[name] = {
+            "faces_used": len(labels),
+            "per_hero": {hero: labels.count(hero) for hero in heroes},
+        }
+    return {
+        "images": train.total,
+        "faces_found": len(train),
+        "faces_used": len(cleaned),
+        "per_hero": {hero: cleaned.labels.count(hero) for hero in heroes},
+        "per_source": per_source,
+        "skipped": skipped_reasons,
+        "keep_fraction": keep_fraction,
+        "neighbours_per_hero": neighbours,
     }
 
 
@@ -645,44 +687,22 @@ def train_classifier(
     for reproducibility; the build itself is deterministic (no random
     initialisation, no sampling).
     """
-    valid_sets = (
-        valid if isinstance(valid, dict) else ({"valid": valid} if valid is not None else {})
-    )
-    valid_sets = {
-        name: faces for name, faces in valid_sets.items() if faces is not None and len(faces)
-    }
+    valid_sets = _valid_sets(valid)
     all_valid = concat(list(valid_sets.values())) if valid_sets else None
     cleaned = drop_duplicates(train, all_valid)
     if keep_fraction < 1.0:
         cleaned = drop_label_outliers(cleaned, heroes, keep_fraction=keep_fraction)
-    model = train_head(cleaned, heroes)
-    classifier = HeroClassifier(
-        model=model,
-        heroes=list(heroes),
-        temperature=1.0,
-        centroids=centroids_for(cleaned, heroes),
-        card={},
-    )
-    if all_valid is not None:
-        index = {hero: i for i, hero in enumerate(heroes)}
-        y_valid = np.asarray([index[label] for label in all_valid.labels])
-        classifier.temperature = fit_temperature(classifier.logits(all_valid.embeddings), y_valid)
-    neighbours = {hero: neighbours_for(cleaned.labels.count(hero)) for hero in heroes}
-    skipped_reasons = {}
-    for _path, _label, reason in cleaned.skipped:
-        skipped_reasons[reason] = skipped_reasons.get(reason, 0) + 1
-    sources = sorted(set(train.sources))
+    classifier = _calibrated_classifier(cleaned, heroes, all_valid)
+    neighbours = {
+        hero: classifier.scoring.neighbours(cleaned.labels.count(hero)) for hero in heroes
+    }
+    config = {
+        "neighbours": neighbours,
+        "scoring": classifier.scoring.as_card() | {"temperature": None, "tie_margin": None},
+        "population": sorted(set(population.sources)) if population is not None else [],
+    }
     report = {
-        "version": make_version(
-            heroes,
-            cleaned.embeddings,
-            seed,
-            {
-                "neighbours": neighbours,
-                "strength": STRENGTH_STATISTIC,
-                "population": sorted(set(population.sources)) if population is not None else [],
-            },
-        ),
+        "version": make_version(heroes, cleaned.embeddings, seed, config),
         "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "source": source,
         "seed": seed,
@@ -692,47 +712,33 @@ def train_classifier(
         "hero the mean of its top-k plus an identity bonus for near-identical faces; softmax "
         "with a calibrated temperature",
         "heroes": list(heroes),
-        "train": {
-            "images": train.total,
-            "faces_found": len(train),
-            "faces_used": len(cleaned),
-            "per_hero": {hero: cleaned.labels.count(hero) for hero in heroes},
-            "per_source": {
-                name: {
-                    "faces_used": sum(1 for s in cleaned.sources if s == name),
-                    "per_hero": {
-                        hero: sum(
-                            1
-                            for s, label in zip(cleaned.sources, cleaned.labels)
-                            if s == name and label == hero
-                        )
-                        for hero in heroes
-                    },
-                }
-                for name in sources
-            },
-            "skipped": skipped_reasons,
-            "keep_fraction": keep_fraction,
-            "neighbours_per_hero": neighbours,
-        },
-        "temperature": classifier.temperature,
+        "train": _train_counts(train, cleaned, heroes, keep_fraction, neighbours),
     }
     if population is not None and len(population):
-        strength, profiles = population_strength(classifier, population, reencoded)
+        strength, profiles = population_strength(classifier, population)
         classifier.card = {"match_strength": strength}
         report["match_strength"] = strength
         report["hero_profiles"] = profiles
+        if reencoded is not None and len(reencoded):
+            margin, report["nearly_tied"] = tie_margin_from_reencoding(
+                classifier, population, reencoded
+            )
+            classifier.scoring = dataclasses.replace(classifier.scoring, tie_margin=margin)
+    report["scoring"] = classifier.scoring.as_card()
     if valid_sets:
         report["valid"] = {name: evaluate(classifier, faces) for name, faces in valid_sets.items()}
     classifier.card = report
     return classifier, report
 
 
-def write_model(classifier, models_dir, *, activate=False):
-    folder = Path(models_dir) / classifier.version
+def write_model(classifier, models_dir=None, *, activate=False):
+    """Write the model to heroes/ml/models/<version>/ (or ``models_dir``);
+    ``activate``: make it the active model (running processes load it on
+    their next photo). Returns the folder."""
+    folder = Path(models_dir or engine_module.MODELS_DIR) / classifier.version
     classifier.save(folder)
     if activate:
-        current = Path(models_dir) / "CURRENT"
+        current = folder.parent / "CURRENT"
         tmp = current.with_suffix(".tmp")
         tmp.write_text(classifier.version + "\n")
         os.replace(tmp, current)

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from core.errors import error_for
 from core.lookups import row_or_404
-from core.ratelimit import RateLimited, prediction_rate_take
+from core.ratelimit import RateLimited, prediction_rate_take, share_toggle_take
 from core.storage import stored_file_response
 from heroes import selectors, services
 from heroes.rest.errors import ApiError, errors
@@ -120,22 +120,33 @@ class PredictionPhoto(APIView):
         return response
 
 
+def _share_toggle_check(request):
+    """Sharing on or off counts toward MLH_SHARE_TOGGLE_RATE (429 over it)."""
+    limited = share_toggle_take(request)
+    if limited:
+        raise ApiError(error_for(limited))
+
+
 class PredictionShare(APIView):
     @extend_schema(
         operation_id="predictions_share",
         request=None,
-        responses={200: PredictionSerializer, **errors(401, 403, 404)},
+        responses={200: PredictionSerializer, **errors(401, 403, 404, 429)},
     )
     def post(self, request, pk):
-        prediction = services.prediction_share(prediction=_own_prediction(request, pk))
+        prediction = _own_prediction(request, pk)
+        _share_toggle_check(request)
+        prediction = services.prediction_share(prediction=prediction)
         return Response(PredictionSerializer(prediction, context={"request": request}).data)
 
     @extend_schema(
         operation_id="predictions_unshare",
-        responses={200: PredictionSerializer, **errors(401, 403, 404)},
+        responses={200: PredictionSerializer, **errors(401, 403, 404, 429)},
     )
     def delete(self, request, pk):
-        prediction = services.prediction_unshare(prediction=_own_prediction(request, pk))
+        prediction = _own_prediction(request, pk)
+        _share_toggle_check(request)
+        prediction = services.prediction_unshare(prediction=prediction)
         return Response(PredictionSerializer(prediction, context={"request": request}).data)
 
 

@@ -373,3 +373,49 @@ def test_alpha_and_webp_limits_are_lower_than_jpeg():
     assert intake.decode_pixel_limit("JPEG", "RGB") == intake.DEFAULT_MAX_PIXELS
     assert intake.decode_pixel_limit("PNG", "RGBA") < intake.DEFAULT_MAX_PIXELS
     assert intake.decode_pixel_limit("WEBP", "RGBA") < intake.decode_pixel_limit("PNG", "RGBA")
+
+
+# --- Progressive JPEGs (issue 19, item 7) ----------------------------------------
+# A progressive JPEG keeps all its coefficients while it decodes, whatever
+# the draft scale: a 40 MP progressive CMYK JPEG cost +309 MB.
+
+PROGRESSIVE = {"jpeg-cmyk-progressive": "CMYK", "jpeg-rgb-progressive": "RGB"}
+
+
+def _progressive_jpeg(mode, side):
+    colour = (9, 9, 9, 0) if mode == "CMYK" else (90, 60, 30)
+    return encode(Image.new(mode, (side, side), colour), "JPEG", quality=50, progressive=True)
+
+
+def test_a_40_mp_progressive_cmyk_jpeg_is_refused_from_the_header():
+    data = _progressive_jpeg("CMYK", 6324)  # 39.99 MP: under the baseline JPEG limit
+    with pytest.raises(intake.TooManyPixels):
+        intake.load_image(data)
+
+
+@pytest.mark.parametrize("kind", sorted(PROGRESSIVE))
+def test_progressive_jpegs_just_under_their_limit_decode_in_bounded_memory(kind, tmp_path):
+    import json
+    import math
+    import subprocess
+    import sys
+
+    from mylittlehero.tests.environment import REPO_ROOT
+
+    mode = PROGRESSIVE[kind]
+    side = math.isqrt(intake.decode_pixel_limit("JPEG", mode, progressive=True)) - 1
+    path = tmp_path / kind
+    path.write_bytes(_progressive_jpeg(mode, side))
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    print(f"{kind} {side}x{side}: +{measured['mb']:.0f} MB, {measured['cpu']:.2f} s CPU")
+    assert measured["mode"] == "RGB"
+    assert measured["mb"] < 300, measured
+    assert measured["cpu"] < 2.0, measured

@@ -89,7 +89,8 @@ def test_classifier_learns_saves_and_loads(tmp_path):
     p2, s2 = loaded.scores(valid.embeddings)
     assert np.allclose(p1, p2, atol=1e-5) and np.allclose(s1, s2, atol=1e-5)
     card = json.loads((folder / "model.json").read_text())
-    assert card["heroes"] == ["a", "b", "c"] and card["temperature"] > 0
+    assert card["heroes"] == ["a", "b", "c"] and card["scoring"]["temperature"] > 0
+    assert loaded.scoring == classifier.scoring
 
 
 def test_shown_numbers_follow_the_ranking_and_every_person_weighs_the_same():
@@ -225,7 +226,7 @@ def test_train_from_several_sources_merges_dedups_and_measures_strength(
     assert strength["quantiles"] == sorted(strength["quantiles"])
     assert strength["summary"]["all"]["people"] == 4
     assert strength["summary"]["news"]["photos"] == 6
-    assert "tie_margin" in strength and strength["reencoding"]["photos"] == 12
+    assert card["scoring"]["tie_margin"] > 0 and card["nearly_tied"]["reencoding"]["photos"] == 12
     profiles = card["hero_profiles"]
     assert set(profiles) == {"loki", "thor"}
     assert sum(p["share"] for p in profiles.values()) == pytest.approx(1.0, abs=1e-3)

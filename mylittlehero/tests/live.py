@@ -4,8 +4,8 @@ password and an API token. Stopped by PID.
 
 The Redis tests need ``MLH_TEST_REDIS_URL`` (a Redis on loopback that they
 may flush, e.g. redis://127.0.0.1:6390/0); the nginx tests need
-``MLH_TEST_NGINX_URL`` (nginx started with deploy/nginx.conf, e.g. by
-``deploy/nginx-loopback.sh 8480 8481 ...``) and ``MLH_TEST_NGINX_UPSTREAM_PORT``
+``MLH_TEST_NGINX_URL`` (nginx started with deploy/nginx.conf and TLS, e.g. by
+``deploy/nginx-loopback.sh 8480 8482 8481 ...``) and ``MLH_TEST_NGINX_UPSTREAM_PORT``
 (the port its upstream points at, where the test starts gunicorn). `.ci/run`
 starts both; elsewhere the tests skip and say why.
 """
@@ -99,6 +99,14 @@ class LiveSite:
             check=True,
             timeout=180,
         )
+        if self.env.get("MLH_CACHE") == "database":
+            subprocess.run(
+                [sys.executable, "manage.py", "createcachetable"],
+                cwd=REPO_ROOT,
+                env=self.env,
+                check=True,
+                timeout=60,
+            )
         self.token = json.loads(self.manage_python(SETUP))["token"]
         self.log = open(self.work / "gunicorn.log", "w")
         self.process = subprocess.Popen(
@@ -112,13 +120,14 @@ class LiveSite:
         self.wait_until_up(self.url)
         return self
 
-    def wait_until_up(self, url, timeout=60):
+    def wait_until_up(self, url, timeout=60, verify=True):
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("gunicorn exited: " + self.log_text()[-2000:])
             try:
-                if requests.get(url + "/accounts/login/", timeout=5).status_code == 200:
+                answer = requests.get(url + "/accounts/login/", timeout=5, verify=verify)
+                if answer.status_code == 200:
                     return
             except requests.RequestException:
                 pass
@@ -198,7 +207,25 @@ def login_attempt(base_url, email, password, *, session=None):
     return "wrong"
 
 
-def slow_clients(host, port, *, headers=64, bodies=4, interval=2.0, stop):
+def connect(host, port, *, timeout=5, tls=None):
+    """A socket to host:port; with ``tls`` (an ssl.SSLContext) wrapped in TLS."""
+    sock = socket.create_connection((host, port), timeout=timeout)
+    if tls is not None:
+        sock = tls.wrap_socket(sock, server_hostname=host)
+    return sock
+
+
+def tls_context(url, verify):
+    """An SSLContext trusting ``verify`` (a CA file, or True) for an https
+    URL; None for http."""
+    import ssl
+
+    if not url.startswith("https:"):
+        return None
+    return ssl.create_default_context(cafile=verify if isinstance(verify, str) else None)
+
+
+def slow_clients(host, port, *, headers=64, bodies=4, interval=2.0, stop, tls=None):
     """Hold `headers` connections that send one header line every `interval`
     seconds and `bodies` POSTs that send 1 KB of a 1 MB body as slowly, until
     `stop` (a threading.Event) is set. Returns the threads to join."""
@@ -206,7 +233,7 @@ def slow_clients(host, port, *, headers=64, bodies=4, interval=2.0, stop):
 
     def header_dribbler():
         try:
-            with socket.create_connection((host, port), timeout=5) as sock:
+            with connect(host, port, tls=tls) as sock:
                 sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
                 n = 0
                 while not stop.wait(interval):
@@ -217,7 +244,7 @@ def slow_clients(host, port, *, headers=64, bodies=4, interval=2.0, stop):
 
     def body_dribbler():
         try:
-            with socket.create_connection((host, port), timeout=5) as sock:
+            with connect(host, port, tls=tls) as sock:
                 sock.sendall(
                     b"POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     b"Content-Type: application/x-www-form-urlencoded\r\n"
@@ -235,7 +262,7 @@ def slow_clients(host, port, *, headers=64, bodies=4, interval=2.0, stop):
     return threads
 
 
-def latencies_under_slow_clients(base_url, *, requests_count=30, warmup=3.0):
+def latencies_under_slow_clients(base_url, *, requests_count=30, warmup=3.0, verify=True):
     """Start the slow clients against base_url, then time `requests_count`
     ordinary page loads (each with a 5 s timeout; a timeout counts as 5 s)."""
     import threading
@@ -243,7 +270,7 @@ def latencies_under_slow_clients(base_url, *, requests_count=30, warmup=3.0):
 
     parts = urlsplit(base_url)
     stop = threading.Event()
-    threads = slow_clients(parts.hostname, parts.port, stop=stop)
+    threads = slow_clients(parts.hostname, parts.port, stop=stop, tls=tls_context(base_url, verify))
     timings, statuses = [], []
     try:
         time.sleep(warmup)
@@ -251,7 +278,10 @@ def latencies_under_slow_clients(base_url, *, requests_count=30, warmup=3.0):
             start = time.perf_counter()
             try:
                 status = requests.get(
-                    base_url + "/accounts/login/", timeout=5, headers={"Connection": "close"}
+                    base_url + "/accounts/login/",
+                    timeout=5,
+                    headers={"Connection": "close"},
+                    verify=verify,
                 ).status_code
             except requests.RequestException:
                 status = 0

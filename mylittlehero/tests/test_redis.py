@@ -96,3 +96,64 @@ def test_redis_counters_are_exact_under_parallel_increments(settings, redis_url)
     assert caches["default"].get(key) == 400
     ttl = caches["default"]._cache.get_client(key).ttl(caches["default"].make_and_validate_key(key))
     assert 890 <= ttl <= 900
+
+
+def test_a_hung_redis_does_not_slow_pages_that_do_not_use_it(tmp_path):
+    """Issue 19, item 9, the reproduction: Redis stopped with SIGSTOP (it
+    accepts connections and never answers) while clients keep logging in
+    (each login needs Redis: 503). Pages that do not use Redis stay fast:
+    the breaker fails the logins at once instead of holding every thread
+    for a timeout (before: 2 s timeouts, such pages took 1.8 s)."""
+    import shutil
+    import signal
+    import subprocess
+    import time
+
+    import requests
+
+    from mylittlehero.tests.live import free_port
+
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    redis_server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+        + ["--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    live = LiveSite(workers=2, env={"MLH_CACHE": f"redis://127.0.0.1:{port}/0"})
+    stop = threading.Event()
+    try:
+        live.start()
+        os.kill(redis_server.pid, signal.SIGSTOP)
+
+        def log_in_forever():
+            while not stop.is_set():
+                try:
+                    requests.post(
+                        live.url + "/api/predictions/",
+                        headers={"Authorization": f"Token {live.token}"},
+                        files={"photo": ("me.jpg", b"x", "image/jpeg")},
+                        timeout=30,
+                    )
+                except requests.RequestException:
+                    pass
+
+        hammers = [threading.Thread(target=log_in_forever) for _ in range(6)]
+        for thread in hammers:
+            thread.start()
+        time.sleep(2)
+        timings = []
+        for _ in range(15):
+            start = time.perf_counter()
+            assert requests.get(live.url + "/healthz", timeout=30).status_code == 200
+            timings.append(time.perf_counter() - start)
+        timings.sort()
+        print(f"/healthz with Redis hung: median {timings[len(timings) // 2] * 1000:.0f} ms")
+        assert timings[len(timings) // 2] < 0.3, timings
+    finally:
+        stop.set()
+        os.kill(redis_server.pid, signal.SIGCONT)
+        redis_server.terminate()
+        redis_server.wait(timeout=10)
+        live.stop()

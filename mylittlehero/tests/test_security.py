@@ -1,6 +1,7 @@
 """Request-level protections (issue 11): body limits, headers, proxies."""
 
 import io
+import os
 
 import pytest
 from django.urls import reverse
@@ -208,3 +209,113 @@ def test_readiness_reports_the_shared_cache(client, make_user, settings):
     # The session lives in the database: the staff login still holds.
     body = client.get(reverse("readiness")).json()
     assert body["checks"]["cache"]["ok"] is False and body["status"] == "unavailable"
+
+
+# --- A hung Redis (issue 19, item 9) -------------------------------------------
+
+
+def _production_caches(**env):
+    """settings.CACHES as production builds it from MLH_CACHE (a child process
+    reads the environment, as a real start-up does)."""
+    import json
+    import subprocess
+    import sys
+
+    from mylittlehero.tests.environment import REPO_ROOT, child_env
+
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, django; django.setup(); from django.conf import settings; "
+            "print(json.dumps(settings.CACHES))",
+        ],
+        cwd=REPO_ROOT,
+        env=child_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_a_hung_redis_costs_milliseconds_not_seconds(client, user, password, settings):
+    """A Redis that accepts connections and never answers (what SIGSTOP
+    does): the first call waits for the short timeout, then the breaker fails
+    every call at once (503), until it tries Redis again."""
+    import socket
+    import time
+
+    from django.core.cache import caches
+
+    from core.cache import breaker_reset
+
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(128)  # connections complete in the backlog; nothing answers
+        port = hung.getsockname()[1]
+        settings.CACHES = _production_caches(
+            MLH_CACHE=f"redis://127.0.0.1:{port}/0", MLH_CACHE_BREAKER_SECONDS="1"
+        )
+        breaker_reset()
+        try:
+
+            def timed_login():
+                start = time.perf_counter()
+                response = client.post(
+                    reverse("accounts:login"),
+                    {"username": user.email, "password": password},
+                    HTTP_ACCEPT_LANGUAGE="en",
+                )
+                assert response.status_code == 503
+                return time.perf_counter() - start
+
+            first = timed_login()
+            assert first < 1.0, f"the first call waited {first:.2f} s"
+            rest = [timed_login() for _ in range(10)]
+            assert max(rest) < 0.2, rest  # breaker open: no waiting at all
+            time.sleep(1.1)
+            # Half-open: one call tries Redis again (and waits), then open again.
+            assert timed_login() >= 0.2
+            assert timed_login() < 0.2
+        finally:
+            caches["default"].close()
+            breaker_reset()
+
+
+# --- Worker memory (issue 19, item 7) --------------------------------------------
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("MONGODB_URI")),
+    reason="gunicorn's own behaviour, on SQLite: runs once, in the SQLite pass",
+)
+def test_a_worker_over_the_memory_limit_is_replaced_after_its_request():
+    """gunicorn.conf.py: a worker whose resident memory is over
+    GUNICORN_MAX_WORKER_MEMORY_MB after a request is replaced gracefully (the
+    request is answered). A limit of 1 MB: every worker is over it."""
+    import time
+
+    import requests
+
+    from mylittlehero.tests.live import LiveSite
+
+    site = LiveSite(workers=1, env={"GUNICORN_MAX_WORKER_MEMORY_MB": "1"}).start()
+    try:
+        deadline = time.time() + 30
+        while not site.worker_pids() and time.time() < deadline:
+            time.sleep(0.2)
+        before = set(site.worker_pids())
+        answer = requests.get(site.url + "/healthz", headers={"Connection": "close"}, timeout=30)
+        assert answer.status_code == 200
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            now = set(site.worker_pids())
+            if now and not now & before:
+                break
+            time.sleep(0.2)
+        assert now and not now & before, (before, now)
+        assert "over 1 MB): replacing it" in site.log_text()
+    finally:
+        site.stop()

@@ -86,7 +86,7 @@ def test_redis_cache_from_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "core.cache.BreakerRedisCache",  # Django's RedisCache behind a circuit breaker
         "redis://127.0.0.1:6391/2",
     ]
 
