@@ -305,6 +305,39 @@ def build_classifier(folder):
     return gallery.astype("<f4").tobytes(), config, card["version"]
 
 
+def _canonical(model):
+    """Rename nodes, intermediate tensors and weights in graph order: tf2onnx
+    numbers them differently from run to run, and the same model must give
+    the same bytes (so the same hashed names, nothing new to download)."""
+    graph = model.graph
+    fixed = {value.name for value in graph.input} | {value.name for value in graph.output}
+    weights = {initializer.name: initializer for initializer in graph.initializer}
+    names = {}
+    for k, node in enumerate(graph.node):
+        node.name = f"n{k}"
+        for value in node.input:
+            if value in weights and value not in names:
+                names[value] = f"w{len([n for n in names if n in weights])}"
+        for j, value in enumerate(node.output):
+            if value not in fixed:
+                names[value] = f"t{k}_{j}"
+    for node in graph.node:
+        node.input[:] = [names.get(value, value) for value in node.input]
+        node.output[:] = [names.get(value, value) for value in node.output]
+    ordered = sorted(
+        (initializer for initializer in graph.initializer if initializer.name in names),
+        key=lambda initializer: int(names[initializer.name][1:]),
+    )
+    for initializer in ordered:
+        initializer.name = names[initializer.name]
+    del graph.initializer[:]
+    graph.initializer.extend(ordered)
+    import onnx
+
+    onnx.checker.check_model(model)
+    return model
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=str(REPO / "static" / "private"))
@@ -323,8 +356,9 @@ def main(argv=None):
 
     files = {}
     for key, model in build_mtcnn().items():
-        files[key] = _hashed(out, key, ".onnx", model.SerializeToString())
-    files["embedder"] = _hashed(out, "embedder", ".onnx", build_embedder().SerializeToString())
+        files[key] = _hashed(out, key, ".onnx", _canonical(model).SerializeToString())
+    embedder = _canonical(build_embedder())
+    files["embedder"] = _hashed(out, "embedder", ".onnx", embedder.SerializeToString())
     gallery, config, version = build_classifier(folder)
     files["gallery"] = _hashed(out, "gallery", ".bin", gallery)
     manifest = {
