@@ -5,12 +5,14 @@ the embedding, the ranking, and the engine's JSON."""
 
 import base64
 import io
+import json
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from heroes.tests.private_site import (
+    BLOB,
     StaticSite,
     analyse,
     as_blob_arg,
@@ -278,3 +280,31 @@ def _plain_jpeg():
     buffer = io.BytesIO()
     Image.new("RGB", (320, 240), (120, 140, 160)).save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_what_the_browser_would_post_is_accepted_and_is_the_servers_ranking(
+    private_page, server_engine
+):
+    """The private result's ranking (privateRanking in engine.js) passes the
+    server's check and equals what an upload of the same photo stores."""
+    from heroes.models import Hero
+    from heroes.private_ranking import private_ranking_clean
+    from heroes.services import _catalog_ranking
+
+    active = list(Hero.objects.active().values_list("key", flat=True))
+    posted = private_page.evaluate(
+        "async ([b64, active]) => {" + BLOB + " const result = await window.privateEngine.analyse("
+        "blob); return window.privateModules.engine.privateRanking(result, active); }",
+        [as_blob_arg(ASTRONAUT.read_bytes()), active],
+    )
+    body = json.dumps(posted)
+    assert "embedding" not in body and len(body) < 4096
+    clean = private_ranking_clean(posted, body_bytes=len(body))
+    stored, _heroes = _catalog_ranking(server_engine.analyse(ASTRONAUT.read_bytes()))
+    assert [row["hero"] for row in clean.ranking] == [row["hero"] for row in stored]
+    # From the photo's bytes: the chip may differ by a grey level here and
+    # there, so probabilities by about 1e-5.
+    for mine, theirs in zip(clean.ranking, stored):
+        assert abs(mine["probability"] - theirs["probability"]) < 1e-4
+        assert abs(mine["index"] - theirs["index"]) < 0.05

@@ -30,6 +30,27 @@ async function fetchBytes(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+// What the browser posts for a private result: the ranking restricted to the
+// catalog's active heroes, probabilities renormalised over them and rounded
+// as heroes/services.py stores them, the model version, the tie and the
+// face's box relative to the photo. No pixels, no embedding.
+export function privateRanking(result, activeHeroes) {
+  const active = new Set(activeHeroes);
+  const rows = result.rawRanking.filter((score) => active.has(score.hero));
+  const total = rows.reduce((sum, score) => sum + score.probability, 0) || 1;
+  return {
+    model_version: result.model_version,
+    ranking: rows.map((score) => ({
+      hero: score.hero,
+      probability: round(score.probability / total, 6),
+      similarity: round(score.similarity, 6),
+      index: score.index == null ? null : round(score.index, 2),
+    })),
+    nearly_tied: result.nearly_tied,
+    face_box: result.face_box,
+  };
+}
+
 export class PrivateEngine {
   static async load(manifestUrl, { runtimeUrl } = {}) {
     const base = new URL(manifestUrl, document.baseURI);
@@ -125,7 +146,8 @@ export class PrivateEngine {
   }
 
   // The engine's answer as JSON, rounded as EngineResult's as_dict methods
-  // round it, with the chosen face's box relative to the photo (0..1).
+  // round it, with the chosen face's box relative to the photo (0..1);
+  // rawRanking: the same unrounded (for privateRanking).
   async analyse(source, options = {}) {
     const { loaded, faces, index, ranked, timings } = await this.run(source, options);
     const { width, height } = loaded.image;
@@ -149,6 +171,7 @@ export class PrivateEngine {
       match_strength: ranking[0].index,
       nearly_tied: ranked.nearly_tied,
       ranking,
+      rawRanking: ranked.ranking,
       timings,
     };
   }
