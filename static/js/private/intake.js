@@ -89,12 +89,14 @@ export async function loadImage(blob, { maxBytes = MAX_BYTES, maxSide = MAX_SIDE
   const context = canvas.getContext("2d", { willReadFrequently: true });
   context.drawImage(bitmap, 0, 0);
   bitmap.close();
-  let image = rgbFromRgba(context.getImageData(0, 0, width, height).data, width, height);
+  const rgba = context.getImageData(0, 0, width, height).data;
   canvas.width = canvas.height = 1; // let the full-size pixels go
-  if (format === "JPEG") {
-    const step = draftScale(width, height, maxSide);
-    if (step > 1) image = boxReduce(image, step);
-  }
+  const step = format === "JPEG" ? draftScale(width, height, maxSide) : 1;
+  // A JPEG has no alpha: its draft reduction reads the RGBA pixels directly.
+  let image =
+    step > 1
+      ? boxReduce({ width, height, data: rgba }, step, 4)
+      : rgbFromRgba(rgba, width, height);
   const factor = Math.floor(Math.max(image.width, image.height) / maxSide);
   if (factor >= 2) image = boxReduce(image, factor);
   image = pillowThumbnail(image, maxSide);

@@ -150,7 +150,9 @@ function reduceMean(sum, n) {
   return Math.floor(((sum + (n >> 1)) * multiplier) / 16777216);
 }
 
-export function boxReduce(image, factor) {
+// stride: bytes per pixel of image.data (4: RGBA straight from a canvas,
+// alpha ignored); the result is RGB.
+export function boxReduce(image, factor, stride = 3) {
   const width = Math.ceil(image.width / factor);
   const height = Math.ceil(image.height / factor);
   const out = new Uint8ClampedArray(width * height * 3);
@@ -164,7 +166,7 @@ export function boxReduce(image, factor) {
       let n = 0;
       for (let yy = y * factor; yy < yEnd; yy++) {
         for (let xx = x * factor; xx < xEnd; xx++) {
-          const p = (yy * image.width + xx) * 3;
+          const p = (yy * image.width + xx) * stride;
           s0 += image.data[p];
           s1 += image.data[p + 1];
           s2 += image.data[p + 2];
