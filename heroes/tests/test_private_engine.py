@@ -308,3 +308,26 @@ def test_what_the_browser_would_post_is_accepted_and_is_the_servers_ranking(
     for mine, theirs in zip(clean.ranking, stored):
         assert abs(mine["probability"] - theirs["probability"]) < 1e-4
         assert abs(mine["index"] - theirs["index"]) < 0.05
+
+
+def test_analysing_a_photo_sends_nothing(chromium_browser):
+    """Every request of a fresh page that loads the engine and ranks a photo:
+    only GETs of the site's own static files, none with a body, none to
+    another host, and none at all while the photo is analysed."""
+    with StaticSite() as site:
+        context = chromium_browser.new_context()
+        context.set_default_timeout(120_000)
+        page = context.new_page()
+        requests = []
+        page.on("request", lambda request: requests.append(request))
+        load_engine(page, site)
+        loaded = len(requests)
+        result = analyse(page, ASTRONAUT.read_bytes())
+        context.close()
+    assert result["ranking"]
+    assert len(requests) == loaded, [r.url for r in requests[loaded:]]
+    for request in requests:
+        assert request.method == "GET", request.url
+        assert not request.post_data_buffer, request.url
+        assert request.url.startswith(site.url + "/"), request.url
+    assert any("/static/private/embedder." in r.url for r in requests)
