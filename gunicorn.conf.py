@@ -9,11 +9,15 @@ prediction (model load on a worker's first photo).
 """
 
 import os
-import re
+import sys
 import threading
 import time
 
 from gunicorn.glogging import Logger
+
+# The project's own modules, wherever gunicorn is started from.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mylittlehero.log_format import mask_secrets  # noqa: E402
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -34,24 +38,10 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # memory it will not give back (issue 19, item 7). 0: no check.
 max_worker_memory_mb = int(os.environ.get("GUNICORN_MAX_WORKER_MEMORY_MB", "1000"))
 
-# Share, password-reset and sign-up confirmation links carry secrets in
-# their paths: the access log masks them (request line, path, query,
-# Referer), as nginx's does (deploy/nginx.conf).
-SECRET_PATHS = re.compile(
-    r"(/s/)[^/?\s\"]+|(/accounts/(?:password/reset|signup/confirm)/)[^/?\s\"]+/[^/?\s\"]+"
-)
-
-
-def mask_secrets(text):
-    if not isinstance(text, str):
-        return text
-    return SECRET_PATHS.sub(
-        lambda m: m.group(1) + "[token]" if m.group(1) else m.group(2) + "[uid]/[token]", text
-    )
-
 
 class MaskingLogger(Logger):
-    """gunicorn's access log with secrets in paths masked, and the client's
+    """gunicorn's access log with secrets in paths masked (share, reset and
+    confirmation links; the same masking as Django's logs and nginx's), and the client's
     real address (the X-Forwarded-For value set by nginx, believed only from
     a peer in forwarded_allow_ips) instead of nginx's 127.0.0.1."""
 

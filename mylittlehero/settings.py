@@ -469,13 +469,25 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "mylittlehero.log_format.JsonLineFormatter"},
     },
+    # Secrets in URL paths (share, reset, confirmation links) never reach a log.
+    "filters": {"mask_secrets": {"()": "mylittlehero.log_format.MaskSecrets"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        "json": {"class": "logging.StreamHandler", "formatter": "json"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_secrets"],
+        },
+        "json": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["mask_secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # The development server's request lines, through the masking handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # One structured line per prediction: user id (never the email),
         # latency per stage, model version, outcome.
         "heroes.predictions": {"handlers": ["json"], "level": "INFO", "propagate": False},

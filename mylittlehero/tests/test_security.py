@@ -319,3 +319,27 @@ def test_a_worker_over_the_memory_limit_is_replaced_after_its_request():
         assert "over 1 MB): replacing it" in site.log_text()
     finally:
         site.stop()
+
+
+@pytest.mark.django_db
+def test_django_logs_mask_the_secrets_in_paths(client):
+    """Django's own request log ("Not Found: /s/<token>/", "Bad Request: ...")
+    goes through a masking filter on every handler, as the access logs do:
+    what the configured console handler writes is read back."""
+    import logging
+
+    console = next(
+        h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler and h.filters
+    )
+    buffer = io.StringIO()
+    previous = console.setStream(buffer)
+    try:
+        client.get("/s/share-secret-123/")
+        client.get("/accounts/password/reset/MQ/reset-secret-456/")
+        client.get("/accounts/signup/confirm/MQ/confirm-secret-789/")
+    finally:
+        console.setStream(previous)
+    written = buffer.getvalue()
+    assert "Not Found: /s/[token]/" in written
+    for secret in ("share-secret-123", "reset-secret-456", "confirm-secret-789"):
+        assert secret not in written
