@@ -96,30 +96,49 @@ def renderer_rss_mb(marker):
     return max(sizes) if sizes else None
 
 
-def london(playwright, limit):
+def london(playwright, limit, folder=None):
     from heroes.ml.engine import get_engine
+    from heroes.ml.errors import ImageRejected
     from heroes.ml.intake import load_image
 
     shared = shared_datasets()
-    if not shared:
+    if folder:
+        paths = sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in (".jpg", ".png"))
+        label = str(folder)
+    elif shared:
+        root = shared / "faces-london"
+        paths = sorted((root / "neutral").glob("*.jpg")) + sorted((root / "smiling").glob("*.jpg"))
+        label = "London"
+    else:
         print("London: ../shared/datasets is absent, skipped")
         return
-    root = shared / "faces-london"
-    paths = sorted((root / "neutral").glob("*.jpg")) + sorted((root / "smiling").glob("*.jpg"))
     paths = paths[:limit] if limit else paths
     engine = get_engine()
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
     same = same_upload = 0
     others, others_upload, distances, times = [], [], [], []
+    refused = {"both": 0, "browser only": [], "server only": []}
     with private_site.StaticSite() as site:
         page = browser.new_page()
         page.set_default_timeout(120_000)
         private_site.load_engine(page, site)
         for path in paths:
             data = path.read_bytes()
-            got = page.evaluate(STAGES, private_site.as_blob_arg(data))
+            try:
+                got = page.evaluate(STAGES, private_site.as_blob_arg(data))
+            except Exception:  # noqa: BLE001 - the page refused it (no face...)
+                got = None
+            try:
+                prepared = engine._prepare(data, None, None)
+            except ImageRejected:
+                prepared = None
+            if got is None or prepared is None:
+                if got is None and prepared is None:
+                    refused["both"] += 1
+                else:
+                    refused["browser only" if got is None else "server only"].append(path.name)
+                continue
             times.append(got["ms"])
-            prepared = engine._prepare(data, None, None)
             embedding = engine.embed_faces([prepared.chip])
             ((ranking, tied),) = engine.rank(embedding)
             distances.append(float(np.linalg.norm(np.array(got["embedding"]) - embedding[0])))
@@ -130,14 +149,18 @@ def london(playwright, limit):
             # What an upload gets: the engine on the stored, re-encoded copy.
             from heroes.services import _jpeg_bytes
 
-            upload = engine.analyse(_jpeg_bytes(load_image(data).image))
+            try:
+                upload = engine.analyse(_jpeg_bytes(load_image(data).image))
+            except ImageRejected:
+                others_upload.append((path.name, "refused"))
+                continue
             if got["ranking"][0] == upload.ranking[0].hero:
                 same_upload += 1
             else:
                 others_upload.append((path.name, upload.nearly_tied or got["tied"]))
         browser.close()
-    n = len(paths)
-    print(f"London, {n} photos:")
+    n = len(paths) - refused["both"] - len(refused["browser only"]) - len(refused["server only"])
+    print(f"{label}, {len(paths)} photos, {n} ranked by both; refused: {refused}")
     print(
         f"  same top hero as the server engine on the same file: {same}/{n} "
         f"({100 * same / n:.1f}%); the others nearly tied: "
@@ -146,16 +169,15 @@ def london(playwright, limit):
     print(
         f"  same top hero as an upload (stored re-encoded copy): {same_upload}/{n} "
         f"({100 * same_upload / n:.1f}%); the others nearly tied: "
-        f"{sum(t for _n, t in others_upload)}/{len(others_upload)}"
+        f"{sum(t is True for _n, t in others_upload)}/{len(others_upload)} "
+        f"(re-encoded copy refused: {sum(t == 'refused' for _n, t in others_upload)})"
     )
     d = sorted(distances)
     print(
         f"  embedding L2, browser vs server: median {statistics.median(d):.2e}, "
         f"p95 {d[int(0.95 * (len(d) - 1))]:.2e}, max {d[-1]:.2e}"
     )
-    print(
-        f"  warm time per photo (640 px, decode to ranking): median {statistics.median(times):.0f} ms"
-    )
+    print(f"  warm time per photo (decode to ranking): median {statistics.median(times):.0f} ms")
 
 
 def phone_photo(playwright):
@@ -222,6 +244,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, help="only the first N London photos")
     parser.add_argument("--skip-slow", action="store_true", help="skip the slow-network run")
+    parser.add_argument("--photos", help="a folder of photos instead of London (answer only)")
     args = parser.parse_args()
     missing = private_site.browser_files_missing()
     if missing:
@@ -232,7 +255,9 @@ def main():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        london(playwright, args.limit)
+        london(playwright, args.limit, args.photos)
+        if args.photos:
+            return
         phone_photo(playwright)
         if not args.skip_slow:
             first_use(playwright)
