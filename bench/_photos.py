@@ -16,9 +16,10 @@ def shared_datasets():
     return path if path.is_dir() else None
 
 
-def phone_jpeg(source, *, size=(4032, 3024), seed=0):
+def phone_jpeg(source, *, size=(4032, 3024), seed=0, noise=4):
     """A 12-megapixel JPEG like a phone's: the portrait enlarged to fill the
-    frame's height, camera-like noise, quality 92."""
+    frame's height, camera-like noise (``noise``: its standard deviation;
+    8 makes a file of about 4 MB, like a phone's), quality 92."""
     rng = np.random.default_rng(seed)
     portrait = Image.open(source).convert("RGB")
     height = size[1]
@@ -27,7 +28,7 @@ def phone_jpeg(source, *, size=(4032, 3024), seed=0):
     canvas = Image.new("RGB", size, (168, 160, 150))
     canvas.paste(portrait, ((size[0] - width) // 2, 0))
     array = np.asarray(canvas).astype(np.int16)
-    array += rng.normal(0, 4, array.shape).astype(np.int16)
+    array += rng.normal(0, noise, array.shape).astype(np.int16)
     buffer = io.BytesIO()
     Image.fromarray(np.clip(array, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=92)
     return buffer.getvalue()

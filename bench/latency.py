@@ -8,6 +8,12 @@ alignment, dlib embedding of the face and its mirror image, classifier).
 Original: keras.utils.load_img at full resolution, resize to 224x224,
 MobileNetV2 .predict() (weights=None: ImageNet weights cannot be
 downloaded here, and weights do not change the speed).
+
+Also the same photos as the upload page now sends them (issue 21: shrunk
+in the browser to 1024 px, JPEG quality 80; bench/_browser_shrink.py
+emulates static/js/upload.js), through the server's whole upload path
+(heroes.services.stored_photo_bytes, then the engine), next to the 12 MP
+originals through the same path.
 """
 
 import argparse
@@ -22,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mylittlehero.settings")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from _browser_shrink import browser_shrink  # noqa: E402
 from _photos import phone_jpeg, phone_photos  # noqa: E402
 
 
@@ -84,6 +91,27 @@ def main():
     print(
         f"median over photos: ours {ours:.1f} ms, original {theirs:.1f} ms, "
         f"ratio ours/original {ours / theirs:.2f}"
+    )
+
+    # The server's share of an upload, for the photo as sent: the 12 MP
+    # original (as before issue 21) and the ~1024 px JPEG the page sends now.
+    from heroes.services import stored_photo_bytes
+
+    def upload_path(data):
+        return api.predict(stored_photo_bytes(data))
+
+    big_all, small_all = [], []
+    for data in photos:
+        small = browser_shrink(data)
+        big_all.append(median_ms(lambda data=data: upload_path(data), args.repeats))
+        small_all.append(median_ms(lambda small=small: upload_path(small), args.repeats))
+    big, small = statistics.median(big_all), statistics.median(small_all)
+    sizes = ", ".join(
+        f"{len(d) / 1e6:.1f} MB -> {len(browser_shrink(d)) / 1e3:.0f} KB" for d in photos
+    )
+    print(
+        f"upload path (store + rank), medians over photos: 12 MP original {big:.1f} ms, "
+        f"1024 px as the page sends it {small:.1f} ms, ratio {small / big:.2f} ({sizes})"
     )
 
 

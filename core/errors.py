@@ -78,6 +78,10 @@ MESSAGES = {
     "model_unavailable": gettext_lazy(
         "The hero engine is not available right now. Nothing was saved; please try again later."
     ),
+    "anonymous_busy": gettext_lazy(
+        "Too many people are trying without an account right now. Try again later, or sign "
+        "up to keep going."
+    ),
 }
 # The engine's base ImageRejected: a file it cannot use, for no narrower reason.
 MESSAGES["invalid_image"] = MESSAGES["not_an_image"]
@@ -89,6 +93,7 @@ STATUSES = {
     "database_unavailable": 503,
     "storage_unavailable": 503,
     "model_unavailable": 503,
+    "anonymous_busy": 503,
 }
 
 

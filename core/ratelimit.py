@@ -11,6 +11,10 @@ day); a fixed window per period. Two quotas:
   too big...), with a higher cap (``MLH_PREDICTION_REFUSED_RATE_USER`` /
   ``_IP``), so a few bad photos do not use up the quota for real results.
 
+A visitor without an account (who can only upload from the pages: the API
+is token-only) has, on top of the IP quotas, a tighter per-IP pair of its
+own: ``MLH_ANONYMOUS_RATE_IP`` and ``MLH_ANONYMOUS_REFUSED_RATE_IP``.
+
 An attempt takes a place in the results quota before any work (atomic
 ``incr``: parallel requests cannot overshoot), and hands it back when the
 photo is refused, counting a refusal instead; a failure of ours (storage,
@@ -149,6 +153,16 @@ def _quotas(request):
                 str(request.user.pk),
                 settings.MLH_PREDICTION_RATE_USER,
                 settings.MLH_PREDICTION_REFUSED_RATE_USER,
+            )
+        )
+    else:
+        # Trying without an account: a tighter quota of its own per IP.
+        quotas.append(
+            (
+                "anonymous-ip",
+                client_ip(request),
+                settings.MLH_ANONYMOUS_RATE_IP,
+                settings.MLH_ANONYMOUS_REFUSED_RATE_IP,
             )
         )
     return quotas

@@ -180,11 +180,19 @@ def share_card_files(tokens):
 
 
 class Prediction(models.Model):
+    # An account, or none for a visitor's try without one: then the browser
+    # session holding ``anonymous_owner`` owns it until the visitor signs up or
+    # logs in (history/claiming.py) or the sweep deletes it (heroes/sweeping.py).
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="predictions",
         verbose_name=_("owner"),
+    )
+    anonymous_owner = models.CharField(
+        _("anonymous owner"), max_length=64, blank=True, default="", db_index=True
     )
     image = models.ImageField(
         _("photo"),
@@ -234,7 +242,13 @@ class Prediction(models.Model):
 
     def __str__(self):
         # In the site's time zone (KST by default), as the pages show it.
-        return f"{self.owner_id} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+        owner = self.owner_id if self.owner_id is not None else "anonymous"
+        return f"{owner} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_anonymous(self):
+        """Made without an account: kept only until the sweep, unless claimed."""
+        return self.owner_id is None
 
     @property
     def share_path(self):

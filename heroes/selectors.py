@@ -11,9 +11,17 @@ def prediction_list_for_user(*, user):
     return Prediction.objects.filter(owner=user).select_related("top_hero").order_by("-created_at")
 
 
-def prediction_queryset_for_user(*, user, allow_staff=False):
-    """The predictions ``user`` may see (every one for staff when allowed)."""
+def prediction_queryset_for_user(*, user, allow_staff=False, anonymous_owner=""):
+    """The predictions ``user`` may see (every one for staff when allowed).
+
+    A visitor without an account sees only the unclaimed results made in
+    their browser session (``anonymous_owner``, the secret kept there);
+    without one, none."""
     queryset = Prediction.objects.select_related("top_hero")
+    if not user.is_authenticated:
+        if not anonymous_owner:
+            return queryset.none()
+        return queryset.filter(owner__isnull=True, anonymous_owner=anonymous_owner)
     # Staff see other people's results only with the permission to view them
     # (moderators have it; a bare is_staff account does not).
     if not (allow_staff and user.is_staff and user.has_perm("heroes.view_prediction")):

@@ -112,7 +112,7 @@ def result_apply(prediction, result):
 def _log(outcome, *, user, started, result=None, error=None):
     extra = {
         "outcome": outcome,
-        "user_id": str(user.pk),
+        "user_id": str(user.pk) if user is not None else "anonymous",
         "ms": round((time.perf_counter() - started) * 1000, 1),
     }
     if result is not None:
@@ -123,13 +123,26 @@ def _log(outcome, *, user, started, result=None, error=None):
     logger.info("prediction %s", outcome, extra={"prediction": extra})
 
 
-def prediction_create(*, user, upload, face_index=None):
+def prediction_create(*, user, upload, face_index=None, anonymous_owner=""):
     """Analyse an uploaded photo and store it with its result.
+
+    ``user`` None: a visitor without an account; the result belongs to
+    ``anonymous_owner`` (a secret kept in their browser session) until it is
+    claimed (predictions_claim) or swept (heroes/sweeping.py). Refused with
+    ServiceUnavailable("anonymous_busy") before any work while
+    ``MLH_ANONYMOUS_MAX`` unclaimed results exist.
 
     Raises heroes.ml.api.ImageRejected (bad file, no face...) or
     heroes.ml.api.ModelUnavailable; nothing is stored then.
     """
     started = time.perf_counter()
+    if user is None:
+        if not anonymous_owner:
+            raise ValueError("a result without an account needs an anonymous owner")
+        cap = settings.MLH_ANONYMOUS_MAX
+        if cap and Prediction.objects.filter(owner__isnull=True).count() >= cap:
+            _log("refused", user=user, started=started, error=ServiceUnavailable("anonymous_busy"))
+            raise ServiceUnavailable("anonymous_busy")
     try:
         photo = stored_photo_bytes(upload)
         # Ranked from exactly the bytes that are stored: re-predicting the
@@ -140,7 +153,7 @@ def prediction_create(*, user, upload, face_index=None):
     except Exception as exc:
         _log("refused", user=user, started=started, error=exc)
         raise
-    prediction = Prediction(owner=user)
+    prediction = Prediction(owner=user, anonymous_owner="" if user else anonymous_owner)
     try:
         result_apply(prediction, result)
     except DatabaseError as exc:
@@ -243,6 +256,21 @@ def share_card_png(*, prediction, language, render):
     except Exception:  # noqa: BLE001 - serving the card matters more than keeping it
         logger.warning("could not keep the share card %s", name, exc_info=True)
     return png
+
+
+def predictions_claim(*, anonymous_owner, user):
+    """Move the results a browser made without an account into ``user``'s
+    history (at sign-up or login); the number moved.
+
+    One transaction, one conditional update: only rows still without an
+    owner move, so a result is claimed exactly once, by one account, even
+    when two logins race with the same session's key."""
+    if not anonymous_owner or user is None:
+        return 0
+    with atomic():
+        return Prediction.objects.filter(
+            owner__isnull=True, anonymous_owner=anonymous_owner
+        ).update(owner=user, anonymous_owner="")
 
 
 def prediction_delete(*, prediction):

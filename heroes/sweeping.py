@@ -1,5 +1,6 @@
-"""Storage sweeping: old predictions purged with their photos, and stored
-photos no prediction points to (``manage.py purge_uploads``)."""
+"""Storage sweeping: old predictions purged with their photos, unclaimed
+results of visitors without an account after ``MLH_ANONYMOUS_KEEP_HOURS``,
+and stored photos no prediction points to (``manage.py purge_uploads``)."""
 
 from django.core.files.storage import default_storage
 
@@ -12,6 +13,16 @@ from heroes.models import Prediction
 def predictions_purge(*, older_than, dry_run=False):
     """Delete predictions (and photos) created before ``older_than``."""
     predictions = list(Prediction.objects.filter(created_at__lt=older_than))
+    if not dry_run:
+        rows_delete_with_files(predictions)
+    return predictions
+
+
+@atomic()
+def anonymous_predictions_purge(*, older_than, dry_run=False):
+    """Delete results made without an account and never claimed, created
+    before ``older_than``, with their photos, share cards and share links."""
+    predictions = list(Prediction.objects.filter(owner__isnull=True, created_at__lt=older_than))
     if not dry_run:
         rows_delete_with_files(predictions)
     return predictions

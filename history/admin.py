@@ -5,6 +5,7 @@ thumbnail), never a public URL. Deleting predictions here deletes their
 photos too. The admin URLs stay /admin/heroes/prediction/ (the model's app).
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -40,6 +41,21 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OwnerKindFilter(admin.SimpleListFilter):
+    title = _("owner")
+    parameter_name = "owner_kind"
+
+    def lookups(self, request, model_admin):
+        return [("account", _("an account")), ("anonymous", _("no account (not claimed)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "anonymous":
+            return queryset.filter(owner__isnull=True)
+        if self.value() == "account":
+            return queryset.filter(owner__isnull=False)
+        return queryset
+
+
 @admin.register(Prediction)
 class PredictionAdmin(admin.ModelAdmin):
     list_display = [
@@ -53,7 +69,7 @@ class PredictionAdmin(admin.ModelAdmin):
         "created",
     ]
     list_select_related = ["owner", "top_hero"]
-    list_filter = ["top_hero", "model_version", StaleFilter, "created_at"]
+    list_filter = ["top_hero", "model_version", StaleFilter, OwnerKindFilter, "created_at"]
     search_fields = ["owner__email"]
     date_hierarchy = "created_at"
     actions = ["repredict", "delete_with_image"]
@@ -118,6 +134,12 @@ class PredictionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("owner"), ordering="owner__email")
     def owner_email(self, obj):
+        if obj.owner is None:
+            # Made without an account: the sweep deletes it unless claimed.
+            expires = obj.created_at + datetime.timedelta(hours=settings.MLH_ANONYMOUS_KEEP_HOURS)
+            return _("No account (not claimed; deleted after %(time)s)") % {
+                "time": date_format(timezone.localtime(expires), "SHORT_DATETIME_FORMAT")
+            }
         return obj.owner.email
 
     @admin.display(description=_("score"), ordering="top_probability")

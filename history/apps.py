@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class HistoryConfig(AppConfig):
     name = "history"
     verbose_name = _("History")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from history.anonymous import claim_on_login
+
+        # Results tried without an account move into the account at login
+        # (and at sign-up, whose confirmation logs the person in).
+        user_logged_in.connect(claim_on_login, dispatch_uid="history.claim_on_login")

@@ -1,18 +1,21 @@
 """A person's own results: the upload page that makes one, the result page
 (face choice, share link, delete), the photo, the list."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import FileSystemStorage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from PIL import Image, ImageOps
 
@@ -35,19 +38,49 @@ from heroes.strength import (
     strength_band,
     strength_sentence,
 )
+from history.anonymous import anonymous_owner, anonymous_owner_ensure
 
 PAGE_SIZE = 12
+# What the upload page's script shrinks a photo to before sending it: the
+# engine's working size (intake keeps at most 1024 px on the long side; a
+# test holds the two equal) as JPEG at a quality chosen by measurement
+# (bench/first_result.py, docs/results.md).
+UPLOAD_MAX_SIDE = 1024
+UPLOAD_JPEG_QUALITY = 0.8
 
 
 def _own_prediction_or_404(request, pk, *, allow_staff=False):
-    queryset = prediction_queryset_for_user(user=request.user, allow_staff=allow_staff)
+    queryset = prediction_queryset_for_user(
+        user=request.user, allow_staff=allow_staff, anonymous_owner=anonymous_owner(request)
+    )
     return row_or_404(queryset, pk, _("No such result."))
 
 
-@login_required
+def owner_required(view):
+    """Like login_required, but a browser that made results without an
+    account passes too (the view's selector then finds only those)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated or anonymous_owner(request):
+            return view(request, *args, **kwargs)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
 @require_http_methods(["GET", "POST"])
 def upload(request):
-    """The upload page: a photo in, the new result's page out."""
+    """The upload page: a photo in, the new result's page out. Open to
+    visitors without an account: their result belongs to their browser
+    session until they sign up or log in (history/anonymous.py).
+
+    The page's script sends the (shrunk) photo itself and asks for JSON:
+    {"redirect": url} or {"error": message}, with the same statuses."""
     form = UploadForm(request.POST or None, request.FILES or None)
     status, page_error, headers = 200, None, {}
     ticket = prediction_rate_take(request) if request.method == "POST" else None
@@ -57,10 +90,12 @@ def upload(request):
         status, page_error, headers = error.status, error.message, error.headers
     elif request.method == "POST":
         if form.is_valid():
+            if request.user.is_authenticated:
+                owner = {"user": request.user}
+            else:
+                owner = {"user": None, "anonymous_owner": anonymous_owner_ensure(request)}
             try:
-                prediction = services.prediction_create(
-                    user=request.user, upload=form.cleaned_data["photo"]
-                )
+                prediction = services.prediction_create(upload=form.cleaned_data["photo"], **owner)
             except BaseException as exc:
                 error = error_for(exc)
                 ticket.settle(error)
@@ -70,11 +105,28 @@ def upload(request):
                 form.add_error("photo" if error.status < 500 else None, error.message)
                 status = error.status
             else:
-                return redirect("history:detail", pk=prediction.pk)
+                url = reverse("history:detail", args=[prediction.pk])
+                if _wants_json(request):
+                    return JsonResponse({"redirect": url})
+                return redirect(url)
         else:
             ticket.refused()
             status = 413 if form.has_error("photo", "too_large") else 400
-    context = {"form": form, "max_bytes": settings.MLH_MAX_UPLOAD_BYTES, "page_error": page_error}
+    if request.method == "POST" and _wants_json(request):
+        messages_ = [page_error] if page_error else []
+        for errors in form.errors.values():
+            messages_ += [str(error) for error in errors]
+        response = JsonResponse({"error": " ".join(messages_)}, status=status)
+        for name, value in headers.items():
+            response[name] = value
+        return response
+    context = {
+        "form": form,
+        "max_bytes": settings.MLH_MAX_UPLOAD_BYTES,
+        "page_error": page_error,
+        "max_side": UPLOAD_MAX_SIDE,
+        "jpeg_quality": UPLOAD_JPEG_QUALITY,
+    }
     response = render(request, "history/upload.html", context, status=status)
     for name, value in headers.items():
         response[name] = value
@@ -98,7 +150,7 @@ RUNNER_LABELS = {
 RANKING_VISIBLE = 5  # the rest of the 22 heroes sit in a disclosure
 
 
-@login_required
+@owner_required
 @require_GET
 def history_detail(request, pk):
     prediction = _own_prediction_or_404(request, pk)
@@ -124,6 +176,7 @@ def history_detail(request, pk):
         "face_box": prediction.box_percent(face["box"]) if face else None,
         "share_url": request.build_absolute_uri(prediction.share_path),
         "probability_explained": PROBABILITY_EXPLAINED,
+        "keep_hours": settings.MLH_ANONYMOUS_KEEP_HOURS,
     }
     if top:
         context.update(
@@ -142,7 +195,7 @@ def history_detail(request, pk):
 THUMB_SIZE = 320
 
 
-@login_required
+@owner_required
 @require_GET
 def thumbnail(request, pk):
     """A square JPEG crop around one face of a stored photo (the chosen face,
@@ -171,7 +224,7 @@ def thumbnail(request, pk):
     return response
 
 
-@login_required
+@owner_required
 @require_http_methods(["POST"])
 def history_choose_face(request, pk):
     prediction = _own_prediction_or_404(request, pk)
@@ -194,7 +247,7 @@ def history_choose_face(request, pk):
     return redirect("history:detail", pk=prediction.pk)
 
 
-@login_required
+@owner_required
 @require_http_methods(["POST"])
 def history_share(request, pk):
     prediction = _own_prediction_or_404(request, pk)
@@ -231,31 +284,63 @@ def history_share(request, pk):
     return redirect(reverse("history:detail", args=[prediction.pk]) + "#share")
 
 
-@never_cache
-@login_required
+# A stored photo never changes under its URL (another photo is another
+# result): the owner's browser may keep it an hour; no shared cache may.
+PHOTO_CACHE_CONTROL = "private, max-age=3600"
+
+
+PHOTO_WIDTHS = {"480", "720"}
+
+
+def _photo_resized(prediction, width):
+    try:
+        with prediction.image.open("rb") as handle:
+            image = Image.open(handle)
+            image.load()
+    except (OSError, ValueError):
+        return None
+    image = image.convert("RGB")
+    if image.width > width:
+        height = max(1, round(image.height * width / image.width))
+        image = image.resize((width, height), Image.Resampling.LANCZOS)
+    response = HttpResponse(content_type="image/jpeg")
+    image.save(response, "JPEG", quality=82, optimize=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@owner_required
 @require_GET
 def photo(request, pk):
     """Stream a stored photo to its owner (or staff); 404 for anyone else."""
     prediction = _own_prediction_or_404(request, pk, allow_staff=True)
     if not isinstance(prediction.image.storage, FileSystemStorage):
         # Private S3 objects: a short-lived presigned URL, made only after
-        # the ownership check above.
-        return redirect(prediction.image.url)
-    response = stored_file_response(prediction.image)
+        # the ownership check above; the redirect itself is never kept.
+        response = redirect(prediction.image.url)
+        add_never_cache_headers(response)
+        return response
+    width = request.GET.get("w")
+    if width in PHOTO_WIDTHS:
+        # Sized to what the result page draws (its srcset).
+        response = _photo_resized(prediction, int(width))
+    else:
+        response = stored_file_response(prediction.image)
     if response is None:
         raise Http404(_("This photo is no longer stored."))
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = PHOTO_CACHE_CONTROL
+    patch_vary_headers(response, ["Cookie"])
     return response
 
 
-@login_required
+@owner_required
 @require_http_methods(["GET", "POST"])
 def history_delete(request, pk):
     prediction = _own_prediction_or_404(request, pk)
     if request.method == "POST":
         prediction_delete(prediction=prediction)
         messages.success(request, _("The result and its photo were deleted."))
-        return redirect("history:list")
+        return redirect("history:list" if request.user.is_authenticated else "home")
     return render(request, "history/confirm_delete.html", {"prediction": prediction})
 
 

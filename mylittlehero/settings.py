@@ -506,6 +506,17 @@ MLH_PREDICTION_REFUSED_RATE_IP = env_str("MLH_PREDICTION_REFUSED_RATE_IP", "120/
 # Turning a result's sharing on or off (each re-share renders a new card).
 MLH_SHARE_TOGGLE_RATE = env_str("MLH_SHARE_TOGGLE_RATE", "20/hour")
 
+# Trying without an account (issue 21): a visitor's results belong to their
+# browser session until they sign up or log in (then to the account), and are
+# deleted with their photos, cards and share links after KEEP_HOURS by
+# `purge_uploads --anonymous`. Anonymous uploads have their own per-IP quotas
+# (besides the IP quotas above), and at most MLH_ANONYMOUS_MAX unclaimed
+# results exist at once (then "busy, try later or sign up"; 0: no cap).
+MLH_ANONYMOUS_KEEP_HOURS = env_int("MLH_ANONYMOUS_KEEP_HOURS", 24)
+MLH_ANONYMOUS_MAX = env_int("MLH_ANONYMOUS_MAX", 2000)
+MLH_ANONYMOUS_RATE_IP = env_str("MLH_ANONYMOUS_RATE_IP", "10/hour")
+MLH_ANONYMOUS_REFUSED_RATE_IP = env_str("MLH_ANONYMOUS_REFUSED_RATE_IP", "30/hour")
+
 # Operators' detailed readiness check (/healthz/ready) answers staff, or a
 # request with this value in its X-Health-Token header (unset: staff only).
 MLH_HEALTH_TOKEN = env_str("MLH_HEALTH_TOKEN")

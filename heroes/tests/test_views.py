@@ -285,3 +285,16 @@ def test_deleting_a_shared_result_or_the_account_deletes_its_cards(
     with django_capture_on_commit_callbacks(execute=True):
         user_delete(user=person)
     assert not any(n.startswith(kept.share_token) for n in _kept_cards(media_root))
+
+
+def test_small_portraits_for_small_pictures(client):
+    hero = Hero.objects.get(key="thor")
+    url = reverse("heroes:portrait", args=[hero.key])
+    small = client.get(url + "?size=128")
+    assert small.status_code == 200 and small["Content-Type"] == "image/png"
+    assert "public" in small["Cache-Control"]
+    image = Image.open(io.BytesIO(small.content))
+    assert max(image.size) == 128
+    # The full picture otherwise (the emblem's static file, 512 px).
+    assert client.get(url).status_code == 302
+    assert client.get(url + "?size=9999").status_code == 302

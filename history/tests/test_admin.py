@@ -113,3 +113,24 @@ def test_repredict_is_bounded_and_logged(client, superuser, user, fake_predictor
     actions = [r.admin_action for r in caplog.records if r.name == "heroes.admin"]
     assert actions[0]["refused"] is True and actions[0]["user_id"] == str(superuser.pk)
     assert actions[1]["done"] == 2
+
+
+@SECANTUS_NESTED_PROJECT_BUG
+def test_results_without_an_account_show_as_such(client, superuser, prediction, fake_predictor):
+    anonymous = prediction_create(user=None, upload=photo_upload(), anonymous_owner="k" * 43)
+    client.force_login(superuser)
+    changelist = reverse("admin:heroes_prediction_changelist")
+    html = client.get(changelist, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert html.count("No account (not claimed; deleted after") == 1
+    assert "k" * 43 not in html  # the browser's secret is never shown
+    only = client.get(changelist + "?owner_kind=anonymous").content.decode()
+    assert reverse("history:thumb", args=[anonymous.pk]) in only
+    assert reverse("history:thumb", args=[prediction.pk]) not in only
+    accounts = client.get(changelist + "?owner_kind=account").content.decode()
+    assert reverse("history:thumb", args=[prediction.pk]) in accounts
+    assert reverse("history:thumb", args=[anonymous.pk]) not in accounts
+    page = client.get(
+        reverse("admin:heroes_prediction_change", args=[anonymous.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert page.status_code == 200
+    assert "No account (not claimed" in page.content.decode()

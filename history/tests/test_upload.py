@@ -14,9 +14,11 @@ from mylittlehero.tests.factories import photo_upload
 pytestmark = pytest.mark.django_db
 
 
-def test_upload_page_needs_login(client):
+def test_upload_page_is_open_without_an_account(client):
+    # Trying needs no account (issue 21; history/tests/test_anonymous.py).
     response = client.get(reverse("upload"))
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert 'id="upload-form"' in response.content.decode()
 
 
 def test_upload_page_offers_picker_camera_and_limit(client, user):
@@ -116,3 +118,17 @@ def test_english_messages(client, user, fake_predictor):
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "We could not find a face in that photo." in response.content.decode()
+
+
+def test_the_page_shrinks_to_the_engines_working_size(client):
+    import inspect
+
+    from heroes.ml import api
+    from history.views import UPLOAD_JPEG_QUALITY, UPLOAD_MAX_SIDE
+
+    # The engine keeps at most this many pixels on the long side: sending
+    # more is waste, sending less would change its answer.
+    assert UPLOAD_MAX_SIDE == inspect.signature(api.load_image).parameters["max_side"].default
+    html = client.get(reverse("upload")).content.decode()
+    assert f'data-max-side="{UPLOAD_MAX_SIDE}"' in html
+    assert f'data-jpeg-quality="{UPLOAD_JPEG_QUALITY}"' in html

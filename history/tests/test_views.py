@@ -62,7 +62,12 @@ def test_photo_is_streamed_privately(client, user, prediction):
     body = b"".join(response.streaming_content)
     assert body[:3] == b"\xff\xd8\xff"  # a JPEG
     assert response["Content-Type"] == "image/jpeg"
-    assert "no-store" in response["Cache-Control"]
+    # Kept by the owner's browser only (the result page loads it again on
+    # every visit), never by a shared cache, and per session cookie.
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert "private" in cache_control and "public" not in cache_control
+    assert any(part.startswith("max-age=") and int(part[8:]) > 0 for part in cache_control)
+    assert "Cookie" in response["Vary"]
 
 
 @SECANTUS_NESTED_PROJECT_BUG  # the Moderators group's permissions, garbled by the emulator
@@ -137,3 +142,29 @@ def test_delete_needs_post_and_csrf(user, prediction):
     response = client.post(reverse("history:delete", args=[prediction.pk]))
     assert response.status_code == 403
     assert Prediction.objects.filter(pk=prediction.pk).exists()
+
+
+def test_photo_comes_sized_to_what_the_result_page_draws(client, user, fake_predictor):
+    import io
+
+    from PIL import Image
+
+    from heroes.services import prediction_create
+    from mylittlehero.tests.factories import photo_upload
+
+    prediction = prediction_create(user=user, upload=photo_upload(size=(1024, 768)))
+    client.force_login(user)
+    url = reverse("history:photo", args=[prediction.pk])
+    full = b"".join(client.get(url).streaming_content)
+    assert Image.open(io.BytesIO(full)).size == (1024, 768)
+    small = client.get(url + "?w=480")
+    assert small["Content-Type"] == "image/jpeg"
+    assert "private" in small["Cache-Control"] and "Cookie" in small["Vary"]
+    assert Image.open(io.BytesIO(small.content)).size == (480, 360)
+    assert len(small.content) < len(full) / 2
+    # Only the page's own widths: anything else is the stored photo.
+    other = client.get(url + "?w=5000")
+    assert b"".join(other.streaming_content) == full
+    # The page offers them.
+    page = client.get(reverse("history:detail", args=[prediction.pk])).content.decode()
+    assert f"{url}?w=480 480w" in page and f"{url}?w=720 720w" in page

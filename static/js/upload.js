@@ -1,5 +1,9 @@
-// Upload page: drag and drop, preview, size check before sending, and an
-// "analysing" state while the server works. The form works without it.
+// Upload page: drag and drop, preview, size check, then the photo is shrunk
+// in the browser to the engine's working size (upright: EXIF orientation
+// applied) and sent with a progress bar (bytes sent, then "analysing") and a
+// cancel button. Where the browser cannot decode the file (HEIC on Chrome,
+// no createImageBitmap) the original is sent. Without this script the form
+// posts the original file as a plain form.
 (function () {
   "use strict";
   var form = document.getElementById("upload-form");
@@ -11,8 +15,20 @@
   var preview = document.getElementById("preview");
   var errors = document.getElementById(input.id + "_error");
   var button = document.getElementById("upload-button");
-  var analysing = document.getElementById("analysing");
+  var panel = document.getElementById("analysing");
+  var progressText = document.getElementById("upload-progress-text");
+  var progressWords = document.getElementById("upload-progress-words");
+  var progressBar = document.getElementById("upload-progress-bar");
+  var progressBytes = document.getElementById("upload-progress-bytes");
+  var cancelButton = document.getElementById("upload-cancel");
   var maxBytes = parseInt(input.getAttribute("data-max-bytes"), 10) || 0;
+  var maxSide = parseInt(form.getAttribute("data-max-side"), 10) || 1024;
+  var quality = parseFloat(form.getAttribute("data-jpeg-quality")) || 0.8;
+  var canShrink = typeof window.createImageBitmap === "function" &&
+    typeof window.Promise === "function" && typeof window.FormData === "function" &&
+    typeof HTMLCanvasElement !== "undefined" && !!HTMLCanvasElement.prototype.toBlob;
+  var request = null;  // the XMLHttpRequest in flight
+  var cancelled = false;
 
   function showError(message) {
     errors.innerHTML = "";
@@ -32,7 +48,9 @@
       showError(errors.getAttribute("data-not-image"));
       return false;
     }
-    if (maxBytes && file.size > maxBytes) {
+    // A big photo the browser can shrink is fine: the size is checked again
+    // on what is sent.
+    if (maxBytes && file.size > maxBytes && !canShrink) {
       showError(errors.getAttribute("data-too-large"));
       return false;
     }
@@ -85,19 +103,116 @@
     input.dispatchEvent(new Event("change"));
   });
 
+  // The photo as sent: upright, at most maxSide px on the long side, JPEG.
+  // Resolves to null where the browser cannot decode it (the original is
+  // sent then) or where shrinking would not make it smaller.
+  function shrink(file) {
+    if (!canShrink) return Promise.resolve(null);
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
+      var width = Math.max(1, Math.round(bitmap.width * scale));
+      var height = Math.max(1, Math.round(bitmap.height * scale));
+      var canvas = document.createElement("canvas");
+      canvas.width = width;
+      canvas.height = height;
+      var context = canvas.getContext("2d");
+      context.imageSmoothingEnabled = true;
+      context.imageSmoothingQuality = "high";
+      context.drawImage(bitmap, 0, 0, width, height);
+      if (bitmap.close) bitmap.close();
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) {
+          resolve(blob && blob.size < file.size ? blob : null);
+        }, "image/jpeg", quality);
+      });
+    }).catch(function () { return null; });
+  }
+
+  function kilobytes(bytes) { return Math.max(1, Math.round(bytes / 1024)); }
+
+  function showPhase(words, percent, bytesLine) {
+    if (progressWords.textContent !== words) progressWords.textContent = words;
+    if (percent === null) progressBar.removeAttribute("value");
+    else progressBar.value = percent;
+    progressBytes.textContent = bytesLine || "";
+  }
+
+  function busy(on) {
+    button.disabled = on;
+    if (on) button.setAttribute("aria-busy", "true"); else button.removeAttribute("aria-busy");
+    panel.hidden = !on;
+    inputs.forEach(function (each) { each.disabled = on; });
+  }
+
+  function fail(message) {
+    busy(false);
+    request = null;
+    showError(message);
+    errors.scrollIntoView({ block: "center" });
+  }
+
+  function send(body, name) {
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", form.querySelector('[name="csrfmiddlewaretoken"]').value);
+    data.append("photo", body, name);
+    var xhr = new XMLHttpRequest();
+    request = xhr;
+    xhr.open("POST", form.getAttribute("action") || window.location.pathname);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.addEventListener("progress", function (event) {
+      if (!event.lengthComputable) return;
+      var percent = Math.round(100 * event.loaded / event.total);
+      showPhase(progressText.getAttribute("data-sending"), percent,
+        kilobytes(event.loaded) + " / " + kilobytes(event.total) + " KB");
+    });
+    xhr.upload.addEventListener("load", function () {
+      // Every byte is sent: the server is working now.
+      showPhase(progressText.getAttribute("data-analysing"), null, "");
+    });
+    xhr.addEventListener("load", function () {
+      var reply = null;
+      try { reply = JSON.parse(xhr.responseText); } catch (error) { reply = null; }
+      if (reply && reply.redirect) {
+        window.location.assign(reply.redirect);
+        return;
+      }
+      if (reply && reply.error) { fail(reply.error); return; }
+      fail(xhr.status === 413 ? errors.getAttribute("data-too-large")
+                              : progressText.getAttribute("data-failed"));
+    });
+    xhr.addEventListener("error", function () { fail(progressText.getAttribute("data-failed")); });
+    xhr.addEventListener("abort", function () {
+      if (cancelled) fail(progressText.getAttribute("data-cancelled"));
+    });
+    xhr.send(data);
+  }
+
+  cancelButton.addEventListener("click", function () {
+    cancelled = true;
+    if (request) request.abort(); else fail(progressText.getAttribute("data-cancelled"));
+    button.focus();
+  });
+
   form.addEventListener("submit", function (event) {
     var file = chosenFile();
+    event.preventDefault();
     if (!file) {
-      event.preventDefault();
       showError(input.getAttribute("data-required") || errors.getAttribute("data-not-image"));
       return;
     }
-    if (!check(file)) {
-      event.preventDefault();
-      return;
-    }
-    button.disabled = true;
-    button.setAttribute("aria-busy", "true");
-    analysing.hidden = false;
+    if (!check(file)) return;
+    cancelled = false;
+    busy(true);
+    showPhase(progressText.getAttribute("data-sending"), 0, "");
+    shrink(file).then(function (small) {
+      if (cancelled) return;
+      var body = small || file;
+      if (maxBytes && body.size > maxBytes) {
+        fail(errors.getAttribute("data-too-large"));
+        return;
+      }
+      var name = small ? (file.name || "photo").replace(/\.[^.]*$/, "") + ".jpg" : file.name;
+      send(body, name);
+    });
   });
 })();
