@@ -56,6 +56,18 @@ def _clear_cache():
 
 
 @pytest.fixture
+def engine_config():
+    """``heroes.ml.api.configure`` for one test (``engine_config(model_dir=...)``);
+    the configuration the site gave the engine comes back after it."""
+    from heroes.ml import api
+    from heroes.ml.config import current
+
+    saved = current()
+    yield api.configure
+    api.configure(saved)
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

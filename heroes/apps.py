@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class HeroesConfig(AppConfig):
     name = "heroes"
     verbose_name = _("Heroes")
+
+    def ready(self):
+        # The engine's configuration comes from the settings (MLH_MODEL_DIR
+        # and friends); importing the door is cheap, TensorFlow loads later.
+        from django.conf import settings
+
+        from heroes.ml import api as engine
+
+        engine.configure(
+            engine.EngineConfig(
+                model_dir=settings.MLH_MODEL_DIR or None,
+                max_pixels=settings.MLH_MAX_PIXELS,
+                tf_intra_threads=settings.MLH_TF_INTRA_THREADS,
+                tf_inter_threads=settings.MLH_TF_INTER_THREADS,
+            )
+        )

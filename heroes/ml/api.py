@@ -23,12 +23,17 @@ Training and evaluation (the train_heroes and evaluate_heroes commands):
 ``train_model``, ``write_model``, ``evaluate_model``, ``folder_sources``
 (see heroes/ml/trainer.py).
 
+The engine's configuration (model folder, pixel limit, TensorFlow threads)
+is handed to it: ``configure`` (the site calls it from heroes/apps.py with
+its settings; without a call, the engine's own defaults).
+
 Tests run the site without TensorFlow by handing a stand-in engine to
 ``use_engine`` (conftest.py's ``fake_predictor`` fixture does it with
 heroes/tests/fakes.py's ``FakeEngine``).
 """
 
 from heroes.ml import engine as _local
+from heroes.ml.config import EngineConfig, configure
 from heroes.ml.engine import DetectedFace, EngineResult, HeroScore, get_engine, reset_engine
 from heroes.ml.errors import (
     CorruptImage,
@@ -51,6 +56,7 @@ __all__ = [
     "IMAGE_SUFFIXES",
     "CorruptImage",
     "DetectedFace",
+    "EngineConfig",
     "EngineResult",
     "FaceTooSmall",
     "FileMissing",
@@ -64,6 +70,7 @@ __all__ = [
     "TooManyPixels",
     "TrainingDataMissing",
     "active_model_version",
+    "configure",
     "engine_error",
     "engine_loaded",
     "engine_status",

@@ -49,9 +49,9 @@ class StubClassifier:
 
 
 @pytest.fixture
-def models_dir(tmp_path, monkeypatch):
+def models_dir(tmp_path, monkeypatch, engine_config):
     """An empty models folder in place of heroes/ml/models, with the stub engine."""
-    monkeypatch.delenv("MLH_MODEL_DIR", raising=False)
+    engine_config(model_dir=None)
     monkeypatch.setattr(engine_module, "MODELS_DIR", tmp_path)
     monkeypatch.setattr(engine_module, "HeroEngine", StubEngine)
     StubEngine.loads = []
@@ -212,7 +212,9 @@ def test_without_a_model_the_version_is_none_with_the_fake_too(fake_predictor):
 
 
 @pytest.mark.model
-def test_a_running_process_ranks_with_the_newly_activated_real_model(tmp_path, monkeypatch):
+def test_a_running_process_ranks_with_the_newly_activated_real_model(
+    tmp_path, monkeypatch, engine_config
+):
     """The real engine: two copies of the committed model under other
     versions; activating the second in a running process makes the next
     photo ranked (and recorded) by it."""
@@ -228,7 +230,7 @@ def test_a_running_process_ranks_with_the_newly_activated_real_model(tmp_path, m
         card["version"] = version
         (tmp_path / version / "model.json").write_text(json.dumps(card))
     (tmp_path / "CURRENT").write_text("first\n")
-    monkeypatch.delenv("MLH_MODEL_DIR", raising=False)
+    engine_config(model_dir=None)
     monkeypatch.setattr(engine_module, "MODELS_DIR", tmp_path)
     api.reset_engine()
     try:

@@ -7,7 +7,9 @@ is in local.py, production.py and test.py, each of which starts from this
 module; ``DJANGO_ENV`` chooses between local and production
 (mylittlehero/settings/__init__.py).
 
-Nothing here imports TensorFlow: the hero engine loads lazily on first use.
+Nothing here imports TensorFlow: the hero engine loads lazily on first use;
+its configuration (``MLH_MODEL_DIR`` and friends, below) is handed to it by
+heroes/apps.py.
 """
 
 import os
@@ -428,6 +430,15 @@ LOGGING = {
 }
 
 # --- Hero engine ------------------------------------------------------------------
+# The engine's own configuration, handed to it as the site starts
+# (heroes/apps.py): the model's folder (empty: heroes/ml/models/<CURRENT>);
+# the most pixels a photo may have (read from its header before decoding);
+# TensorFlow's thread pools (0: TensorFlow's defaults).
+MLH_MODEL_DIR = env.str("MLH_MODEL_DIR", "")
+MLH_MAX_PIXELS = env.int("MLH_MAX_PIXELS", 40_000_000)
+MLH_TF_INTRA_THREADS = env.int("MLH_TF_INTRA_THREADS", 0)
+MLH_TF_INTER_THREADS = env.int("MLH_TF_INTER_THREADS", 0)
+
 # Creating predictions, shared by the upload page and the API ("N/period",
 # period second/minute/hour/day; empty: no limit).
 MLH_PREDICTION_RATE_USER = env.str("MLH_PREDICTION_RATE_USER", "30/hour")

@@ -163,6 +163,46 @@ def test_the_test_run_uses_the_test_settings():
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def test_the_engine_is_configured_from_the_settings():
+    show = (
+        "from heroes.ml.config import EngineConfig, current;"
+        "print(current() == EngineConfig(), *current().__dict__.values())"
+    )
+    defaults = run_manage("shell", "-c", show)
+    assert defaults.returncode == 0, defaults.stderr
+    # Nothing set: the site hands the engine exactly the engine's own defaults.
+    assert defaults.stdout.strip().splitlines()[-1].split()[0] == "True"
+    chosen = run_manage(
+        "shell",
+        "-c",
+        show,
+        env={
+            "MLH_MODEL_DIR": "/srv/models/v9",
+            "MLH_MAX_PIXELS": "1000000",
+            "MLH_TF_INTRA_THREADS": "1",
+            "MLH_TF_INTER_THREADS": "2",
+        },
+    )
+    assert chosen.returncode == 0, chosen.stderr
+    assert chosen.stdout.strip().splitlines()[-1].split() == [
+        "False",
+        "/srv/models/v9",
+        "1000000",
+        "1",
+        "2",
+    ]
+
+
+def test_a_celery_worker_process_hands_the_engine_its_thread_count(engine_config, monkeypatch):
+    from heroes.ml.config import current
+    from mylittlehero import celery as worker
+
+    monkeypatch.setenv("MLH_WORKER_TF_THREADS", "3")
+    monkeypatch.setenv("MLH_WORKER_WARM", "0")  # configure only, load nothing
+    worker.load_engine()
+    assert (current().tf_intra_threads, current().tf_inter_threads) == (3, 3)
+
+
 def test_sqlite_migrations_are_complete():
     result = run_manage("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
