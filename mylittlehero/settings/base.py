@@ -61,6 +61,9 @@ class Env(environ.Env):
 
 env = Env()
 
+# --- Core ------------------------------------------------------------------
+# The key, DEBUG and ALLOWED_HOSTS: local.py and production.py (required there).
+
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", "")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
