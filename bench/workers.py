@@ -73,8 +73,8 @@ engine.load_engine()
 version = engine.active_model_version(required=True)
 plan = reprediction.repredict_plan(version=version, every=False)
 start = time.perf_counter()
-outcome = reprediction.repredict_in_process(plan=plan, batch_size=int(sys.argv[1]))
-print(outcome.processed, time.perf_counter() - start)
+counts = reprediction.repredict_in_process(plan=plan, batch_size=int(sys.argv[1])).counts()
+print(sum(counts[o] for o in reprediction.PROCESSED), time.perf_counter() - start)
 """
 
 
