@@ -49,7 +49,7 @@ def main():
     import django
 
     django.setup()
-    from heroes.ml import api
+    from heroes.ml import api, training_api
     from heroes.services import stored_photo_bytes
 
     root = shared / "faces-london"
@@ -63,7 +63,9 @@ def main():
         keys, api.predict_many([stored_photo_bytes(p) for p in paths])
     ):
         results[key] = None if isinstance(outcome, Exception) else outcome
-    for key, (_source, outcome) in zip(keys, api.predict_many([api.reencoded(p) for p in paths])):
+    for key, (_source, outcome) in zip(
+        keys, api.predict_many([training_api.reencoded(p) for p in paths])
+    ):
         again[key] = None if isinstance(outcome, Exception) else outcome
 
     def top(key):
@@ -80,7 +82,7 @@ def main():
     )
     missing = sum(1 for value in results.values() if value is None)
     print(
-        f"model {api.active_model_version()}; {len(keys)} photos of {len(people)} people, "
+        f"model {api.model_version()}; {len(keys)} photos of {len(people)} people, "
         f"{missing} without a usable face"
     )
     print(

@@ -62,7 +62,7 @@ def private_ranking_clean(payload, *, body_bytes=0):
     if not isinstance(payload, dict):
         raise RankingRejected("not a JSON object")
     version = payload.get("model_version")
-    if not isinstance(version, str) or version != engine.active_model_version():
+    if not isinstance(version, str) or version != engine.model_version():
         raise RankingRejected("not the active model's version")
 
     rows = payload.get("ranking")

@@ -434,7 +434,7 @@ def repredict_batch(*, run_id, batch, ids, attempt=0):
         repredict_batch_failed(run_id=run_id, batch=batch, ids=ids, reason=reason)
         return {FAILED: len(ids)}
     version = meta["version"]
-    active = engine.active_model_version()
+    active = engine.model_version()
     if active != version:
         reason = f"this worker has model {active}, the run is for {version}"
         repredict_batch_failed(run_id=run_id, batch=batch, ids=ids, reason=reason)
@@ -513,7 +513,12 @@ def repredict_batch_failed(*, run_id, batch, ids, reason):
 def predictions_enqueue_selected(*, predictions, batch_size=32):
     """The admin's action with a broker: queue the selected predictions (each
     re-run once with the current model, whatever version it holds)."""
-    version = engine.active_model_version(required=True)
+    status = engine.status()
+    if not status["version"]:
+        raise engine.ModelUnavailable(
+            status.get("error") or "no usable hero model (model card or weights missing)"
+        )
+    version = status["version"]
     return repredict_enqueue(
         predictions=predictions, version=version, batch_size=batch_size, every=True
     )

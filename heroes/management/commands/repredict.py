@@ -29,7 +29,6 @@ from tqdm import tqdm
 from heroes import reprediction
 from heroes.management.commands._progress import Progress
 from heroes.ml import api as engine
-from heroes.ml.api import ModelUnavailable
 
 STALL_HINT_SECONDS = 60
 
@@ -69,11 +68,13 @@ class Command(BaseCommand):
                 raise CommandError("--since must be a date: YYYY-MM-DD") from None
         if options["queue"] and not reprediction.broker_configured():
             raise CommandError("--queue needs MLH_BROKER_URL (a Redis URL) and running workers")
-        try:
-            # Read from the model card: a dry run or nothing stale never loads TensorFlow.
-            version = engine.active_model_version(required=True)
-        except ModelUnavailable as exc:
-            raise CommandError(str(exc)) from None
+        # Read from the model card: a dry run or nothing stale never loads TensorFlow.
+        status = engine.status()
+        if not status["version"]:
+            raise CommandError(
+                status.get("error") or "no usable hero model (model card or weights missing)"
+            )
+        version = status["version"]
 
         selection = {
             "every": options["all"],

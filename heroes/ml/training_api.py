@@ -1,18 +1,30 @@
-"""The train_heroes and evaluate_heroes runs: image lists in, a trained
-model and its report (or an evaluation report) out. No ORM, no terminal:
-the commands pass the catalog's heroes and images, a ``log`` function for
-lines of text and a ``progress`` factory for progress bars.
+"""The training door: what the train_heroes and evaluate_heroes commands
+use, and nothing else does (the site ranks photos through heroes/ml/api.py).
 
-Items are ``(path or bytes, hero key)``; a source is one --data folder (or
-the catalog) with its train and valid items.
+Image lists in, a trained model and its report (or an evaluation report)
+out. No ORM, no terminal: the commands pass the catalog's heroes and images,
+a ``log`` function for lines of text and a ``progress`` factory for
+progress bars. Items are ``(path or bytes, hero key)``; a source is one
+--data folder (or the catalog) with its train and valid items.
 """
 
 from pathlib import Path
 
 from heroes.ml import training
 from heroes.ml.engine import MIN_FACE_PX, HeroEngine
-from heroes.ml.errors import TrainingDataMissing
+from heroes.ml.errors import ModelUnavailable, TrainingDataMissing
 from heroes.ml.intake import IMAGE_SUFFIXES
+from heroes.ml.training import reencoded, write_model
+
+__all__ = [
+    "ModelUnavailable",
+    "TrainingDataMissing",
+    "evaluate_model",
+    "folder_sources",
+    "reencoded",
+    "train_model",
+    "write_model",
+]
 
 
 def _quiet(_line):
