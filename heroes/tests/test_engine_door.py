@@ -201,7 +201,13 @@ def test_training_data_problems_are_reported_before_any_model_loads(tmp_path, mo
 
 
 def test_django_start_up_and_every_engine_command_import_no_tensorflow():
+    """The one check that TensorFlow, Keras and MTCNN stay out of start-up:
+    the URLs, the admin, the pages, the engine's modules and its commands."""
     loaded = modules_after(
+        "from django.urls import get_resolver; get_resolver().url_patterns",
+        "from django.contrib import admin; admin.autodiscover()",
+        "import heroes.models, history.views, accounts.views",
+        "import heroes.ml.embedding, heroes.ml.detect, heroes.ml.align, heroes.ml.classifier",
         "import heroes.ml.api, heroes.ml.engine, heroes.ml.intake, heroes.ml.training",
         "import heroes.ml.training_api, heroes.services, mylittlehero.health",
         "import heroes.management.commands.train_heroes, heroes.management.commands.evaluate_heroes",
