@@ -176,16 +176,22 @@ def train_model(
         keep_fraction=keep_fraction,
         source=description,
     )
+    _add_source_counts(report["train"], sources, train_sets, repeated)
+    return classifier, report
+
+
+def _add_source_counts(train_report, sources, train_sets, repeated):
+    """Each source's images, faces found and repeated images dropped, in the
+    card's ``train`` section."""
     for name, faces in zip(sources, train_sets):
         train_items = sources[name][0]
-        per_source = report["train"]["per_source"].setdefault(name, {})
+        per_source = train_report["per_source"].setdefault(name, {})
         per_source["images"] = len(train_items)
         per_source["faces_found"] = len(faces)
         per_source["repeated_images_dropped"] = sum(
             1 for path, _key in train_items if str(path) in repeated
         )
-    report["train"]["faces_found"] = sum(len(faces) for faces in train_sets)
-    return classifier, report
+    train_report["faces_found"] = sum(len(faces) for faces in train_sets)
 
 
 def _source_faces(extraction, sources):
