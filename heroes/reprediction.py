@@ -445,7 +445,7 @@ def predictions_repredict_now(*, predictions):
     try:
         predictions_repredict_batch(
             predictions=predictions,
-            version=engine.active_model_version(required=True),
+            version=usable_model_version(),
             progress=tally,
             not_before=timezone.now(),
         )
@@ -615,7 +615,7 @@ def repredict_batch(*, run_id, batch, ids, attempt=0):
         repredict_batch_failed(run_id=run_id, batch=batch, ids=ids, reason=reason)
         return {Outcome.FAILED.value: len(ids)}
     version = meta["version"]
-    active = engine.active_model_version()
+    active = engine.model_version()
     if active != version:
         reason = f"this worker has model {active}, the run is for {version}"
         repredict_batch_failed(run_id=run_id, batch=batch, ids=ids, reason=reason)
@@ -685,7 +685,18 @@ def repredict_batch_failed(*, run_id, batch, ids, reason):
 def predictions_enqueue_selected(*, predictions, batch_size=32):
     """The admin's action with a broker: queue the selected predictions (each
     re-run once with the current model, whatever version it holds)."""
-    version = engine.active_model_version(required=True)
     return repredict_enqueue(
-        predictions=predictions, version=version, batch_size=batch_size, every=True
+        predictions=predictions, version=usable_model_version(), batch_size=batch_size, every=True
     )
+
+
+def usable_model_version():
+    """The active model's version, read from its card without TensorFlow;
+    raises ModelUnavailable (with the engine's reason) when there is no
+    usable model. What every re-prediction checks before it starts."""
+    status = engine.status()
+    if not status["version"]:
+        raise engine.ModelUnavailable(
+            status.get("error") or "no usable hero model (model card or weights missing)"
+        )
+    return status["version"]

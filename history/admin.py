@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from core.storage import rows_delete_with_files
 from heroes import reprediction
-from heroes.ml.api import active_model_version
+from heroes.ml.api import model_version
 from heroes.models import Prediction
 
 
@@ -30,7 +30,7 @@ class StaleFilter(admin.SimpleListFilter):
         return [("yes", _("stale (another model)")), ("no", _("current model"))]
 
     def queryset(self, request, queryset):
-        version = active_model_version()
+        version = model_version()
         if self.value() == "yes":
             return queryset.exclude(model_version=version)
         if self.value() == "no":

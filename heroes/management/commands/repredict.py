@@ -28,7 +28,6 @@ from tqdm import tqdm
 
 from heroes import reprediction
 from heroes.management.commands._progress import Progress
-from heroes.ml import api as engine
 from heroes.ml.api import ModelUnavailable
 from heroes.reprediction import Outcome
 
@@ -70,9 +69,9 @@ class Command(BaseCommand):
                 raise CommandError("--since must be a date: YYYY-MM-DD") from None
         if options["queue"] and not reprediction.broker_configured():
             raise CommandError("--queue needs MLH_BROKER_URL (a Redis URL) and running workers")
+        # Read from the model card: a dry run or nothing stale never loads TensorFlow.
         try:
-            # Read from the model card: a dry run or nothing stale never loads TensorFlow.
-            version = engine.active_model_version(required=True)
+            version = reprediction.usable_model_version()
         except ModelUnavailable as exc:
             raise CommandError(str(exc)) from None
 
