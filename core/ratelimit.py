@@ -26,6 +26,7 @@ import math
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -93,6 +94,7 @@ class RateLimited(Exception):
     """A used-up limit: core.errors.error_for answers it (429, Retry-After).
     Not frozen: raising sets the exception's traceback."""
 
+    code: ClassVar[str] = "rate_limited"
     retry_after: int  # seconds
     limit: int = 0
     period: int = 3600  # seconds
