@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.utils import translation
 
+from accounts import throttle
 from core.errors import (
     MESSAGES,
     STATUSES,
@@ -116,3 +117,20 @@ def test_a_request_too_large_is_413_on_the_api_error_page(rf):
     response = bad_request(rf.post("/api/predictions/"), RequestDataTooBig())
     assert response.status_code == 413
     assert json.loads(response.content)["error"]["code"] == "too_large"
+
+
+@pytest.mark.parametrize(
+    "lockout, code, words",
+    [
+        (throttle.Lockout(125), "login_locked", "Too many failed login attempts"),
+        (throttle.ActionLimited(125), "action_limited", "Too many requests"),
+    ],
+)
+def test_the_accounts_lockouts_are_429_with_retry_after(lockout, code, words):
+    error = error_for(lockout)
+    assert (error.code, error.status, error.headers) == (code, 429, {"Retry-After": "125"})
+    with translation.override("en"):
+        assert words in error_for(lockout).message
+        assert "3 minutes" in error_for(lockout).message
+    with translation.override("ko"):
+        assert words not in error_for(lockout).message
