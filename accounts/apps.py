@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import checks  # noqa: F401 - registers the deploy checks
+        from accounts.errors import MESSAGES, STATUSES
+        from core.errors import errors_register
+
+        errors_register(MESSAGES, STATUSES)

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlencode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.tokens import signup_confirm_token
 
@@ -69,12 +68,3 @@ def mail_goes_nowhere():
     """A development server with no mail server: messages are printed on its
     console, where a person trying the site does not look."""
     return settings.DEBUG and settings.EMAIL_BACKEND.endswith("console.EmailBackend")
-
-
-def action_limited_message(lockout):
-    minutes = lockout.retry_after_minutes
-    return ngettext(
-        "Too many requests from here or for this address. Try again in %(minutes)d minute.",
-        "Too many requests from here or for this address. Try again in %(minutes)d minutes.",
-        minutes,
-    ) % {"minutes": minutes}

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts.emails import mail_send_off_request
 from accounts.models import User
+from core.errors import error_for
 
 DUPLICATE_EMAIL = _("An account with this email already exists. Log in instead.")
 
@@ -39,16 +39,8 @@ class SignUpForm(BaseUserCreationForm):
 
 
 def lockout_error(lockout):
-    minutes = lockout.retry_after_minutes
-    return ValidationError(
-        ngettext(
-            "Too many failed login attempts. Try again in %(minutes)d minute.",
-            "Too many failed login attempts. Try again in %(minutes)d minutes.",
-            minutes,
-        ),
-        code="throttled",
-        params={"minutes": minutes},
-    )
+    """A login lockout as a form error (the message error_for gives it)."""
+    return ValidationError(error_for(lockout).message, code="throttled")
 
 
 class ThrottleMessageMixin:

@@ -18,6 +18,7 @@ import hashlib
 import math
 import time
 from dataclasses import dataclass
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,19 +26,34 @@ from django.core.cache import cache
 from core.ratelimit import counter_incr, parse_rate
 
 
-@dataclass(frozen=True)
-class Lockout:
+@dataclass(eq=False)
+class Lockout(Exception):
+    """A login locked out: core.errors.error_for answers it (429, Retry-After;
+    accounts/errors.py words it). Not frozen: raising sets its traceback."""
+
+    code: ClassVar[str] = "login_locked"
     retry_after_seconds: int
+
+    @property
+    def retry_after(self):
+        return self.retry_after_seconds
 
     @property
     def retry_after_minutes(self):
         return max(1, math.ceil(self.retry_after_seconds / 60))
 
 
+class ActionLimited(Lockout):
+    """Sign-ups or password resets over their limit (action_rate_take)."""
+
+    code: ClassVar[str] = "action_limited"
+
+
 def action_rate_take(action, *, ip, email):
     """Count one attempt at ``action`` ("signup", "reset") per client IP and
-    per address (fixed windows, shared cache); a Lockout when either is over
-    its limit (settings.ACTION_RATES[action] = {"ip": rate, "email": rate})."""
+    per address (fixed windows, shared cache); raises ActionLimited when
+    either is over its limit (settings.ACTION_RATES[action] = {"ip": rate,
+    "email": rate})."""
     rates = settings.ACTION_RATES.get(action, {})
     now = time.time()
     waits = []
@@ -51,7 +67,8 @@ def action_rate_take(action, *, ip, email):
         key = f"{_key(action + '-' + kind, value)}:{period}:{window}"
         if counter_incr(key, timeout=remaining + 1) > limit:
             waits.append(remaining)
-    return Lockout(retry_after_seconds=math.ceil(max(waits))) if waits else None
+    if waits:
+        raise ActionLimited(retry_after_seconds=math.ceil(max(waits)))
 
 
 def _key(kind, value):

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import throttle
-from accounts.emails import action_limited_message, mail_goes_nowhere, send_signup_email
+from accounts.emails import mail_goes_nowhere, send_signup_email
 from accounts.forms import (
     AccountDeleteForm,
     ApiTokenForm,
@@ -32,6 +32,7 @@ from accounts.services import (
     user_sign_up,
 )
 from accounts.tokens import signup_confirm_token
+from core.errors import error_for
 from core.lookups import row_or_404
 from core.ratelimit import client_ip
 
@@ -44,9 +45,13 @@ def _safe_next(request, value):
     return ""
 
 
-def _limited_page(request, template, form, lockout):
-    form.add_error(None, action_limited_message(lockout))
-    return render(request, template, {"form": form}, status=429)
+def _limited_page(request, template, form, limited):
+    error = error_for(limited)
+    form.add_error(None, error.message)
+    response = render(request, template, {"form": form}, status=error.status)
+    for header, value in error.headers.items():
+        response[header] = value
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,11 +64,12 @@ def signup(request):
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        lockout = throttle.action_rate_take(
-            "signup", ip=client_ip(request), email=form.cleaned_data["email"]
-        )
-        if lockout:
-            return _limited_page(request, "accounts/signup.html", form, lockout)
+        try:
+            throttle.action_rate_take(
+                "signup", ip=client_ip(request), email=form.cleaned_data["email"]
+            )
+        except throttle.ActionLimited as limited:
+            return _limited_page(request, "accounts/signup.html", form, limited)
         user, outcome = user_sign_up(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
@@ -220,11 +226,12 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         # Per IP and per address, whether or not the address has an account.
-        lockout = throttle.action_rate_take(
-            "reset", ip=client_ip(self.request), email=form.cleaned_data["email"]
-        )
-        if lockout:
-            return _limited_page(self.request, self.template_name, form, lockout)
+        try:
+            throttle.action_rate_take(
+                "reset", ip=client_ip(self.request), email=form.cleaned_data["email"]
+            )
+        except throttle.ActionLimited as limited:
+            return _limited_page(self.request, self.template_name, form, limited)
         return super().form_valid(form)
 
 

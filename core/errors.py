@@ -6,19 +6,22 @@ headers), or None for a failure that is a bug (a server error). The pages
 (form errors and flash messages), the HTTP API (heroes/rest/errors.py) and
 the admin all ask it. The failures it knows:
 
-- application errors, which carry a stable string ``code``: the engine's
-  refusals of a photo (``ImageRejected`` and its subclasses: 400, or 413 for
-  size) and ``ModelUnavailable``, and heroes.services.ServiceUnavailable
-  (503: nothing was kept, try again);
-- a used-up rate limit (core.ratelimit.RateLimited: 429 with Retry-After);
+- exceptions that carry a registered string ``code``: each app registers
+  its codes' messages and statuses with ``errors_register`` from its
+  AppConfig.ready (heroes/errors.py: the engine's refusals of a photo and
+  the services' failures; accounts/errors.py: sign-up and reset limits);
+  core registers its own: a used-up rate limit (core.ratelimit.RateLimited:
+  429) and the shared cache not answering (503). One that carries a
+  ``retry_after`` gets a Retry-After header;
 - the request errors Django raises while reading a request (too many fields
-  or files, a body over the memory limit).
+  or files, a body over the memory limit: 413).
 
 This module imports no app: it knows application errors by their codes.
 
-Under /api/ every error page is JSON in the API's documented shape,
-``{"error": {"code": ..., "message": ...}}``; elsewhere Django's pages
-(templates/404.html, 500.html...): the handler400... below.
+``error_body`` builds the one JSON error envelope,
+``{"error": {"code": ..., "message": ...}}``: the API (heroes/rest/errors.py),
+the middleware (core/middleware.py) and, under /api/, the error pages below
+(handler400...; elsewhere Django's pages, templates/404.html, 500.html...).
 """
 
 from dataclasses import dataclass, field
@@ -35,8 +38,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import defaults
 
-from core.ratelimit import RateLimited
-
 
 @dataclass(frozen=True)
 class ErrorReply:
@@ -46,75 +47,65 @@ class ErrorReply:
     headers: dict = field(default_factory=dict)
 
 
-# What a person reads for each application error code, in their language.
-MESSAGES = {
-    "not_an_image": gettext_lazy(
-        "That file is not a photo we can read. Use a JPEG, PNG, WebP, HEIC or GIF."
-    ),
-    "corrupt_image": gettext_lazy(
-        "That photo seems damaged or incomplete. Try taking or exporting it again."
-    ),
-    "too_large": gettext_lazy("That photo is too large. Use a smaller one."),
-    "too_many_pixels": gettext_lazy(
-        "That image has too many pixels to process. Use a normal photo."
-    ),
-    "not_found": gettext_lazy("The photo could not be found."),
-    "no_face": gettext_lazy(
-        "We could not find a face in that photo. Use a photo where your face is clearly "
-        "visible, looking at the camera."
-    ),
-    "face_too_small": gettext_lazy(
-        "The face in that photo is too small to compare. Use a closer photo of your face."
-    ),
-    "no_such_face": gettext_lazy(
-        "That photo does not have a face with that number. Pick one of the faces shown."
-    ),
-    "database_unavailable": gettext_lazy(
-        "We could not save your result just now. Nothing was kept; please try again in a moment."
-    ),
-    "storage_unavailable": gettext_lazy(
-        "We could not store your photo just now. Nothing was kept; please try again in a moment."
-    ),
-    "model_unavailable": gettext_lazy(
-        "The hero engine is not available right now. Nothing was saved; please try again later."
-    ),
-    "anonymous_busy": gettext_lazy(
-        "Too many people are trying without an account right now. Try again later, or sign "
-        "up to keep going."
-    ),
-}
-# The engine's base ImageRejected: a file it cannot use, for no narrower reason.
-MESSAGES["invalid_image"] = MESSAGES["not_an_image"]
+# What a person reads for each application error code, in their language (a
+# lazy string, or a function of the failure for a message with its numbers),
+# and its HTTP status: each app registers its own (errors_register, from its
+# AppConfig.ready); core registers only its own codes, below.
+MESSAGES = {}
+STATUSES = {}
 
-# Application error codes that are not 400 (the person's file or request).
-STATUSES = {
-    "too_large": 413,
-    "too_many_pixels": 413,
-    "database_unavailable": 503,
-    "storage_unavailable": 503,
-    "model_unavailable": 503,
-    "anonymous_busy": 503,
-}
+
+def errors_register(messages, statuses=None):
+    """Register an app's error codes: ``messages`` maps a code to what a person
+    reads, ``statuses`` a code to its HTTP status (400 when not given). An
+    exception whose ``code`` is registered is one error_for answers; one with
+    a ``retry_after`` (seconds) gets a Retry-After header."""
+    for code in messages:
+        if code in MESSAGES and MESSAGES[code] is not messages[code]:
+            raise ValueError(f"error code {code!r} is registered twice")
+    MESSAGES.update(messages)
+    STATUSES.update(statuses or {})
 
 
 def error_for(failure):
-    """The ErrorReply for a failure (an exception or a RateLimited), or None
-    when it is not one the person can act on (let it raise: a server error)."""
-    if isinstance(failure, RateLimited):
-        return ErrorReply(
-            "rate_limited",
-            rate_limited_message(failure),
-            429,
-            {"Retry-After": str(failure.retry_after)},
-        )
+    """The ErrorReply for a failure (an exception), or None when it is not
+    one the person can act on (let it raise: a server error)."""
     if isinstance(failure, SuspiciousOperation):
         return _request_error(failure)
     code = getattr(failure, "code", None)
     if isinstance(failure, ValidationError):
         return None  # a form's or a model's own error, with a code of its own
-    if isinstance(failure, Exception) and isinstance(code, str) and code in MESSAGES:
-        return ErrorReply(code, str(MESSAGES[code]), STATUSES.get(code, 400))
-    return None
+    if not (isinstance(failure, Exception) and isinstance(code, str) and code in MESSAGES):
+        return None
+    message = MESSAGES[code]
+    message = message(failure) if callable(message) else message
+    headers = {}
+    retry_after = getattr(failure, "retry_after", None)
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return error_reply(code, message, headers)
+
+
+def error_reply(code, message=None, headers=None):
+    """The ErrorReply for a registered code: its registered status, and its
+    registered message unless ``message`` words it more precisely."""
+    if message is None:
+        message = MESSAGES[code]
+    return ErrorReply(code, str(message), STATUSES.get(code, 400), headers or {})
+
+
+def error_body(code, message, **extra):
+    """The one JSON error envelope: ``{"error": {"code", "message", ...}}``
+    (``extra``: the API's per-field messages)."""
+    return {"error": {"code": code, "message": str(message), **extra}}
+
+
+def error_response(error):
+    """An ErrorReply as a JSON response: the envelope, its status, its headers."""
+    response = JsonResponse(error_body(error.code, error.message), status=error.status)
+    for header, value in error.headers.items():
+        response[header] = value
+    return response
 
 
 def _request_error(exception):
@@ -178,6 +169,19 @@ def rate_limited_message(limited):
     return text % {"per_period": per_period, "minutes": minutes}
 
 
+errors_register(
+    {
+        "rate_limited": rate_limited_message,
+        # core.middleware.SharedCacheUnavailableMiddleware: the shared cache
+        # (Redis) does not answer, so no limit can be checked.
+        "cache_unavailable": gettext_lazy(
+            "The site is busy right now. Nothing was changed; please try again in a moment."
+        ),
+    },
+    {"rate_limited": 429, "cache_unavailable": 503},
+)
+
+
 # -- error pages (ROOT_URLCONF's handler400, handler403, handler404, handler500) --
 
 
@@ -186,13 +190,12 @@ def _is_api(request):
 
 
 def _json(code, message, status):
-    return JsonResponse({"error": {"code": code, "message": str(message)}}, status=status)
+    return error_response(ErrorReply(code, str(message), status))
 
 
 def bad_request(request, exception, *args, **kwargs):
     if _is_api(request):
-        error = _request_error(exception)
-        return _json(error.code, error.message, 400)
+        return error_response(_request_error(exception))
     return defaults.bad_request(request, exception)
 
 

@@ -3,10 +3,11 @@
 import logging
 
 from django.conf import settings
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from core.errors import ErrorReply, error_for, error_response
 
 # Routes that take a photo (the upload page, the API, the admin's portraits
 # and reference images); everything else is forms and JSON.
@@ -47,9 +48,7 @@ class RequestBodyLimitMiddleware:
         else:
             message = _("The request is too large.")
         if request.path_info.startswith("/api/"):
-            response = JsonResponse(
-                {"error": {"code": "too_large", "message": message}}, status=413
-            )
+            response = error_response(ErrorReply("too_large", message, 413))
         else:
             response = render(
                 request, "413.html", {"message": message, "back_url": request.path}, status=413
@@ -76,6 +75,13 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+class CacheUnavailable(Exception):
+    """The shared cache does not answer (code registered in core/errors.py)."""
+
+    code = "cache_unavailable"
+    retry_after = 30  # seconds
+
+
 class SharedCacheUnavailableMiddleware:
     """When the shared cache (Redis) does not answer, the login throttle and
     the rate limits cannot be checked: answer 503 (JSON under /api/) instead
@@ -96,14 +102,10 @@ class SharedCacheUnavailableMiddleware:
         if not isinstance(exception, (RedisConnectionError, RedisTimeoutError)):
             return None
         logging.getLogger(__name__).error("shared cache unavailable: %s", exception)
-        message = _(
-            "The site is busy right now. Nothing was changed; please try again in a moment."
-        )
+        error = error_for(CacheUnavailable())
         if request.path_info.startswith("/api/"):
-            response = JsonResponse(
-                {"error": {"code": "cache_unavailable", "message": message}}, status=503
-            )
-        else:
-            response = render(request, "503.html", {"message": message}, status=503)
-        response["Retry-After"] = "30"
+            return error_response(error)
+        response = render(request, "503.html", {"message": error.message}, status=error.status)
+        for header, value in error.headers.items():
+            response[header] = value
         return response

@@ -18,12 +18,15 @@ own: ``MLH_ANONYMOUS_RATE_IP`` and ``MLH_ANONYMOUS_REFUSED_RATE_IP``.
 An attempt takes a place in the results quota before any work (atomic
 ``incr``: parallel requests cannot overshoot), and hands it back when the
 photo is refused, counting a refusal instead; a failure of ours (storage,
-database, model) hands it back and counts nothing.
+database, model) hands it back and counts nothing. Every caller goes through
+one context manager, :func:`prediction_quota`.
 """
 
 import math
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -86,8 +89,12 @@ def parse_rate(rate):
     return int(count), PERIODS[period.strip().lower()]
 
 
-@dataclass(frozen=True)
-class RateLimited:
+@dataclass(eq=False)
+class RateLimited(Exception):
+    """A used-up limit: core.errors.error_for answers it (429, Retry-After).
+    Not frozen: raising sets the exception's traceback."""
+
+    code: ClassVar[str] = "rate_limited"
     retry_after: int  # seconds
     limit: int = 0
     period: int = 3600  # seconds
@@ -168,9 +175,35 @@ def _quotas(request):
     return quotas
 
 
-def prediction_rate_take(request):
+@contextmanager
+def prediction_quota(request):
+    """One analysis under the prediction quotas::
+
+        with prediction_quota(request) as quota:
+            ...  # run the engine
+
+    Raises RateLimited on entry when the results quota or the refused quota
+    is used up (nothing is counted then). On exit: a result keeps its place;
+    an exception the person caused (core.errors.error_for's reply under 500:
+    their photo, their request) moves the place to the refused quota; any
+    other failure (ours) gives it back and counts nothing. A form that
+    refuses the file without raising calls ``quota.refused()`` itself."""
+    ticket = _ticket_take(request)
+    if isinstance(ticket, RateLimited):
+        raise ticket
+    try:
+        yield ticket
+    except BaseException as exc:
+        # core.errors imports this module (RateLimited): ask it at run time.
+        from core.errors import error_for
+
+        ticket.settle(error_for(exc))
+        raise
+
+
+def _ticket_take(request):
     """Take a place for one analysis: a RateTicket, or a RateLimited when the
-    results quota or the refused quota is used up."""
+    results quota or the refused quota is used up (prediction_quota's entry)."""
     now = time.time()
     ticket = RateTicket()
     limited = []

@@ -7,12 +7,15 @@ class HeroesConfig(AppConfig):
     verbose_name = _("Heroes")
 
     def ready(self):
-        # The engine's configuration comes from the settings (MLH_MODEL_DIR
-        # and friends); importing the door is cheap, TensorFlow loads later.
         from django.conf import settings
 
+        from core.errors import errors_register
+        from heroes.errors import MESSAGES, STATUSES
         from heroes.ml import api as engine
 
+        errors_register(MESSAGES, STATUSES)
+        # The engine's configuration comes from the settings (MLH_MODEL_DIR
+        # and friends); importing the door is cheap, TensorFlow loads later.
         engine.configure(
             engine.EngineConfig(
                 model_dir=settings.MLH_MODEL_DIR or None,

@@ -21,7 +21,7 @@ from PIL import Image, ImageOps
 
 from core.errors import error_for
 from core.lookups import index_or_404, row_or_404
-from core.ratelimit import RateLimited, prediction_rate_take, share_toggle_take
+from core.ratelimit import RateLimited, prediction_quota, share_toggle_take
 from core.storage import stored_file_response
 from heroes import cards, services
 from heroes.forms import UploadForm
@@ -73,6 +73,12 @@ def _wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
 
 
+def _upload_owner(request):
+    if request.user.is_authenticated:
+        return {"user": request.user}
+    return {"user": None, "anonymous_owner": anonymous_owner_ensure(request)}
+
+
 @require_http_methods(["GET", "POST"])
 def upload(request):
     """The upload page: a photo in, the new result's page out. Open to
@@ -83,34 +89,33 @@ def upload(request):
     {"redirect": url} or {"error": message}, with the same statuses."""
     form = UploadForm(request.POST or None, request.FILES or None)
     status, page_error, headers = 200, None, {}
-    ticket = prediction_rate_take(request) if request.method == "POST" else None
-    if isinstance(ticket, RateLimited):
-        form = UploadForm()
-        error = error_for(ticket)
-        status, page_error, headers = error.status, error.message, error.headers
-    elif request.method == "POST":
-        if form.is_valid():
-            if request.user.is_authenticated:
-                owner = {"user": request.user}
-            else:
-                owner = {"user": None, "anonymous_owner": anonymous_owner_ensure(request)}
-            try:
-                prediction = services.prediction_create(upload=form.cleaned_data["photo"], **owner)
-            except BaseException as exc:
-                error = error_for(exc)
-                ticket.settle(error)
-                if error is None:
-                    raise
-                # The person's photo: next to the field; ours: above the form.
-                form.add_error("photo" if error.status < 500 else None, error.message)
-                status = error.status
-            else:
+    if request.method == "POST":
+        prediction = None
+        try:
+            with prediction_quota(request) as quota:
+                if form.is_valid():
+                    prediction = services.prediction_create(
+                        upload=form.cleaned_data["photo"], **_upload_owner(request)
+                    )
+                else:
+                    quota.refused()
+        except RateLimited as limited:
+            form = UploadForm()
+            error = error_for(limited)
+            status, page_error, headers = error.status, error.message, error.headers
+        except Exception as exc:
+            error = error_for(exc)
+            if error is None:
+                raise
+            # The person's photo: next to the field; ours: above the form.
+            form.add_error("photo" if error.status < 500 else None, error.message)
+            status = error.status
+        else:
+            if prediction is not None:
                 url = reverse("history:detail", args=[prediction.pk])
                 if _wants_json(request):
                     return JsonResponse({"redirect": url})
                 return redirect(url)
-        else:
-            ticket.refused()
             status = 413 if form.has_error("photo", "too_large") else 400
     if request.method == "POST" and _wants_json(request):
         messages_ = [page_error] if page_error else []
@@ -246,15 +251,11 @@ def history_choose_face(request, pk):
         request.POST.get("face", ""), _("No such face."), below=len(prediction.faces or [])
     )
     # Re-ranking runs the engine: it counts toward the same limits as an upload.
-    ticket = prediction_rate_take(request)
-    if isinstance(ticket, RateLimited):
-        messages.error(request, error_for(ticket).message)
-        return redirect("history:detail", pk=prediction.pk)
     try:
-        services.prediction_choose_face(prediction=prediction, face_index=index)
-    except BaseException as exc:
+        with prediction_quota(request):
+            services.prediction_choose_face(prediction=prediction, face_index=index)
+    except Exception as exc:
         error = error_for(exc)
-        ticket.settle(error)
         if error is None:
             raise
         messages.error(request, error.message)

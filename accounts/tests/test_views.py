@@ -110,6 +110,8 @@ def test_sign_up_is_limited_per_ip_and_per_address(client, settings):
     assert statuses == [302, 302, 429]
     page = sign_up(client, "same@example.com", ip="10.3.3.3", HTTP_ACCEPT_LANGUAGE="en")
     assert "Too many requests" in page.content.decode()
+    # Like the prediction quotas: when to come back, in seconds.
+    assert 0 < int(page["Retry-After"]) <= 3600
 
 
 def test_password_reset_is_limited_per_ip_and_per_address(client, user, settings):
@@ -122,6 +124,10 @@ def test_password_reset_is_limited_per_ip_and_per_address(client, user, settings
     ]
     assert statuses == [302, 302, 302, 429, 429]
     assert len(mail.outbox) == 3
+    limited = client.post(
+        reverse("accounts:password_reset"), {"email": user.email}, REMOTE_ADDR="10.4.4.9"
+    )
+    assert limited.status_code == 429 and 0 < int(limited["Retry-After"]) <= 3600
     # The same answer for an unknown address: the limit says nothing about accounts.
     statuses = [
         client.post(

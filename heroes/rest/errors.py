@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import ErrorReply, error_for
+from core.errors import ErrorReply, error_body, error_for
 
 
 class ApiError(exceptions.APIException):
@@ -49,20 +49,20 @@ def exception_handler(exc, context):
     if isinstance(exc, ApiError):
         for header, value in exc.error.headers.items():
             response[header] = value
-        body = {"code": exc.error.code, "message": str(exc.error.message)}
+        body = error_body(exc.error.code, exc.error.message)
     else:
         code = next((c for cls, c in DRF_CODES.items() if isinstance(exc, cls)), "error")
         if isinstance(exc, exceptions.ValidationError):
-            body = {
-                "code": code,
-                "message": _("Some fields are not valid."),
-                "fields": exc.detail
+            body = error_body(
+                code,
+                _("Some fields are not valid."),
+                fields=exc.detail
                 if isinstance(exc.detail, dict)
                 else {"non_field_errors": exc.detail},
-            }
+            )
         else:
-            body = {"code": code, "message": str(getattr(exc, "detail", exc))}
-    response.data = {"error": body}
+            body = error_body(code, getattr(exc, "detail", exc))
+    response.data = body
     return response
 
 

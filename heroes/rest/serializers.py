@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from core.errors import ErrorReply
+from core.errors import error_reply
 from heroes.forms import validate_photo_size
 from heroes.models import Hero
 from heroes.rest.errors import ApiError
@@ -126,5 +126,5 @@ class PredictionCreateSerializer(serializers.Serializer):
         try:
             validate_photo_size(photo)
         except DjangoValidationError as exc:
-            raise ApiError(ErrorReply(exc.code, " ".join(exc.messages), 413)) from None
+            raise ApiError(error_reply(exc.code, " ".join(exc.messages))) from None
         return photo

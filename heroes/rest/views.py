@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from core.errors import error_for
 from core.lookups import row_or_404
-from core.ratelimit import RateLimited, prediction_rate_take, share_toggle_take
+from core.ratelimit import prediction_quota, share_toggle_take
 from core.storage import stored_file_response
 from heroes import selectors, services
 from heroes.rest.errors import ApiError, errors
@@ -51,24 +51,18 @@ class PredictionListCreate(generics.GenericAPIView):
         responses={201: PredictionSerializer, **errors(400, 401, 403, 413, 429, 503)},
     )
     def post(self, request):
-        ticket = prediction_rate_take(request)
-        if isinstance(ticket, RateLimited):
-            raise ApiError(error_for(ticket))
-        try:
+        # A refusal (RateLimited, the engine's, the services') is answered by
+        # exception_handler (heroes/rest/errors.py).
+        with prediction_quota(request) as quota:
             form = PredictionCreateSerializer(data=request.data)
-            form.is_valid(raise_exception=True)
+            if not form.is_valid():
+                quota.refused()
+                raise exceptions.ValidationError(form.errors)
             prediction = services.prediction_create(
                 user=request.user,
                 upload=form.validated_data["photo"],
                 face_index=form.validated_data.get("face_index"),
             )
-        except exceptions.ValidationError:
-            ticket.refused()
-            raise
-        except BaseException as exc:
-            # exception_handler (heroes/rest/errors.py) answers it.
-            ticket.settle(error_for(exc))
-            raise
         data = self.get_serializer(prediction).data
         return Response(data, status=status.HTTP_201_CREATED)
 
