@@ -11,6 +11,8 @@ from PIL import Image
 from heroes.ml import intake
 from mylittlehero.tests.factories import EXIF_STORE_TRANSFORMS
 
+pytestmark = pytest.mark.nodb
+
 
 def encode(image, fmt="JPEG", **kwargs):
     buffer = io.BytesIO()
