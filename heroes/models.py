@@ -73,7 +73,7 @@ class Hero(models.Model):
     def key_in_use(self, key=None):
         """Results or the active model name this key (the saved one by
         default), so it can no longer change: a stored ranking names heroes
-        by key, and so does the model (issue 19, item 8)."""
+        by key, and so does the model."""
         key = key or self.key
         if self.pk and Prediction.objects.filter(top_hero_id=self.pk).exists():
             return True

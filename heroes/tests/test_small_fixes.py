@@ -1,4 +1,4 @@
-"""Issue 13, small ones: admin aliases and times, repredict without
+"""Small ones: admin aliases and times, repredict without
 TensorFlow when there is nothing to do, the development server's warm-up,
 the favicon."""
 
