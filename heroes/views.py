@@ -152,9 +152,9 @@ def _shared_or_404(token):
 @require_GET
 def share_page(request, token):
     prediction = _shared_or_404(token)
-    rows = selectors.ranking_rows(prediction)
+    summary = selectors.result_summary(prediction)
     hero_name = prediction.top_hero.name if prediction.top_hero else ""
-    band = strength_band(prediction.match_strength)
+    band = summary.band
     if band and band.shows_number:
         card_alt = _("A face next to %(hero)s: %(words)s, resemblance score %(value)d of 100") % {
             "hero": hero_name,
@@ -173,14 +173,12 @@ def share_page(request, token):
         "heroes/share.html",
         {
             "prediction": prediction,
-            "rows": rows[:3],
+            "rows": summary.rows[:3],
             "headline": shared_headline(hero_name),
             "band": band,
             "strength_sentence": strength_sentence(hero_name, prediction.match_strength),
             "tie_text": (
-                nearly_tied_text(hero_name, rows[1]["hero"].name)
-                if prediction.nearly_tied and len(rows) > 1
-                else None
+                nearly_tied_text(hero_name, summary.tied_with.name) if summary.nearly_tied else None
             ),
             "card_alt": card_alt,
             "probability_explained": PROBABILITY_EXPLAINED,
@@ -203,9 +201,7 @@ def share_page(request, token):
 
 def _tied_with(prediction, language):
     """The close second's name for the card when the top two are nearly tied."""
-    if not (prediction.nearly_tied and len(prediction.ranking) > 1):
-        return {}
-    second = Hero.objects.filter(key=prediction.ranking[1]["hero"]).first()
+    second = selectors.result_summary(prediction).tied_with
     if second is None:
         return {}
     return {"tied_with": second.name_for(language), "tied_with_fallback": second.name_en}
