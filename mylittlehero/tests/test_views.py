@@ -47,12 +47,18 @@ def _sources(*roots):
                 yield path
 
 
-def test_heroes_never_names_the_pages_of_history():
-    """heroes sits below history: its code and templates reverse no
-    ``history:`` URL; a page that links to both belongs to the project."""
+@pytest.mark.parametrize(
+    "roots",
+    [("heroes", "templates/heroes"), ("accounts", "templates/accounts")],
+    ids=["heroes", "accounts"],
+)
+def test_an_app_below_history_never_names_its_pages(roots):
+    """heroes and accounts sit below history: their code and templates
+    reverse no ``history:`` URL; a page that links to both belongs to the
+    project."""
     found = [
         f"{path.relative_to(REPO_ROOT)}:{number}"
-        for path in _sources("heroes", "templates/heroes")
+        for path in _sources(*roots)
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if re.search(r"""["']history:""", line)
     ]
