@@ -95,21 +95,30 @@ def result_summaries(predictions):
     catalog whatever their number."""
     predictions = list(predictions)
     heroes = heroes_by_key({row["hero"] for each in predictions for row in each.ranking})
-    return [_summary(prediction, heroes) for prediction in predictions]
+    return [
+        _summary(each.ranking or [], each.match_strength, each.nearly_tied, heroes)
+        for each in predictions
+    ]
 
 
 def result_summary(prediction):
     return result_summaries([prediction])[0]
 
 
-def _summary(prediction, heroes):
-    ranking = prediction.ranking or []
+def result_summary_of(*, ranking, match_strength, nearly_tied=False):
+    """The ResultSummary of a result that is not stored, in the stored shape
+    (the home page's sample, static/sample/sample.json)."""
+    heroes = heroes_by_key(row["hero"] for row in ranking)
+    return _summary(ranking, match_strength, nearly_tied, heroes)
+
+
+def _summary(ranking, match_strength, nearly_tied, heroes):
     tied_with = None
-    if prediction.nearly_tied and len(ranking) > 1:
+    if nearly_tied and len(ranking) > 1:
         tied_with = heroes.get(ranking[1]["hero"])
     return ResultSummary(
         rows=_ranking_rows(ranking, heroes),
-        band=strength_band(prediction.match_strength),
+        band=strength_band(match_strength),
         tied_with=tied_with,
     )
 

@@ -12,7 +12,6 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from heroes import selectors
-from heroes.strength import strength_band
 
 
 @require_GET
@@ -37,22 +36,15 @@ def sample_result():
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
     ranking = data.get("ranking") or []
-    heroes = selectors.heroes_by_key(row["hero"] for row in ranking[:3])
-    rows = [
-        {
-            "hero": heroes[row["hero"]],
-            "percent": round(100 * row["probability"], 1),
-            "index": row.get("index"),
-        }
-        for row in ranking[:3]
-        if row["hero"] in heroes
-    ]
-    if not rows or rows[0]["hero"].key != ranking[0]["hero"]:
+    summary = selectors.result_summary_of(
+        ranking=ranking[:3], match_strength=data.get("match_strength")
+    )
+    if not summary.rows or summary.top["hero"].key != ranking[0]["hero"]:
         return None
     return {
-        "rows": rows,
-        "top": rows[0],
-        "band": strength_band(data.get("match_strength")),
+        "rows": summary.rows,
+        "top": summary.top,
+        "band": summary.band,
         "credit": data.get("credit") or "",
     }
 

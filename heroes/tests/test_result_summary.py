@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
 from heroes.models import Hero
-from heroes.selectors import result_summaries, result_summary
+from heroes.selectors import result_summaries, result_summary, result_summary_of
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,10 @@ def test_the_api_list_takes_the_same_queries_for_one_result_or_many(
         row["summary"].startswith("Loki and Captain America, almost equally")
         for row in body["results"]
     )
+
+
+def test_a_result_not_stored_is_summarised_the_same_way(stored):
+    """The home page's sample (static/sample/sample.json) has the stored shape."""
+    prediction = stored(nearly_tied=True)
+    unstored = result_summary_of(ranking=ranking(), match_strength=72.6, nearly_tied=True)
+    assert unstored == result_summary(prediction)
