@@ -203,7 +203,7 @@ def engine():
     pytest.importorskip("tensorflow")
     from heroes.ml import api
 
-    return api.load_engine()
+    return api.load()
 
 
 @pytest.fixture

@@ -129,7 +129,7 @@ def post_worker_init(worker):
         try:
             from heroes.ml import api as engine
 
-            engine.load_engine()
+            engine.load()
             worker.log.info("hero engine loaded in worker %s", worker.pid)
         except Exception:  # noqa: BLE001 - /healthz and the 503 page report it
             worker.log.exception("hero engine failed to load in worker %s", worker.pid)

@@ -144,7 +144,7 @@ def baseline_rate(data, env):
 import os, sys, time, django
 django.setup()
 from heroes.ml import api as engine
-engine.load_engine()
+engine.load()
 photos = [open(p, "rb").read() for p in sys.argv[1:]]
 for p in photos[:3]:
     try: engine.predict(p)

@@ -42,30 +42,15 @@ def hero_genders(shared):
     return genders
 
 
-def main():
-    shared = shared_datasets()
-    if not shared:
-        sys.exit("../shared/datasets is absent: nothing to measure")
-    import django
+def rank_all(api, photos, keys):
+    """{key: EngineResult or None} for photos ranked in one batched pass."""
+    return {
+        key: None if isinstance(outcome, Exception) else outcome
+        for key, (_source, outcome) in zip(keys, api.predict_many(photos))
+    }
 
-    django.setup()
-    from heroes.ml import api
-    from heroes.services import stored_photo_bytes
 
-    root = shared / "faces-london"
-    with open(root / "london_info.csv") as handle:
-        people = {row["face_id"]: row for row in csv.DictReader(handle)}
-    genders = hero_genders(shared)
-    keys = [(face_id, kind) for kind in ("neutral", "smiling") for face_id in sorted(people)]
-    paths = [str(root / kind / f"{face_id}.jpg") for face_id, kind in keys]
-    results, again = {}, {}
-    for key, (_source, outcome) in zip(
-        keys, api.predict_many([stored_photo_bytes(p) for p in paths])
-    ):
-        results[key] = None if isinstance(outcome, Exception) else outcome
-    for key, (_source, outcome) in zip(keys, api.predict_many([api.reencoded(p) for p in paths])):
-        again[key] = None if isinstance(outcome, Exception) else outcome
-
+def report_pairs(people, results):
     def top(key):
         return results[key].top.hero if results[key] else None
 
@@ -78,22 +63,20 @@ def main():
     within3 = sum(
         1 for f in people if top((f, "neutral")) and top((f, "neutral")) in top3((f, "smiling"))
     )
-    missing = sum(1 for value in results.values() if value is None)
-    print(
-        f"model {api.active_model_version()}; {len(keys)} photos of {len(people)} people, "
-        f"{missing} without a usable face"
-    )
     print(
         f"neutral and smiling: same top hero for {same} of {len(people)} (target >= 88); "
         f"neutral's top hero within smiling's top 3 for {within3} (target >= 98)"
     )
+
+
+def report_genders(people, results, genders):
     for gender, target in (("female", 0.30), ("male", 0.20)):
         counts = collections.Counter(
-            top((f, kind))
+            results[(f, kind)].top.hero
             for f, row in people.items()
             if row["face_gender"] == gender
             for kind in ("neutral", "smiling")
-            if top((f, kind))
+            if results[(f, kind)]
         )
         total = sum(counts.values())
         hero, n = counts.most_common(1)[0]
@@ -104,37 +87,71 @@ def main():
         )
     other = sum(
         1
-        for (f, kind), r in results.items()
+        for (f, _kind), r in results.items()
         if r and genders.get(r.top.hero) not in (None, people[f]["face_gender"])
     )
-    print(f"top hero of the other gender: {other} of {len(keys)} photos (target <= 5)")
+    print(f"top hero of the other gender: {other} of {len(results)} photos (target <= 5)")
+
+
+def report_reencoding(keys, results, again):
     compared = [k for k in keys if results[k] and again[k]]
     kept = sum(1 for k in compared if results[k].top.hero == again[k].top.hero)
     print(
         f"re-encoded (JPEG q75, half size): top hero kept for {kept} of {len(compared)} "
         f"({kept / max(1, len(compared)):.1%}, target >= 97%)"
     )
+
+
+def report_strength(people, keys, results):
     strengths = [
         results[k].match_strength
         for k in keys
         if results[k] and results[k].match_strength is not None
     ]
-    if strengths:
-        deciles = statistics.quantiles(strengths, n=10)
-        pairs = [
-            abs(results[(f, "neutral")].match_strength - results[(f, "smiling")].match_strength)
-            for f in people
-            if results[(f, "neutral")] and results[(f, "smiling")]
-        ]
-        tied = sum(1 for k in keys if results[k] and results[k].nearly_tied)
-        print(
-            f"match strength: median {statistics.median(strengths):.1f} (target 40-60), "
-            f"p10 {deciles[0]:.1f}, p90 {deciles[-1]:.1f}; a person's two photos differ by a "
-            f"median of {statistics.median(pairs):.1f} points (target <= 8); "
-            f"nearly tied: {tied} of {len(strengths)}"
-        )
-    else:
+    if not strengths:
         print("match strength: this model has no population statistics")
+        return
+    deciles = statistics.quantiles(strengths, n=10)
+    pairs = [
+        abs(results[(f, "neutral")].match_strength - results[(f, "smiling")].match_strength)
+        for f in people
+        if results[(f, "neutral")] and results[(f, "smiling")]
+    ]
+    tied = sum(1 for k in keys if results[k] and results[k].nearly_tied)
+    print(
+        f"match strength: median {statistics.median(strengths):.1f} (target 40-60), "
+        f"p10 {deciles[0]:.1f}, p90 {deciles[-1]:.1f}; a person's two photos differ by a "
+        f"median of {statistics.median(pairs):.1f} points (target <= 8); "
+        f"nearly tied: {tied} of {len(strengths)}"
+    )
+
+
+def main():
+    shared = shared_datasets()
+    if not shared:
+        sys.exit("../shared/datasets is absent: nothing to measure")
+    import django
+
+    django.setup()
+    from heroes.ml import api, training_api
+    from heroes.services import stored_photo_bytes
+
+    root = shared / "faces-london"
+    with open(root / "london_info.csv") as handle:
+        people = {row["face_id"]: row for row in csv.DictReader(handle)}
+    keys = [(face_id, kind) for kind in ("neutral", "smiling") for face_id in sorted(people)]
+    paths = [str(root / kind / f"{face_id}.jpg") for face_id, kind in keys]
+    results = rank_all(api, [stored_photo_bytes(p) for p in paths], keys)
+    again = rank_all(api, [training_api.reencoded(p) for p in paths], keys)
+    missing = sum(1 for value in results.values() if value is None)
+    print(
+        f"model {api.model_version()}; {len(keys)} photos of {len(people)} people, "
+        f"{missing} without a usable face"
+    )
+    report_pairs(people, results)
+    report_genders(people, results, hero_genders(shared))
+    report_reencoding(keys, results, again)
+    report_strength(people, keys, results)
 
 
 if __name__ == "__main__":

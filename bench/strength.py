@@ -159,7 +159,7 @@ def main():
     django.setup()
     from heroes.ml import api
 
-    print(f"model {api.active_model_version()}")
+    print(f"model {api.model_version()}")
     reference = {}
     for name, photos in photo_sets(shared, names).items():
         results = [

@@ -69,12 +69,12 @@ import sys, time, django
 django.setup()
 from heroes import reprediction
 from heroes.ml import api as engine
-engine.load_engine()
-version = engine.active_model_version(required=True)
+engine.load()
+version = engine.model_version()
 plan = reprediction.repredict_plan(version=version, every=False)
 start = time.perf_counter()
-outcome = reprediction.repredict_in_process(plan=plan, batch_size=int(sys.argv[1]))
-print(outcome.processed, time.perf_counter() - start)
+counts = reprediction.repredict_in_process(plan=plan, batch_size=int(sys.argv[1])).counts()
+print(sum(counts[o] for o in reprediction.PROCESSED), time.perf_counter() - start)
 """
 
 

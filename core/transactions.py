@@ -9,7 +9,8 @@ Atlas or a sharded cluster) and keeps ``on_commit`` callbacks until the
 commit. On a standalone ``mongod`` (no transactions) the block runs without
 one, as before.
 
-Use it as ``with atomic():`` or ``@atomic``; blocks nest (the outermost one
+Use it as ``with atomic():`` or ``@atomic()`` (with the parentheses: a bare
+``@atomic`` raises TypeError); blocks nest (the outermost one
 commits).
 """
 

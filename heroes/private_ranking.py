@@ -62,13 +62,33 @@ def private_ranking_clean(payload, *, body_bytes=0):
     if not isinstance(payload, dict):
         raise RankingRejected("not a JSON object")
     version = payload.get("model_version")
-    if not isinstance(version, str) or version != engine.active_model_version():
+    if not isinstance(version, str) or version != engine.model_version():
         raise RankingRejected("not the active model's version")
 
-    rows = payload.get("ranking")
+    heroes = {hero.key: hero for hero in Hero.objects.active()}
+    ranking = _clean_ranking(payload.get("ranking"), heroes)
+    face_box = _clean_face_box(payload.get("face_box"))
+    tied = payload.get("nearly_tied")
+    if not isinstance(tied, bool):
+        raise RankingRejected("nearly_tied must be true or false")
+
+    top = ranking[0]
+    return PrivateRanking(
+        ranking=ranking,
+        top_hero=heroes[top["hero"]],
+        top_probability=top["probability"],
+        match_strength=top["index"],
+        nearly_tied=tied and len(ranking) > 1,
+        model_version=version,
+        face_box=face_box,
+    )
+
+
+def _clean_ranking(rows, heroes):
+    """Every active hero once, numbers in range, probabilities summing to 1,
+    best first; the rows rounded as they are stored."""
     if not isinstance(rows, list) or not rows:
         raise RankingRejected("no ranking")
-    heroes = {hero.key: hero for hero in Hero.objects.active()}
     keys = [row.get("hero") if isinstance(row, dict) else None for row in rows]
     if len(keys) != len(set(keys)) or set(keys) != set(heroes):
         raise RankingRejected("the ranking must hold every active hero exactly once")
@@ -92,24 +112,14 @@ def private_ranking_clean(payload, *, body_bytes=0):
         raise RankingRejected("the probabilities do not sum to 1")
     if any(a < b for a, b in zip(probabilities, probabilities[1:])):
         raise RankingRejected("the ranking is not best first")
+    return ranking
 
-    box = payload.get("face_box")
+
+def _clean_face_box(box):
+    """(x, y, width, height) as fractions of the photo, inside it."""
     if not isinstance(box, list) or len(box) != 4:
         raise RankingRejected("the face box needs x, y, width and height")
     x, y, width, height = (_number(v, 0.0, 1.0, "the face box") for v in box)
     if width <= 0 or height <= 0 or x + width > 1.0001 or y + height > 1.0001:
         raise RankingRejected("the face box is not inside the photo")
-    tied = payload.get("nearly_tied")
-    if not isinstance(tied, bool):
-        raise RankingRejected("nearly_tied must be true or false")
-
-    top = ranking[0]
-    return PrivateRanking(
-        ranking=ranking,
-        top_hero=heroes[top["hero"]],
-        top_probability=top["probability"],
-        match_strength=top["index"],
-        nearly_tied=tied and len(ranking) > 1,
-        model_version=version,
-        face_box=(x, y, width, height),
-    )
+    return (x, y, width, height)

@@ -1,13 +1,17 @@
 """Re-prediction: stored photos run again through the current hero model.
 
-Two ways to run it, over the same service functions:
+One batch function, ``predictions_repredict_batch``, does the work for
+every runner, and reports each photo's ``Outcome`` into a progress record
+(``Tally`` in memory, ``RunProgress`` in Redis, with the same methods):
 
 - in this process, batch by batch with a checkpoint in the database
   (``repredict_plan`` + ``repredict_in_process``): ``manage.py repredict``;
 - fanned out over Celery workers on any number of machines
   (``repredict_enqueue``; each batch runs ``repredict_batch`` in a worker,
   called by the thin task ``heroes.tasks.repredict_batch``):
-  ``manage.py repredict --queue`` and the admin's action when a broker is set.
+  ``manage.py repredict --queue`` and the admin's action when a broker is set;
+- the admin's action without a broker: a few selected photos at once
+  (``predictions_repredict_selected``).
 
 Every result goes through ``prediction_result_store``: a result for a model
 version that is already stored is not stored again, so a batch delivered
@@ -19,14 +23,17 @@ their fake there).
 
 import dataclasses
 import datetime
+import enum
 import json
 import logging
 import time
 import uuid
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from core.errors import error_for
 from core.transactions import atomic
@@ -61,17 +68,56 @@ def predictions_select(*, version, every=False, user_email=None, since=None, her
     return predictions
 
 
-# --- The one idempotent write ---------------------------------------------------------
+# --- One vocabulary: what happened to each photo -------------------------------------
 
-UPDATED = "updated"  # this result was stored now
-ALREADY = "already"  # a result of this version was already stored: nothing written
-GONE = "gone"  # the prediction was deleted meanwhile
-CHANGED = "changed"  # its person chose another face meanwhile: left as they chose
+
+class Outcome(enum.StrEnum):
+    UPDATED = "updated"  # the new result is stored (now, or earlier in this run)
+    ALREADY = "already"  # a result of this version was already stored: nothing written
+    CHANGED = "changed"  # its person chose another face meanwhile: left as they chose
+    NO_FACE = "no_face"  # no usable face for this model: the previous result kept
+    FAILED = "failed"  # photo unreadable or refused, or its batch kept failing
+    GONE = "gone"  # the prediction was deleted meanwhile
+
+
+def _empty_counts():
+    return dict.fromkeys(Outcome, 0)
+
+
+class Tally:
+    """A run's progress in memory (in this process, the admin's action): the
+    same methods as ``RunProgress``, its shared form in Redis. An outcome is
+    recorded once per photo: the first recorded wins."""
+
+    def __init__(self):
+        self._items = {}  # pk -> (Outcome, reason)
+        self.changed_top = 0  # updated photos whose top hero changed
+
+    def record(self, pk, outcome, reason="", *, top_changed=False):
+        if str(pk) in self._items:
+            return
+        self._items[str(pk)] = (Outcome(outcome), reason)
+        self.changed_top += bool(top_changed)
+
+    def counts(self):
+        counts = _empty_counts()
+        for outcome, _reason in self._items.values():
+            counts[outcome] += 1
+        return counts
+
+    def failures(self, limit=None):
+        """(pk, reason) of failed photos, at most ``limit`` (None: all)."""
+        found = [(pk, r) for pk, (o, r) in self._items.items() if o is Outcome.FAILED]
+        return found[:limit]
+
+
+# --- The one idempotent write ---------------------------------------------------------
 
 
 def prediction_result_store(*, prediction, result, not_before=None):
     """Store an engine result on a prediction read from the database,
-    keeping the replaced result in its history. Returns UPDATED, ALREADY or GONE.
+    keeping the replaced result in its history. Returns the ``Outcome``:
+    UPDATED, ALREADY, CHANGED or GONE.
 
     A result of ``result.model_version`` that is already stored (computed at
     or after ``not_before`` when given: a ``--all`` run redoes older ones once)
@@ -79,7 +125,7 @@ def prediction_result_store(*, prediction, result, not_before=None):
     what was read, so two workers racing on one photo store it once.
     """
     if _holds_version(prediction, result.model_version, not_before):
-        return ALREADY
+        return Outcome.ALREADY
     read_version, read_at, read_face = (
         prediction.model_version,
         prediction.predicted_at,
@@ -91,14 +137,14 @@ def prediction_result_store(*, prediction, result, not_before=None):
         pk=prediction.pk, model_version=read_version, predicted_at=read_at
     ).update(**values)
     if written:
-        return UPDATED
+        return Outcome.UPDATED
     current = Prediction.objects.filter(pk=prediction.pk).first()
     if current is None:
-        return GONE
+        return Outcome.GONE
     if _holds_version(current, result.model_version, not_before):
-        return ALREADY
+        return Outcome.ALREADY
     if current.face_index != read_face:
-        return CHANGED  # another face chosen meanwhile: this result is not for it
+        return Outcome.CHANGED  # another face chosen meanwhile: this result is not for it
     # Written meanwhile by an older model (a web machine not yet updated):
     # store on what is there now.
     return prediction_result_store(prediction=current, result=result, not_before=not_before)
@@ -115,18 +161,79 @@ def _read_photo(prediction):
         return handle.read()
 
 
+# --- The one batch function, for every runner -----------------------------------------
+
+
+def predictions_repredict_batch(
+    *, predictions, version, progress, not_before=None, started=None, checkpoint=None
+):
+    """Re-predict a batch of predictions (loaded rows) with the current model
+    and record each photo's ``Outcome`` in ``progress``.
+
+    A photo that already holds a result of ``version`` (computed at or after
+    ``not_before`` when given) is not computed again: UPDATED when that
+    result is from this run (at or after ``started``), else ALREADY. A photo
+    that cannot be read or is refused fails alone; one without a usable face
+    keeps its previous result. The batch is computed first and then written
+    in one short transaction, with ``checkpoint(outcomes)`` (the batch's
+    ``(pk, Outcome)``) when given, so a run interrupted mid-batch has written
+    nothing of it. Engine and database errors propagate.
+    """
+    done, todo = [], []
+
+    def settle(pk, outcome, reason=""):
+        progress.record(pk, outcome, reason)
+        done.append((pk, outcome))
+
+    for prediction in predictions:
+        pk = str(prediction.pk)
+        if _holds_version(prediction, version, not_before):
+            # Stored by an earlier delivery of this batch (or meanwhile).
+            this_run = started is not None and prediction.predicted_at >= started
+            settle(pk, Outcome.UPDATED if this_run else Outcome.ALREADY)
+            continue
+        try:
+            todo.append((prediction, _read_photo(prediction)))
+        except OSError as exc:
+            settle(pk, Outcome.FAILED, f"photo unreadable: {exc}")
+    computed = _batch_compute(todo, settle)
+    stored = []
+    with atomic():
+        for prediction, result in computed:
+            old_top = prediction.top_hero_id
+            outcome = prediction_result_store(
+                prediction=prediction, result=result, not_before=not_before
+            )
+            top_changed = outcome is Outcome.UPDATED and old_top != prediction.top_hero_id
+            if outcome is Outcome.ALREADY:
+                outcome = Outcome.UPDATED  # by a racing writer of this version
+            stored.append((str(prediction.pk), outcome, top_changed))
+        if checkpoint is not None:
+            checkpoint(done + [(pk, outcome) for pk, outcome, _top in stored])
+    for pk, outcome, top_changed in stored:
+        progress.record(pk, outcome, top_changed=top_changed)
+
+
+def _batch_compute(todo, settle):
+    """The engine's results for ``todo`` ((prediction, photo bytes)); the
+    refused ones are settled here."""
+    results = engine.predict_many(
+        [data for _prediction, data in todo],
+        batch_size=max(1, len(todo)),
+        face_indices=[prediction.face_index for prediction, _data in todo],
+    )
+    computed = []
+    for (prediction, _data), (_source, result) in zip(todo, results):
+        if not isinstance(result, ImageRejected):
+            computed.append((prediction, result))
+        elif result.code in NO_FACE_CODES:
+            settle(str(prediction.pk), Outcome.NO_FACE)
+        else:
+            settle(str(prediction.pk), Outcome.FAILED, result.code)
+    return computed
+
+
 # --- In this process (manage.py repredict) ----------------------------------------------
-
-
-class RepredictOutcome:
-    """What one repredict run did."""
-
-    def __init__(self):
-        self.processed = 0
-        self.changed_top = 0
-        self.no_face = []  # pks whose photo has no usable face with this model
-        self.failed = []  # (pk, reason)
-        self.gone = 0  # deleted by their owner during the run
 
 
 @dataclasses.dataclass
@@ -167,7 +274,8 @@ def repredict_plan(*, version, every=False, user_email=None, since=None, hero=No
 
 
 def repredict_in_process(*, plan, batch_size=32, limit=None, progress=None):
-    """Run a plan here: start (or resume) its run, re-predict, finish it."""
+    """Run a plan here: start (or resume) its run, re-predict, finish it.
+    Returns the run's ``Tally``."""
     run = plan.run
     predictions = plan.predictions
     if run is None:
@@ -176,26 +284,29 @@ def repredict_in_process(*, plan, batch_size=32, limit=None, progress=None):
         predictions = predictions.filter(created_at__lte=run.started_at)
     if limit is not None:
         limit = max(0, limit - run.processed)
-    outcome = predictions_repredict(
-        predictions=predictions, run=run, batch_size=batch_size, limit=limit, progress=progress
+    tally = predictions_repredict(
+        predictions=predictions,
+        run=run,
+        version=plan.version,
+        batch_size=batch_size,
+        limit=limit,
+        progress=progress,
     )
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
-    return outcome
+    return tally
 
 
-def predictions_repredict(*, predictions, run, batch_size=32, limit=None, progress=None):
-    """Re-run stored photos through the current model, batch by batch.
-
-    ``predictions``: a queryset, already filtered; processed in primary-key
-    order after the run's checkpoint. Each batch is computed first and then
-    written in one short transaction together with the checkpoint, so an
-    interrupted run resumes after the last written batch and no prediction
-    is processed twice or left half-written. Nothing is deleted: a photo
-    without a face now keeps its previous result.
+def predictions_repredict(*, predictions, run, version, batch_size=32, limit=None, progress=None):
+    """Re-run stored photos through the current model: the batch function
+    over ``predictions`` (a filtered queryset) in primary-key order after the
+    run's checkpoint. Each batch is written in one short transaction together
+    with the checkpoint, so an interrupted run resumes after the last written
+    batch and no prediction is processed twice or left half-written. Nothing
+    is deleted: a photo without a face now keeps its previous result.
+    ``progress(done, total)`` is called after each batch. Returns a ``Tally``.
     """
-    outcome = RepredictOutcome()
-    predict_many = engine.predict_many
+    tally = Tally()
     queryset = predictions.order_by("pk")
     if run.last_pk:
         queryset = queryset.filter(pk__gt=_pk_value(run.last_pk))
@@ -206,52 +317,29 @@ def predictions_repredict(*, predictions, run, batch_size=32, limit=None, progre
         batch = list(queryset.select_related("top_hero")[:size])
         if not batch:
             break
-        sources, readable = [], []
-        for prediction in batch:
-            try:
-                sources.append(_read_photo(prediction))
-                readable.append(prediction)
-            except OSError as exc:
-                outcome.failed.append((str(prediction.pk), f"photo unreadable: {exc}"))
-        results = predict_many(
-            sources, batch_size=batch_size, face_indices=[p.face_index for p in readable]
+        predictions_repredict_batch(
+            predictions=batch,
+            version=version,
+            progress=tally,
+            not_before=run.started_at,
+            started=run.started_at,
+            checkpoint=lambda outcomes, last=batch[-1]: _checkpoint(run, last, outcomes),
         )
-        computed = []
-        for prediction, (_source, result) in zip(readable, results):
-            if isinstance(result, ImageRejected):
-                if result.code in NO_FACE_CODES:
-                    outcome.no_face.append(str(prediction.pk))
-                else:
-                    outcome.failed.append((str(prediction.pk), result.code))
-                continue
-            computed.append((prediction, result))
-        stored = 0
-        with atomic():
-            for prediction, result in computed:
-                old_top = prediction.top_hero_id
-                try:
-                    with atomic():
-                        state = prediction_result_store(
-                            prediction=prediction, result=result, not_before=run.started_at
-                        )
-                except DatabaseError:
-                    state = GONE
-                if state == GONE:
-                    outcome.gone += 1  # deleted meanwhile: nothing to update
-                    continue
-                if state == CHANGED:
-                    continue
-                stored += 1
-                outcome.processed += 1
-                outcome.changed_top += state == UPDATED and old_top != prediction.top_hero_id
-            run.last_pk = str(batch[-1].pk)
-            run.processed += stored
-            run.save(update_fields=["last_pk", "processed"])
         queryset = predictions.order_by("pk").filter(pk__gt=batch[-1].pk)
         done += len(batch)
         if progress:
             progress(done, total)
-    return outcome
+    return tally
+
+
+def _checkpoint(run, last, outcomes):
+    run.last_pk = str(last.pk)
+    run.processed += sum(outcome in PROCESSED for _pk, outcome in outcomes)
+    run.save(update_fields=["last_pk", "processed"])
+
+
+# What ``manage.py repredict`` counts as processed: the photo holds the new result.
+PROCESSED = (Outcome.UPDATED, Outcome.ALREADY)
 
 
 def _pk_value(raw):
@@ -259,24 +347,116 @@ def _pk_value(raw):
     return Prediction._meta.pk.to_python(raw)
 
 
-# --- The admin's action without a broker (bounded by the admin) -------------------------------
+# --- The admin's action (bounded without a broker) -------------------------------------------
+
+admin_logger = logging.getLogger("heroes.admin")
+
+
+def predictions_repredict_selected(*, predictions, user):
+    """The admin's action: re-predict the selected predictions with the
+    current model, each once whatever version it holds. With a broker they
+    are queued; without one, at most MLH_ADMIN_REPREDICT_MAX are re-predicted
+    now. Logged; returns the messages for the moderator, [(level, text)]."""
+    if broker_configured():
+        return _selected_queue(predictions, user)
+    limit = settings.MLH_ADMIN_REPREDICT_MAX
+    count = predictions.count()
+    if count > limit:
+        return _selected_refuse(count, limit, user)
+    return _selected_now(predictions, count, user)
+
+
+def _selected_queue(predictions, user):
+    queued = predictions_enqueue_selected(predictions=predictions)
+    _admin_log(
+        user,
+        "admin repredict: %s queued (run %s)",
+        queued.total,
+        queued.run_id,
+        queued=queued.total,
+        run=queued.run_id,
+    )
+    text = ngettext(
+        "%(count)d prediction queued for re-prediction.",
+        "%(count)d predictions queued for re-prediction.",
+        queued.total,
+    )
+    return [(messages.SUCCESS, text % {"count": queued.total})]
+
+
+def _selected_refuse(count, limit, user):
+    _admin_log(
+        user,
+        "admin repredict refused: %s predictions selected (max %s)",
+        count,
+        limit,
+        selected=count,
+        refused=True,
+    )
+    text = ngettext(
+        "Select at most %(limit)d prediction here; for more, run "
+        "`manage.py repredict` on the server.",
+        "Select at most %(limit)d predictions here; for more, run "
+        "`manage.py repredict` on the server.",
+        limit,
+    )
+    return [(messages.ERROR, text % {"limit": limit})]
+
+
+def _selected_now(predictions, count, user):
+    counts = predictions_repredict_now(predictions=predictions).counts()
+    done = sum(counts[outcome] for outcome in PROCESSED)
+    failed = count - done
+    _admin_log(
+        user,
+        "admin repredict: %s done, %s failed",
+        done,
+        failed,
+        selected=count,
+        done=done,
+        failed=failed,
+    )
+    text = ngettext(
+        "%(count)d prediction re-predicted.", "%(count)d predictions re-predicted.", done
+    )
+    replies = [(messages.SUCCESS, text % {"count": done})]
+    if failed:
+        text = ngettext(
+            "%(count)d prediction could not be re-predicted; its result was kept.",
+            "%(count)d predictions could not be re-predicted; their results were kept.",
+            failed,
+        )
+        replies.append((messages.WARNING, text % {"count": failed}))
+    return replies
+
+
+def _admin_log(user, message, *args, **facts):
+    extra = {"admin_action": {"user_id": str(user.pk), **facts}}
+    admin_logger.info(message, *args, extra=extra)
 
 
 def predictions_repredict_now(*, predictions):
-    """Re-predict a few selected predictions synchronously, each with its own
-    face choice. Returns (done, failed); a failed one keeps its result."""
-    done, failed = 0, 0
-    for prediction in predictions:
-        try:
-            services.prediction_choose_face(prediction=prediction, face_index=prediction.face_index)
-            done += 1
-        except Exception as exc:
-            # A photo the engine refuses, the engine or the database down, a
-            # photo gone from storage: counted; anything else is a bug.
-            if error_for(exc) is None and not isinstance(exc, OSError):
-                raise
-            failed += 1
-    return done, failed
+    """A few predictions re-predicted now, in one batch, each with its own
+    face choice (a result of this version computed before now is redone).
+    Returns the ``Tally``; a photo that fails keeps its result, and when the
+    engine or the database is down every photo not yet done fails."""
+    tally = Tally()
+    predictions = list(predictions.select_related("top_hero"))
+    try:
+        predictions_repredict_batch(
+            predictions=predictions,
+            version=usable_model_version(),
+            progress=tally,
+            not_before=timezone.now(),
+        )
+    except Exception as exc:
+        # The engine or the database down, a photo gone from storage: each
+        # photo not yet done fails; anything else is a bug.
+        if error_for(exc) is None and not isinstance(exc, OSError | DatabaseError):
+            raise
+        for prediction in predictions:
+            tally.record(prediction.pk, Outcome.FAILED, f"{type(exc).__name__}: {exc}")
+    return tally
 
 
 # --- On Celery workers (manage.py repredict --queue, the admin with a broker) -------------
@@ -287,9 +467,6 @@ def predictions_repredict_now(*, predictions):
 MAX_RETRIES = 3
 MAX_DELIVERIES = 6
 RUN_TTL_SECONDS = 7 * 24 * 3600
-
-UNCHANGED = "unchanged"  # no usable face now, or another face chosen: result kept
-FAILED = "failed"
 
 # Record an item's outcome once (the first recorded wins) and count it.
 _RECORD = """
@@ -316,8 +493,9 @@ def _redis():
 
 class RunProgress:
     """A queued run's progress in Redis, shared by every worker and the
-    command: one outcome per photo (recorded once, so a batch delivered twice
-    counts its photos once), counters, and the run's facts."""
+    command (``Tally``'s methods): one outcome per photo (recorded once, so a
+    batch delivered twice counts its photos once), counters, and the run's
+    facts."""
 
     def __init__(self, run_id, client=None):
         self.run_id = run_id
@@ -351,7 +529,9 @@ class RunProgress:
         value = self.client.hget(self.meta_key, "total")
         return None if value is None else int(value)
 
-    def record(self, pk, outcome, reason=""):
+    def record(self, pk, outcome, reason="", *, top_changed=False):
+        """``top_changed`` is not kept: a queued run does not report it."""
+        outcome = Outcome(outcome)
         value = outcome if not reason else f"{outcome}:{reason}"
         self.client.eval(
             _RECORD, 2, self.items_key, self.counts_key, str(pk), value, outcome, RUN_TTL_SECONDS
@@ -364,15 +544,15 @@ class RunProgress:
         return count
 
     def counts(self):
-        counts = {UPDATED: 0, UNCHANGED: 0, FAILED: 0, GONE: 0}
-        counts.update({k: int(v) for k, v in self.client.hgetall(self.counts_key).items()})
+        counts = _empty_counts()
+        counts.update({Outcome(k): int(v) for k, v in self.client.hgetall(self.counts_key).items()})
         return counts
 
     def failures(self, limit=100):
         """(pk, reason) of failed photos, at most ``limit``."""
         found = []
         for pk, value in self.client.hscan_iter(self.items_key, count=1000):
-            if value.startswith(FAILED):
+            if value.partition(":")[0] == Outcome.FAILED:
                 found.append((pk, value.partition(":")[2]))
                 if len(found) >= limit:
                     break
@@ -413,10 +593,11 @@ def repredict_enqueue(*, predictions, version, batch_size=32, every=False):
 
 
 def repredict_batch(*, run_id, batch, ids, attempt=0):
-    """Re-predict one queued batch (in a worker). Each photo's outcome is
-    recorded in the run's progress; a photo that cannot be read or is
-    refused fails alone. Errors that may pass (database, broker) propagate,
-    for the task to retry. Returns the counts of this delivery."""
+    """Re-predict one queued batch (in a worker) with the batch function.
+    Each photo's outcome is recorded in the run's progress; a photo that
+    cannot be read or is refused fails alone. Errors that may pass
+    (database, broker) propagate, for the task to retry. Returns the counts
+    of this delivery (the outcomes that occurred)."""
 
     progress = RunProgress(run_id)
     meta = progress.meta()
@@ -432,54 +613,45 @@ def repredict_batch(*, run_id, batch, ids, attempt=0):
     if deliveries > MAX_DELIVERIES:
         reason = f"batch {batch} abandoned after {deliveries - 1} deliveries"
         repredict_batch_failed(run_id=run_id, batch=batch, ids=ids, reason=reason)
-        return {FAILED: len(ids)}
+        return {Outcome.FAILED.value: len(ids)}
     version = meta["version"]
-    active = engine.active_model_version()
+    active = engine.model_version()
     if active != version:
         reason = f"this worker has model {active}, the run is for {version}"
         repredict_batch_failed(run_id=run_id, batch=batch, ids=ids, reason=reason)
-        return {FAILED: len(ids)}
+        return {Outcome.FAILED.value: len(ids)}
     not_before = datetime.datetime.fromisoformat(meta["not_before"]) if meta["not_before"] else None
     started = datetime.datetime.fromtimestamp(float(meta["started_at"]), tz=datetime.UTC)
 
-    tally = {}
-
-    def record(pk, outcome, reason=""):
-        progress.record(pk, outcome, reason)
-        tally[outcome] = tally.get(outcome, 0) + 1
-
+    delivery = Tally()
+    both = _Records(progress, delivery)
     found, unreadable = _load_batch(ids)
-    sources, todo = [], []
     for pk in ids:
-        prediction = found.get(pk)
         if pk in unreadable:
-            record(pk, FAILED, f"photo unreadable: {unreadable[pk]}")
-        elif prediction is None:
-            record(pk, GONE)
-        elif _holds_version(prediction, version, not_before):
-            # Stored by an earlier delivery of this batch (or meanwhile).
-            record(pk, UPDATED if prediction.predicted_at >= started else UNCHANGED)
-        else:
-            try:
-                sources.append(_read_photo(prediction))
-                todo.append(prediction)
-            except OSError as exc:
-                record(pk, FAILED, f"photo unreadable: {exc}")
-    results = engine.predict_many(
-        sources, batch_size=max(1, len(sources)), face_indices=[p.face_index for p in todo]
+            both.record(pk, Outcome.FAILED, f"photo unreadable: {unreadable[pk]}")
+        elif pk not in found:
+            both.record(pk, Outcome.GONE)
+    predictions_repredict_batch(
+        predictions=[found[pk] for pk in ids if pk in found],
+        version=version,
+        progress=both,
+        not_before=not_before,
+        started=started,
     )
-    for prediction, (_source, result) in zip(todo, results):
-        pk = str(prediction.pk)
-        if isinstance(result, ImageRejected):
-            if result.code in NO_FACE_CODES:
-                record(pk, UNCHANGED)
-            else:
-                record(pk, FAILED, result.code)
-            continue
-        state = prediction_result_store(prediction=prediction, result=result, not_before=not_before)
-        record(pk, {GONE: GONE, CHANGED: UNCHANGED}.get(state, UPDATED))
+    tally = {outcome.value: count for outcome, count in delivery.counts().items() if count}
     logger.info("repredict run %s batch done: %s, %s", run_id, batch, tally)
     return tally
+
+
+class _Records:
+    """Several progress records as one."""
+
+    def __init__(self, *records):
+        self.records = records
+
+    def record(self, pk, outcome, reason="", *, top_changed=False):
+        for record in self.records:
+            record.record(pk, outcome, reason, top_changed=top_changed)
 
 
 def _load_batch(ids):
@@ -507,13 +679,24 @@ def repredict_batch_failed(*, run_id, batch, ids, reason):
     logger.error("repredict run %s batch %s failed: %s", run_id, batch, reason)
     progress = RunProgress(run_id)
     for pk in ids:
-        progress.record(pk, FAILED, reason)
+        progress.record(pk, Outcome.FAILED, reason)
 
 
 def predictions_enqueue_selected(*, predictions, batch_size=32):
     """The admin's action with a broker: queue the selected predictions (each
     re-run once with the current model, whatever version it holds)."""
-    version = engine.active_model_version(required=True)
     return repredict_enqueue(
-        predictions=predictions, version=version, batch_size=batch_size, every=True
+        predictions=predictions, version=usable_model_version(), batch_size=batch_size, every=True
     )
+
+
+def usable_model_version():
+    """The active model's version, read from its card without TensorFlow;
+    raises ModelUnavailable (with the engine's reason) when there is no
+    usable model. What every re-prediction checks before it starts."""
+    status = engine.status()
+    if not status["version"]:
+        raise engine.ModelUnavailable(
+            status.get("error") or "no usable hero model (model card or weights missing)"
+        )
+    return status["version"]

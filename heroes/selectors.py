@@ -4,7 +4,6 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.lookups import row_or_none
 from heroes.models import Hero, HeroImage, Prediction
 from heroes.strength import Band, strength_band
 
@@ -29,15 +28,6 @@ def prediction_queryset_for_user(*, user, allow_staff=False, anonymous_owner="")
     if not (allow_staff and user.is_staff and user.has_perm("heroes.view_prediction")):
         queryset = queryset.filter(owner=user)
     return queryset
-
-
-def prediction_get_for_user(*, user, pk, allow_staff=False):
-    """The prediction with this id if ``user`` may see it, else None.
-
-    Ids are integers on SQLite and ObjectIds on MongoDB; a malformed id is
-    simply not found (core/lookups.py).
-    """
-    return row_or_none(prediction_queryset_for_user(user=user, allow_staff=allow_staff), pk)
 
 
 def prediction_get_shared(*, token):

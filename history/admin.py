@@ -6,7 +6,6 @@ photos too. The admin URLs stay /admin/heroes/prediction/ (the model's app).
 """
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -19,10 +18,8 @@ from django.utils.translation import ngettext
 
 from core.storage import rows_delete_with_files
 from heroes import reprediction
-from heroes.ml.api import active_model_version
+from heroes.ml.api import model_version
 from heroes.models import Prediction
-
-admin_logger = logging.getLogger("heroes.admin")
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -33,7 +30,7 @@ class StaleFilter(admin.SimpleListFilter):
         return [("yes", _("stale (another model)")), ("no", _("current model"))]
 
     def queryset(self, request, queryset):
-        version = active_model_version()
+        version = model_version()
         if self.value() == "yes":
             return queryset.exclude(model_version=version)
         if self.value() == "no":
@@ -176,92 +173,11 @@ class PredictionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Re-predict with the current model"), permissions=["repredict"])
     def repredict(self, request, queryset):
-        if reprediction.broker_configured():
-            queued = reprediction.predictions_enqueue_selected(predictions=queryset)
-            admin_logger.info(
-                "admin repredict: %s queued (run %s)",
-                queued.total,
-                queued.run_id,
-                extra={
-                    "admin_action": {
-                        "user_id": str(request.user.pk),
-                        "queued": queued.total,
-                        "run": queued.run_id,
-                    }
-                },
-            )
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d prediction queued for re-prediction.",
-                    "%(count)d predictions queued for re-prediction.",
-                    queued.total,
-                )
-                % {"count": queued.total},
-                messages.SUCCESS,
-            )
-            return
-        limit = settings.MLH_ADMIN_REPREDICT_MAX
-        count = queryset.count()
-        if count > limit:
-            admin_logger.info(
-                "admin repredict refused: %s predictions selected (max %s)",
-                count,
-                limit,
-                extra={
-                    "admin_action": {
-                        "user_id": str(request.user.pk),
-                        "selected": count,
-                        "refused": True,
-                    }
-                },
-            )
-            self.message_user(
-                request,
-                ngettext(
-                    "Select at most %(limit)d prediction here; for more, run "
-                    "`manage.py repredict` on the server.",
-                    "Select at most %(limit)d predictions here; for more, run "
-                    "`manage.py repredict` on the server.",
-                    limit,
-                )
-                % {"limit": limit},
-                messages.ERROR,
-            )
-            return
-        done, failed = reprediction.predictions_repredict_now(predictions=queryset)
-        admin_logger.info(
-            "admin repredict: %s done, %s failed",
-            done,
-            failed,
-            extra={
-                "admin_action": {
-                    "user_id": str(request.user.pk),
-                    "selected": count,
-                    "done": done,
-                    "failed": failed,
-                }
-            },
+        replies = reprediction.predictions_repredict_selected(
+            predictions=queryset, user=request.user
         )
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d prediction re-predicted.", "%(count)d predictions re-predicted.", done
-            )
-            % {"count": done},
-            messages.SUCCESS,
-        )
-        if failed:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d prediction could not be re-predicted; its result was kept.",
-                    "%(count)d predictions could not be re-predicted; their results were kept.",
-                    failed,
-                )
-                % {"count": failed},
-                messages.WARNING,
-            )
+        for level, text in replies:
+            self.message_user(request, text, level)
 
     @admin.action(description=_("Delete with image"), permissions=["delete"])
     def delete_with_image(self, request, queryset):

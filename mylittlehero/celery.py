@@ -42,8 +42,8 @@ def load_engine(**_kwargs):
     if os.environ.get("MLH_WORKER_WARM", "1") != "1":
         return
     try:
-        engine.load_engine()
-        version = engine.active_model_version(required=True)
+        engine.load()
+        version = engine.model_version()
     except Exception:  # a batch reports it again, retried, then reported
         logger.exception("worker %s: the hero engine failed to load", os.getpid())
         return

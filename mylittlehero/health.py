@@ -76,7 +76,7 @@ def _cache():
 
 
 def _model():
-    return engine.engine_status()
+    return engine.status()
 
 
 @never_cache
@@ -85,7 +85,7 @@ def healthz(request):
     """Liveness, public and cheap."""
     try:
         _database()
-        healthy = engine.engine_error() is None
+        healthy = "error" not in engine.status()
     except Exception:  # noqa: BLE001 - any failure is "not healthy"; details are for operators
         healthy = False
     return JsonResponse(

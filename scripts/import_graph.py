@@ -9,7 +9,8 @@ Parts, highest layer first (a part may import parts below it, never above):
     history        a person's own results (pages)
     accounts       sign-up, log-in, account pages
     heroes         catalog, predictions, services, HTTP API, share cards
-    heroes.ml.api  the engine's one door
+    heroes.ml.api  the engine's door for the site
+    heroes.ml.training_api  the training door (train_heroes, evaluate_heroes only)
     heroes.ml      the engine (no Django)
     core           shared helpers (no app imports)
 
@@ -28,14 +29,29 @@ import grimp
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("mylittlehero", "history", "accounts", "heroes", "core")
-LAYERS = ("mylittlehero", "history", "accounts", "heroes", "heroes.ml.api", "heroes.ml", "core")
+LAYERS = (
+    "mylittlehero",
+    "history",
+    "accounts",
+    "heroes",
+    "heroes.ml.api",
+    "heroes.ml.training_api",
+    "heroes.ml",
+    "core",
+)
+DOORS = ("heroes.ml.api", "heroes.ml.training_api")
+# The training door is for the training commands only.
+TRAINING_COMMANDS = (
+    "heroes.management.commands.train_heroes",
+    "heroes.management.commands.evaluate_heroes",
+)
 # accounts and heroes are siblings: neither may import the other.
 SIBLINGS = {frozenset({"accounts", "heroes"})}
 
 
 def part_of(module):
-    if module == "heroes.ml.api":
-        return "heroes.ml.api"
+    if module in DOORS:
+        return module
     if module == "heroes.ml" or module.startswith("heroes.ml."):
         return "heroes.ml"
     return module.split(".")[0]
@@ -72,8 +88,13 @@ def problems(edges, examples):
         where = "; ".join(examples[src, dst])
         if frozenset({src, dst}) in SIBLINGS:
             found.append(f"siblings import each other: {where}")
-        elif dst == "heroes.ml" and src != "heroes.ml.api":
+        elif dst == "heroes.ml" and src not in DOORS:
             found.append(f"past the engine's door (use heroes.ml.api): {where}")
+        elif dst == "heroes.ml.training_api" and any(
+            not example.split(" -> ")[0].startswith(TRAINING_COMMANDS)
+            for example in examples[src, dst]
+        ):
+            found.append(f"the training door is for the training commands only: {where}")
         elif rank[src] > rank[dst]:
             found.append(f"against the layers ({src} is below {dst}): {where}")
     return found

@@ -1,4 +1,4 @@
-"""The one public entry point of the hero engine.
+"""The one public entry point of the hero engine for the site.
 
 Everything outside ``heroes/ml`` (views, the admin, the HTTP API, services,
 management commands, health checks, gunicorn.conf.py, bench/) imports the
@@ -8,28 +8,32 @@ engine from here only::
 
     result = engine.predict(photo_bytes, max_bytes=settings.MLH_MAX_UPLOAD_BYTES)
 
-and gets typed results back (``EngineResult``, ``HeroScore``) or one of the
-exceptions of ``heroes.ml.errors`` (re-exported here); callers never touch
-TensorFlow, the detector or the classifier. Importing this module is cheap:
-the engine and TensorFlow load on the first call.
+and gets typed results back (``EngineResult``, ``HeroScore``,
+``DetectedFace``) or one of the exceptions of ``heroes.ml.errors``
+(re-exported here); callers never touch TensorFlow, the detector or the
+classifier. Importing this module is cheap: the engine and TensorFlow load
+on the first call (or ``load()``).
 
-The model version has one meaning: ``active_model_version()`` is the model
-on disk (models/CURRENT, or MLH_MODEL_DIR) that ranks every photo from now
-on. A process that loaded an older model loads the active one again on its
-next call, so after ``train_heroes --activate`` nothing needs a restart; each
+- ``predict``, ``predict_many``: rank every hero for photos;
+- ``load``: load and warm up now;
+- ``status()``: the one health value (version, files, loaded, error);
+- ``model_version()``: the active model's version, or None;
+- ``hero_profiles()``: what the reference population says of each hero;
+- ``load_image``, ``IMAGE_SUFFIXES``: the intake the site stores photos with;
+- ``use_engine``: the one seam for tests (a stand-in engine).
+
+The model version has one meaning: the model on disk (models/CURRENT, or
+MLH_MODEL_DIR) that ranks every photo from now on. A process that loaded an
+older model loads the active one again on its next call, so after
+``train_heroes --activate`` nothing needs a restart; each
 ``EngineResult.model_version`` is the version that actually ranked it.
 
-Training and evaluation (the train_heroes and evaluate_heroes commands):
-``train_model``, ``write_model``, ``evaluate_model``, ``folder_sources``
-(see heroes/ml/trainer.py).
-
-Tests run the site without TensorFlow by handing a stand-in engine to
-``use_engine`` (conftest.py's ``fake_predictor`` fixture does it with
-heroes/tests/fakes.py's ``FakeEngine``).
+Training and evaluation have their own door, heroes/ml/training_api.py,
+for the train_heroes and evaluate_heroes commands only.
 """
 
 from heroes.ml import engine as _local
-from heroes.ml.engine import DetectedFace, EngineResult, HeroScore, get_engine, reset_engine
+from heroes.ml.engine import DetectedFace, EngineResult, HeroScore, get_engine
 from heroes.ml.errors import (
     CorruptImage,
     FaceTooSmall,
@@ -41,11 +45,8 @@ from heroes.ml.errors import (
     NoSuchFace,
     NotAnImage,
     TooManyPixels,
-    TrainingDataMissing,
 )
 from heroes.ml.intake import IMAGE_SUFFIXES, load_image
-from heroes.ml.trainer import evaluate_model, folder_sources, train_model
-from heroes.ml.training import reencoded, write_model
 
 __all__ = [
     "IMAGE_SUFFIXES",
@@ -62,23 +63,14 @@ __all__ = [
     "NoSuchFace",
     "NotAnImage",
     "TooManyPixels",
-    "TrainingDataMissing",
-    "active_model_version",
-    "engine_error",
-    "engine_loaded",
-    "engine_status",
     "hero_profiles",
-    "evaluate_model",
-    "folder_sources",
-    "load_engine",
+    "load",
     "load_image",
+    "model_version",
     "predict",
     "predict_many",
-    "reencoded",
-    "reset_engine",
-    "train_model",
+    "status",
     "use_engine",
-    "write_model",
 ]
 
 # An engine object used instead of the model on disk (tests); see use_engine.
@@ -127,7 +119,7 @@ def predict_many(sources, *, batch_size=32, face_indices=None, max_bytes=None):
     )
 
 
-def load_engine():
+def load():
     """Load and warm up the engine now (otherwise the first photo does it).
     Raises ``ModelUnavailable``."""
     engine = _engine()
@@ -136,24 +128,40 @@ def load_engine():
     return engine
 
 
-def active_model_version(*, required=False):
+def status():
+    """The engine's state, without loading anything: ``{"ok", "version",
+    "files_present", "loaded" (in this process), "error" (only when there
+    is one: why the last load in this process failed)}``. ``ok``: the model
+    files are present, the card readable and no load failed. ``version`` is
+    ``model_version()``: None when the card or the weights are missing."""
+    if _stand_in is not None:
+        try:
+            version, error = _stand_in.version, None
+        except ModelUnavailable as exc:
+            version, error = None, str(exc)
+        present, loaded = error is None, True
+    else:
+        present = _local.model_files_present()
+        version = _local.active_model_version() if present else None
+        error = _local.engine_error()
+        loaded = _local.engine_loaded()
+    report = {
+        "ok": present and version is not None and error is None,
+        "version": version,
+        "files_present": present,
+        "loaded": loaded,
+    }
+    if error:
+        report["error"] = error[:300]
+    return report
+
+
+def model_version():
     """The version of the model that ranks photos from now on: the active
     model on disk (models/CURRENT or MLH_MODEL_DIR), read from its card
-    without loading TensorFlow. A process that loaded another model loads
-    this one on its next call. (With a stand-in engine: the stand-in's.)
-
-    Without a readable card: None, or with ``required`` ModelUnavailable
-    (then the model's weights must be present too, as a load needs them)."""
-    if not required:
-        if _stand_in is not None:
-            return _stand_in_state()[0]
-        return _local.active_model_version()
-    status = engine_status()
-    if status["version"] is None or not status["files_present"]:
-        raise ModelUnavailable(
-            status.get("error") or "no usable hero model (model card or weights missing)"
-        )
-    return status["version"]
+    without loading TensorFlow; None when its card or weights are missing.
+    (With a stand-in engine: the stand-in's, None when it has no model.)"""
+    return status()["version"]
 
 
 def hero_profiles():
@@ -167,46 +175,3 @@ def hero_profiles():
     if _stand_in is not None:
         return dict(getattr(_stand_in, "hero_profiles", None) or {})
     return dict(_local.active_card().get("hero_profiles") or {})
-
-
-def _stand_in_state():
-    """(version, None) or (None, why) for the stand-in engine."""
-    try:
-        return _stand_in.version, None
-    except ModelUnavailable as exc:
-        return None, str(exc)
-
-
-def engine_error():
-    """Why the engine could not load in this process, or None."""
-    if _stand_in is not None:
-        return _stand_in_state()[1]
-    return _local.engine_error()
-
-
-def engine_loaded():
-    """The active model is loaded in this process."""
-    return True if _stand_in is not None else _local.engine_loaded()
-
-
-def engine_status():
-    """The engine's state for health checks, without loading anything:
-    ``{"ok", "version" (active_model_version), "files_present", "loaded"
-    (in this process), "error" (only when there is one: why the last load in
-    this process failed)}``. ``ok``: the model files are present, the card
-    readable and no load failed."""
-    if _stand_in is not None:
-        version, error = _stand_in_state()
-        present = error is None
-    else:
-        version, error = _local.active_model_version(), _local.engine_error()
-        present = _local.model_files_present()
-    status = {
-        "ok": present and version is not None and error is None,
-        "version": version,
-        "files_present": present,
-        "loaded": engine_loaded(),
-    }
-    if error:
-        status["error"] = error[:300]
-    return status

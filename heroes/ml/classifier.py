@@ -179,6 +179,17 @@ def pool_layout(spans, ks, identity_k):
     return index, padding, top, smooth_weights, identity_weights
 
 
+def pool_config(pool):
+    """The pooling layer's own settings, as saved with the model."""
+    return {
+        "spans": pool.spans,
+        "ks": pool.ks,
+        "identity_k": pool.identity_k,
+        "threshold": pool.threshold,
+        "weight": pool.weight,
+    }
+
+
 _pool_class = None
 
 
@@ -232,14 +243,7 @@ def _top_k_pool_class():
             return (input_shape[0], 2, len(self.spans))
 
         def get_config(self):
-            return {
-                **super().get_config(),
-                "spans": self.spans,
-                "ks": self.ks,
-                "identity_k": self.identity_k,
-                "threshold": self.threshold,
-                "weight": self.weight,
-            }
+            return {**super().get_config(), **pool_config(self)}
 
     _pool_class = HeroPool
     return _pool_class

@@ -331,23 +331,21 @@ def test_history_thumbnail_shows_the_chosen_face_of_a_group_photo(result_page, t
     assert blue > red + 60, (red, blue)
 
 
-def test_visitor_from_a_share_link_signs_up_and_lands_on_upload(
+def test_visitor_from_a_share_link_goes_straight_to_the_upload_page(
     chromium_browser, live_server, result_page
 ):
-    """Bug 7: sign-up from a share link keeps ?next=."""
+    """A visitor can try without an account: the share page's button and the
+    navigation lead straight to the upload page, no sign-up first."""
     page, prediction = result_page
     prediction.is_shared = True
     prediction.save()
     visitor = new_page(chromium_browser, live_server)
     visitor.goto(f"{live_server.url}/s/{prediction.share_token}/")
     visitor.locator(".share-page a.button").click()
-    sign_up_url = visitor.url
-    assert "/accounts/signup/" in sign_up_url and "next=/upload/" in sign_up_url
-    visitor.get_by_label("이메일 주소").fill("visitor@example.com")
-    visitor.locator("#id_password1").fill(PASSWORD)
-    visitor.locator("#id_password2").fill(PASSWORD)
-    visitor.get_by_role("button", name="회원가입").click()
-    confirm_sign_up(visitor)
+    visitor.wait_for_url(live_server.url + "/upload/")
+    expect(visitor.locator("form input[type=file]").first).to_be_attached()
+    visitor.goto(f"{live_server.url}/heroes/")
+    visitor.locator(".site-nav").get_by_role("link", name="사진 올리기").click()
     visitor.wait_for_url(live_server.url + "/upload/")
     visitor.context.close()
 

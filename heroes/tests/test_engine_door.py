@@ -8,7 +8,7 @@ import json
 import pytest
 from PIL import Image
 
-from heroes.ml import api, errors
+from heroes.ml import api, errors, training_api
 from heroes.ml import engine as engine_module
 from heroes.ml.api import EngineResult, HeroScore
 from mylittlehero.tests.environment import modules_after
@@ -55,41 +55,41 @@ def models_dir(tmp_path, monkeypatch):
     monkeypatch.setattr(engine_module, "MODELS_DIR", tmp_path)
     monkeypatch.setattr(engine_module, "HeroEngine", StubEngine)
     StubEngine.loads = []
-    api.reset_engine()
+    engine_module.reset_engine()
     yield tmp_path
-    api.reset_engine()
+    engine_module.reset_engine()
 
 
 def test_the_model_version_has_one_meaning_after_an_activation_without_restart(models_dir):
-    api.write_model(StubClassifier("v1"), activate=True)
-    assert api.active_model_version() == "v1"
-    assert not api.engine_loaded()
+    training_api.write_model(StubClassifier("v1"), activate=True)
+    assert api.model_version() == "v1"
+    assert not api.status()["loaded"]
     assert api.predict(b"photo").model_version == "v1"
-    assert api.engine_loaded()
+    assert api.status()["loaded"]
 
     # train_heroes --activate in another process: this one keeps running.
-    api.write_model(StubClassifier("v2"), models_dir, activate=True)
-    assert api.active_model_version() == "v2"
-    assert not api.engine_loaded()  # the loaded engine is the old model's
+    training_api.write_model(StubClassifier("v2"), models_dir, activate=True)
+    assert api.model_version() == "v2"
+    assert not api.status()["loaded"]  # the loaded engine is the old model's
     result = api.predict(b"photo")
-    assert result.model_version == "v2" == api.active_model_version()
-    assert api.engine_status()["version"] == "v2" and api.engine_status()["loaded"]
+    assert result.model_version == "v2" == api.model_version()
+    assert api.status()["version"] == "v2" and api.status()["loaded"]
     assert StubEngine.loads == ["v1", "v2"]
     api.predict(b"photo")
     assert StubEngine.loads == ["v1", "v2"]  # loaded once per activation
 
 
 def test_writing_without_activating_changes_nothing(models_dir):
-    api.write_model(StubClassifier("v1"), activate=True)
+    training_api.write_model(StubClassifier("v1"), activate=True)
     api.predict(b"photo")
-    api.write_model(StubClassifier("v2"))
-    assert api.active_model_version() == "v1"
+    training_api.write_model(StubClassifier("v2"))
+    assert api.model_version() == "v1"
     assert api.predict(b"photo").model_version == "v1"
     assert StubEngine.loads == ["v1"]
 
 
 def test_engine_status_without_a_model(models_dir):
-    status = api.engine_status()
+    status = api.status()
     assert status["ok"] is False and status["version"] is None
     assert status["files_present"] is False and status["loaded"] is False
 
@@ -99,11 +99,11 @@ def test_fake_predictor_swaps_the_engine_behind_the_door(fake_predictor, user):
     from mylittlehero.tests.factories import photo_upload
 
     fake_predictor.version = "fake-7"
-    assert api.active_model_version() == "fake-7"
+    assert api.model_version() == "fake-7"
     prediction = prediction_create(user=user, upload=photo_upload())
     assert prediction.model_version == "fake-7"
     assert len(fake_predictor.calls) == 1
-    assert api.engine_status() == {
+    assert api.status() == {
         "ok": True,
         "version": "fake-7",
         "files_present": True,
@@ -112,8 +112,8 @@ def test_fake_predictor_swaps_the_engine_behind_the_door(fake_predictor, user):
     fake_predictor.unavailable = True
     with pytest.raises(api.ModelUnavailable):
         api.predict(b"x")
-    assert api.engine_status()["ok"] is False
-    assert api.engine_error() == "no model (test)"
+    assert api.status()["ok"] is False
+    assert api.status()["error"] == "no model (test)"
 
 
 def test_use_engine_returns_the_previous_engine_and_none_restores_the_model_on_disk():
@@ -122,12 +122,14 @@ def test_use_engine_returns_the_previous_engine_and_none_restores_the_model_on_d
     first, second = FakeEngine("a"), FakeEngine("b")
     assert api.use_engine(first) is None
     assert api.use_engine(second) is first
-    assert api.active_model_version() == "b"
+    assert api.model_version() == "b"
     assert api.use_engine(None) is second
-    assert api.active_model_version() == engine_module.active_model_version()
+    assert api.model_version() == engine_module.active_model_version()
 
 
-def test_every_engine_exception_lives_in_errors_and_is_exported_by_the_door():
+def test_every_engine_exception_lives_in_errors_and_is_exported_by_a_door():
+    """The site's door exports every exception a photo can raise; the
+    training door the training's own."""
     from heroes.ml import classifier, intake
 
     names = [
@@ -137,13 +139,16 @@ def test_every_engine_exception_lives_in_errors_and_is_exported_by_the_door():
     ]
     assert len(names) >= 10
     for name in names:
-        assert getattr(api, name) is getattr(errors, name), name
-        assert name in api.__all__
+        door = training_api if name == "TrainingDataMissing" else api
+        assert getattr(door, name) is getattr(errors, name), name
+        assert name in door.__all__
     # The modules that raise them use the same classes.
     assert intake.ImageRejected is api.ImageRejected
     assert classifier.ModelUnavailable is api.ModelUnavailable
     assert engine_module.NoSuchFace is api.NoSuchFace
-    codes = [getattr(api, n).code for n in names if issubclass(getattr(api, n), api.ImageRejected)]
+    codes = [
+        getattr(errors, n).code for n in names if issubclass(getattr(errors, n), api.ImageRejected)
+    ]
     assert len(codes) == len(set(codes))  # each rejection has its own code
 
 
@@ -175,7 +180,7 @@ def test_folder_sources_map_class_folders_to_heroes_by_key_or_alias(tmp_path):
     _folder(root, "valid", "iron-man")
     (root / "train" / "ironman" / "notes.txt").write_text("not an image")
     heroes = [("iron-man", ["Iron Man"]), ("captain-america", [])]
-    sources, unknown = api.folder_sources([root], heroes)
+    sources, unknown = training_api.folder_sources([root], heroes)
     ((train, valid),) = sources.values()
     assert sorted(key for _path, key in train) == ["captain-america", "iron-man", "iron-man"]
     assert [key for _path, key in valid] == ["iron-man"]
@@ -187,18 +192,24 @@ def test_training_data_problems_are_reported_before_any_model_loads(tmp_path, mo
     def refuse(*args, **kwargs):
         raise AssertionError("an engine was loaded")
 
-    monkeypatch.setattr("heroes.ml.trainer.HeroEngine", refuse)
-    with pytest.raises(api.TrainingDataMissing, match="train"):
-        api.folder_sources([tmp_path / "absent"], [("iron-man", [])])
+    monkeypatch.setattr("heroes.ml.training_api.HeroEngine", refuse)
+    with pytest.raises(training_api.TrainingDataMissing, match="train"):
+        training_api.folder_sources([tmp_path / "absent"], [("iron-man", [])])
     sources = {"catalog": ([(tmp_path / "a.jpg", "iron-man")], [])}
-    with pytest.raises(api.TrainingDataMissing, match="captain-america"):
-        api.train_model(sources, ["iron-man", "captain-america"])
+    with pytest.raises(training_api.TrainingDataMissing, match="captain-america"):
+        training_api.train_model(sources, ["iron-man", "captain-america"])
 
 
 def test_django_start_up_and_every_engine_command_import_no_tensorflow():
+    """The one check that TensorFlow, Keras and MTCNN stay out of start-up:
+    the URLs, the admin, the pages, the engine's modules and its commands."""
     loaded = modules_after(
+        "from django.urls import get_resolver; get_resolver().url_patterns",
+        "from django.contrib import admin; admin.autodiscover()",
+        "import heroes.models, history.views, accounts.views",
+        "import heroes.ml.embedding, heroes.ml.detect, heroes.ml.align, heroes.ml.classifier",
         "import heroes.ml.api, heroes.ml.engine, heroes.ml.intake, heroes.ml.training",
-        "import heroes.ml.trainer, heroes.services, mylittlehero.health",
+        "import heroes.ml.training_api, heroes.services, mylittlehero.health",
         "import heroes.management.commands.train_heroes, heroes.management.commands.evaluate_heroes",
         "import heroes.management.commands.repredict, heroes.management.commands.predict_image",
         "import heroes.management.commands.devserver, heroes.admin, history.admin",
@@ -208,7 +219,7 @@ def test_django_start_up_and_every_engine_command_import_no_tensorflow():
 
 def test_without_a_model_the_version_is_none_with_the_fake_too(fake_predictor):
     fake_predictor.unavailable = True
-    assert api.active_model_version() is None
+    assert api.model_version() is None
 
 
 @pytest.mark.model
@@ -230,36 +241,57 @@ def test_a_running_process_ranks_with_the_newly_activated_real_model(tmp_path, m
     (tmp_path / "CURRENT").write_text("first\n")
     monkeypatch.delenv("MLH_MODEL_DIR", raising=False)
     monkeypatch.setattr(engine_module, "MODELS_DIR", tmp_path)
-    api.reset_engine()
+    engine_module.reset_engine()
     try:
         first = api.predict(str(ASTRONAUT))
-        assert first.model_version == "first" == api.active_model_version()
+        assert first.model_version == "first" == api.model_version()
         (tmp_path / "CURRENT").write_text("second\n")  # what train_heroes --activate writes
-        assert api.active_model_version() == "second" and not api.engine_loaded()
+        assert api.model_version() == "second" and not api.status()["loaded"]
         second = api.predict(str(ASTRONAUT))
-        assert second.model_version == "second" and api.engine_loaded()
+        assert second.model_version == "second" and api.status()["loaded"]
         assert [s.hero for s in second.ranking] == [s.hero for s in first.ranking]
     finally:
-        api.reset_engine()
+        engine_module.reset_engine()
 
 
-def test_a_required_version_needs_the_model_files(models_dir, fake_predictor):
+def test_the_version_needs_the_model_files(models_dir, fake_predictor):
+    """A card without the weights is no usable model: no version, not ok."""
     api.use_engine(None)  # the model on disk (the fixture restores the fake after)
-    with pytest.raises(api.ModelUnavailable, match="model card or weights missing"):
-        api.active_model_version(required=True)
+    assert api.model_version() is None
     (models_dir / "default").mkdir()
     (models_dir / "default" / "model.json").write_text(json.dumps({"version": "v0"}))
-    assert api.active_model_version() == "v0"
     if not engine_module.DEFAULT_WEIGHTS.is_file():
         pytest.skip("the embedding weights are not in this checkout")
-    with pytest.raises(api.ModelUnavailable):  # no classifier weights
-        api.active_model_version(required=True)
+    assert api.model_version() is None  # no classifier weights
+    assert api.status()["ok"] is False
     (models_dir / "default" / "classifier.keras").write_bytes(b"weights")
-    assert api.active_model_version(required=True) == "v0"
+    assert api.model_version() == "v0" and api.status()["ok"] is True
     api.use_engine(fake_predictor)
     fake_predictor.unavailable = True
-    with pytest.raises(api.ModelUnavailable, match="no model"):
-        api.active_model_version(required=True)
+    assert api.model_version() is None and api.status()["error"] == "no model (test)"
+
+
+def test_the_doors_stay_narrow():
+    """What the site may call, and what the training commands may call."""
+    assert set(api.__all__) - {name for name in api.__all__ if name[0].isupper()} == {
+        "hero_profiles",
+        "load",
+        "load_image",
+        "model_version",
+        "predict",
+        "predict_many",
+        "status",
+        "use_engine",
+    }
+    assert set(training_api.__all__) == {
+        "ModelUnavailable",
+        "TrainingDataMissing",
+        "evaluate_model",
+        "folder_sources",
+        "reencoded",
+        "train_model",
+        "write_model",
+    }
 
 
 def test_the_fake_refuses_names_it_does_not_have(fake_predictor, monkeypatch):

@@ -26,7 +26,7 @@ def manifest():
 
 
 def test_the_browser_files_are_the_active_models(manifest):
-    assert manifest["model_version"] == engine.active_model_version(), (
+    assert manifest["model_version"] == engine.model_version(), (
         "the model changed: rebuild with scripts/build_browser_engine.py (docs/private-mode.md)"
     )
     card = json.loads(

@@ -1,8 +1,10 @@
-"""heroes/reprediction.py without workers: the queue path's pieces with the
-fake engine and a real Redis (MLH_TEST_REDIS_URL, database 1; skipped
-elsewhere), and the command without a broker."""
+"""heroes/reprediction.py without workers: the one batch function and its
+outcomes, and the queue path's pieces with the fake engine and a real Redis
+(MLH_TEST_REDIS_URL, database 1; skipped elsewhere), with the command's
+queue options. The command in this process: test_command_repredict.py."""
 
 import base64
+import io
 import json
 
 import pytest
@@ -10,10 +12,13 @@ from celery.exceptions import TimeLimitExceeded, WorkerLostError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone, translation
+from PIL import Image
 
 from core.celery import app
 from heroes import reprediction
 from heroes.models import Prediction
+from heroes.reprediction import Outcome, Tally
 from heroes.services import prediction_choose_face, prediction_create
 from heroes.tasks import repredict_batch
 from mylittlehero.tests.environment import broker_or_skip, broker_url_for_tests
@@ -83,7 +88,14 @@ def test_a_batch_delivered_twice_updates_each_photo_once(user, fake_predictor, b
     assert again == {"updated": 3, "failed": 1}  # recognised, not computed again
     assert len(fake_predictor.calls) == 3
     progress = reprediction.RunProgress(queued.run_id)
-    assert progress.counts() == {"updated": 3, "unchanged": 0, "failed": 1, "gone": 0}
+    assert progress.counts() == {
+        "updated": 3,
+        "already": 0,
+        "changed": 0,
+        "no_face": 0,
+        "failed": 1,
+        "gone": 0,
+    }
     rows = [
         Prediction.objects.filter(pk=p.pk).values_list("model_version", "previous_results").get()
         for p in predictions
@@ -188,7 +200,9 @@ def test_a_batch_stopped_at_the_hard_time_limit_reports_what_it_left(user, fake_
     queued = reprediction.repredict_enqueue(predictions=Prediction.objects.all(), version="fake-2")
     (message,) = queued_batches(broker)
     progress = reprediction.RunProgress(queued.run_id)
-    progress.record(message[2][0], reprediction.UPDATED)  # done before the process was killed
+    progress.record(
+        message[2][0], reprediction.Outcome.UPDATED
+    )  # done before the process was killed
 
     # What Celery's worker does in its parent process when the hard limit kills a batch.
     repredict_batch.on_failure(WorkerLostError("lost"), "task-id", message, {}, None)
@@ -200,3 +214,79 @@ def test_a_batch_stopped_at_the_hard_time_limit_reports_what_it_left(user, fake_
     assert {reason for _pk, reason in progress.failures()} == {
         "batch stopped at the hard time limit (600 s)"
     }
+
+
+def test_the_batch_function_records_one_outcome_per_photo(user, fake_predictor, media_root):
+    held, unreadable, faceless, changed, stale = [
+        prediction_create(user=user, upload=photo_upload(f"o{i}.jpg")) for i in range(5)
+    ]
+    (media_root / unreadable.image.name).unlink()
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), (128, 128, 128)).save(buffer, "JPEG")
+    (media_root / faceless.image.name).write_bytes(buffer.getvalue())
+    fake_predictor.version = "fake-2"
+    before = timezone.now()
+    prediction_choose_face(prediction=held, face_index=0)  # now holds fake-2
+    batch = list(Prediction.objects.select_related("top_hero").order_by("pk"))
+    # Another face chosen meanwhile (by a web machine still on the old model).
+    Prediction.objects.filter(pk=changed.pk).update(face_index=1, predicted_at=timezone.now())
+    fake_predictor.calls.clear()
+    tally, checkpoints = Tally(), []
+    reprediction.predictions_repredict_batch(
+        predictions=batch,
+        version="fake-2",
+        progress=tally,
+        started=timezone.now(),
+        checkpoint=checkpoints.append,
+    )
+    outcomes = {pk: outcome for pk, outcome in checkpoints[0]}
+    assert outcomes == {
+        str(held.pk): Outcome.ALREADY,
+        str(unreadable.pk): Outcome.FAILED,
+        str(faceless.pk): Outcome.NO_FACE,
+        str(changed.pk): Outcome.CHANGED,
+        str(stale.pk): Outcome.UPDATED,
+    }
+    assert len(fake_predictor.calls) == 3  # the held one and the unreadable one not computed
+    assert tally.counts() == {outcome: 1 for outcome in Outcome if outcome is not Outcome.GONE} | {
+        Outcome.GONE: 0
+    }
+    assert [pk for pk, _reason in tally.failures()] == [str(unreadable.pk)]
+    stale.refresh_from_db()
+    assert stale.model_version == "fake-2" and stale.predicted_at >= before
+    # A result of this version from this run counts as updated, not as already there.
+    again = Tally()
+    reprediction.predictions_repredict_batch(
+        predictions=[Prediction.objects.get(pk=stale.pk)],
+        version="fake-2",
+        progress=again,
+        started=before,
+    )
+    assert again.counts()[Outcome.UPDATED] == 1
+
+
+def test_a_tally_keeps_the_first_outcome_of_a_photo():
+    tally = Tally()
+    tally.record(7, Outcome.UPDATED, top_changed=True)
+    tally.record("7", Outcome.FAILED, "later")
+    tally.record(8, Outcome.FAILED, "unreadable")
+    assert (tally.counts()[Outcome.UPDATED], tally.counts()[Outcome.FAILED]) == (1, 1)
+    assert tally.failures() == [("8", "unreadable")]
+    assert tally.changed_top == 1
+
+
+def test_the_admin_service_without_an_engine_keeps_every_result(user, fake_predictor, settings):
+    settings.MLH_BROKER_URL = ""
+    predictions = [prediction_create(user=user, upload=photo_upload(f"n{i}.jpg")) for i in range(2)]
+    fake_predictor.unavailable = True
+    with translation.override("en"):
+        replies = reprediction.predictions_repredict_selected(
+            predictions=Prediction.objects.all(), user=user
+        )
+    assert [text for _level, text in replies] == [
+        "0 predictions re-predicted.",
+        "2 predictions could not be re-predicted; their results were kept.",
+    ]
+    for prediction in predictions:
+        prediction.refresh_from_db()
+        assert prediction.model_version == "fake-1" and prediction.previous_results == []

@@ -68,10 +68,10 @@ def _forbid_engine(monkeypatch):
 def test_repredict_dry_run_and_nothing_to_do_never_load_the_engine(
     settings, monkeypatch, capsys, user, make_prediction
 ):
-    from heroes.ml.api import active_model_version
+    from heroes.ml.api import model_version
 
     _forbid_engine(monkeypatch)
-    version = active_model_version()
+    version = model_version()
     make_prediction(user).__class__.objects.update(model_version=version)
     call_command("repredict")
     assert "nothing to re-predict" in capsys.readouterr().out

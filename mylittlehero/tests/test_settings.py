@@ -197,14 +197,6 @@ def test_s3_media_storage_from_environment():
     ]
 
 
-def test_django_start_up_does_not_import_tensorflow():
-    loaded = modules_after(
-        "from django.urls import get_resolver; get_resolver().url_patterns",
-        "import heroes.models, heroes.admin, history.views, accounts.views",
-    )
-    assert loaded == []
-
-
 def test_django_start_up_does_not_import_the_queue():
     """Celery and Redis's client load only when something is queued."""
     statements = [

@@ -31,7 +31,7 @@ def warm_engine(stdout=None):
     def warm():
         started = time.monotonic()
         try:
-            engine.load_engine()
+            engine.load()
         except Exception:  # noqa: BLE001 - /healthz and the 503 page report it
             logger.exception("hero engine failed to load")
             return

@@ -13,7 +13,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from heroes.management.commands._progress import Progress
-from heroes.ml import api as engine
+from heroes.ml import training_api as training
 from heroes.models import Hero
 
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         aliases = {hero.key: hero.aliases for hero in Hero.objects.all()}
         try:
-            report = engine.evaluate_model(
+            report = training.evaluate_model(
                 options["data"],
                 split=options["split"],
                 aliases=aliases,
@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 progress=lambda label: Progress(self.stdout, label),
                 done=self._print,
             )
-        except (engine.ModelUnavailable, engine.TrainingDataMissing) as exc:
+        except (training.ModelUnavailable, training.TrainingDataMissing) as exc:
             raise CommandError(str(exc)) from None
         if options["json_out"]:
             with open(options["json_out"], "w") as handle:

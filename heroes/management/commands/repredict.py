@@ -28,8 +28,8 @@ from tqdm import tqdm
 
 from heroes import reprediction
 from heroes.management.commands._progress import Progress
-from heroes.ml import api as engine
 from heroes.ml.api import ModelUnavailable
+from heroes.reprediction import Outcome
 
 STALL_HINT_SECONDS = 60
 
@@ -69,9 +69,9 @@ class Command(BaseCommand):
                 raise CommandError("--since must be a date: YYYY-MM-DD") from None
         if options["queue"] and not reprediction.broker_configured():
             raise CommandError("--queue needs MLH_BROKER_URL (a Redis URL) and running workers")
+        # Read from the model card: a dry run or nothing stale never loads TensorFlow.
         try:
-            # Read from the model card: a dry run or nothing stale never loads TensorFlow.
-            version = engine.active_model_version(required=True)
+            version = reprediction.usable_model_version()
         except ModelUnavailable as exc:
             raise CommandError(str(exc)) from None
 
@@ -103,20 +103,19 @@ class Command(BaseCommand):
             )
 
         progress = Progress(self.stdout, "re-predicted", every=100)
-        outcome = reprediction.repredict_in_process(
+        tally = reprediction.repredict_in_process(
             plan=plan, batch_size=options["batch_size"], limit=options["limit"], progress=progress
         )
         progress.close()
 
+        counts = tally.counts()
+        processed = sum(counts[outcome] for outcome in reprediction.PROCESSED)
         self.stdout.write(
-            f"processed {outcome.processed}, changed top hero {outcome.changed_top}, "
-            f"no face now {len(outcome.no_face)} (previous results kept), "
-            f"failed {len(outcome.failed)}, deleted meanwhile {outcome.gone}"
+            f"processed {processed}, changed top hero {tally.changed_top}, "
+            f"no face now {counts[Outcome.NO_FACE]} (previous results kept), "
+            f"failed {counts[Outcome.FAILED]}, deleted meanwhile {counts[Outcome.GONE]}"
         )
-        if outcome.failed:
-            for pk, reason in outcome.failed:
-                self.stderr.write(f"  failed: prediction {pk}: {reason}")
-            raise CommandError(f"{len(outcome.failed)} photos failed")
+        self._report_failures(tally, counts)
 
     def _queue(self, version, selection, options):
         predictions = reprediction.predictions_select(version=version, **selection)
@@ -184,15 +183,20 @@ class Command(BaseCommand):
             )
             raise SystemExit(130) from None
         bar.close()
+        unchanged = counts[Outcome.NO_FACE] + counts[Outcome.CHANGED] + counts[Outcome.ALREADY]
         self.stdout.write(
-            f"updated {counts[reprediction.UPDATED]}, unchanged {counts[reprediction.UNCHANGED]} "
-            f"(no face now: previous results kept), failed {counts[reprediction.FAILED]}, "
-            f"deleted meanwhile {counts[reprediction.GONE]}"
+            f"updated {counts[Outcome.UPDATED]}, unchanged {unchanged} "
+            f"(no face now: previous results kept), failed {counts[Outcome.FAILED]}, "
+            f"deleted meanwhile {counts[Outcome.GONE]}"
         )
-        if counts[reprediction.FAILED]:
+        self._report_failures(progress, counts)
+
+    def _report_failures(self, progress, counts):
+        """Each failed photo on stderr, and a non-zero exit."""
+        if counts[Outcome.FAILED]:
             for pk, reason in progress.failures():
                 self.stderr.write(f"  failed: prediction {pk}: {reason}")
-            raise CommandError(f"{counts[reprediction.FAILED]} photos failed")
+            raise CommandError(f"{counts[Outcome.FAILED]} photos failed")
 
 
 def _bar(total):

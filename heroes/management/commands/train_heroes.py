@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from heroes import selectors
 from heroes.management.commands._progress import Progress
-from heroes.ml import api as engine
+from heroes.ml import training_api as training
 
 
 class Command(BaseCommand):
@@ -73,7 +73,7 @@ class Command(BaseCommand):
             raise CommandError("at least two active heroes are needed")
         try:
             if options["data"]:
-                sources, unknown = engine.folder_sources(
+                sources, unknown = training.folder_sources(
                     options["data"], [(hero.key, hero.aliases) for hero in heroes]
                 )
                 for label in unknown:
@@ -88,7 +88,7 @@ class Command(BaseCommand):
                     )
                 }
                 description = "catalog reference images"
-            classifier, report = engine.train_model(
+            classifier, report = training.train_model(
                 sources,
                 [hero.key for hero in heroes],
                 population=options["population"],
@@ -100,13 +100,13 @@ class Command(BaseCommand):
                 log=self.stdout.write,
                 progress=lambda label: Progress(self.stdout, label),
             )
-        except engine.TrainingDataMissing as exc:
+        except training.TrainingDataMissing as exc:
             raise CommandError(str(exc)) from None
         self._report(report)
         if options["dry_run"]:
             self.stdout.write("dry run: nothing written")
             return
-        folder = engine.write_model(classifier, options["output"], activate=options["activate"])
+        folder = training.write_model(classifier, options["output"], activate=options["activate"])
         self.stdout.write(self.style.SUCCESS(f"model {classifier.version} written to {folder}"))
         if options["activate"]:
             self.stdout.write(self.style.SUCCESS(f"{classifier.version} is now the current model"))

@@ -1,4 +1,5 @@
-"""manage.py repredict with the fake engine: selection, history kept,
+"""manage.py repredict in this process (heroes/management/commands/repredict.py)
+with the fake engine: selection, history kept,
 failures reported, and an interrupted run resumed with nothing done twice."""
 
 import io

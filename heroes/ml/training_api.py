@@ -1,18 +1,30 @@
-"""The train_heroes and evaluate_heroes runs: image lists in, a trained
-model and its report (or an evaluation report) out. No ORM, no terminal:
-the commands pass the catalog's heroes and images, a ``log`` function for
-lines of text and a ``progress`` factory for progress bars.
+"""The training door: what the train_heroes and evaluate_heroes commands
+use, and nothing else does (the site ranks photos through heroes/ml/api.py).
 
-Items are ``(path or bytes, hero key)``; a source is one --data folder (or
-the catalog) with its train and valid items.
+Image lists in, a trained model and its report (or an evaluation report)
+out. No ORM, no terminal: the commands pass the catalog's heroes and images,
+a ``log`` function for lines of text and a ``progress`` factory for
+progress bars. Items are ``(path or bytes, hero key)``; a source is one
+--data folder (or the catalog) with its train and valid items.
 """
 
 from pathlib import Path
 
 from heroes.ml import training
 from heroes.ml.engine import MIN_FACE_PX, HeroEngine
-from heroes.ml.errors import TrainingDataMissing
+from heroes.ml.errors import ModelUnavailable, TrainingDataMissing
 from heroes.ml.intake import IMAGE_SUFFIXES
+from heroes.ml.training import reencoded, write_model
+
+__all__ = [
+    "ModelUnavailable",
+    "TrainingDataMissing",
+    "evaluate_model",
+    "folder_sources",
+    "reencoded",
+    "train_model",
+    "write_model",
+]
 
 
 def _quiet(_line):
@@ -164,16 +176,22 @@ def train_model(
         keep_fraction=keep_fraction,
         source=description,
     )
+    _add_source_counts(report["train"], sources, train_sets, repeated)
+    return classifier, report
+
+
+def _add_source_counts(train_report, sources, train_sets, repeated):
+    """Each source's images, faces found and repeated images dropped, in the
+    card's ``train`` section."""
     for name, faces in zip(sources, train_sets):
         train_items = sources[name][0]
-        per_source = report["train"]["per_source"].setdefault(name, {})
+        per_source = train_report["per_source"].setdefault(name, {})
         per_source["images"] = len(train_items)
         per_source["faces_found"] = len(faces)
         per_source["repeated_images_dropped"] = sum(
             1 for path, _key in train_items if str(path) in repeated
         )
-    report["train"]["faces_found"] = sum(len(faces) for faces in train_sets)
-    return classifier, report
+    train_report["faces_found"] = sum(len(faces) for faces in train_sets)
 
 
 def _source_faces(extraction, sources):
