@@ -338,19 +338,6 @@ def test_share_page_draws_a_small_webp_and_keeps_the_png_for_og_image(
     assert client.get(candidates[0][0]).status_code == 404
 
 
-def test_home_sample_is_a_strong_result_with_its_photo_credit(client):
-    """The sample sells (a strong match, words first) and
-    credits its photo (the London set, CC BY 4.0)."""
-    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
-    import re
-
-    strength = re.search(r'<span class="sample-strength">([^<]+)</span>', html).group(1)
-    words, _, number = strength.partition(" · 닮음 지수 ")
-    assert words in {"쏙 빼닮았어요", "많이 닮았어요"} and int(number) >= 70
-    assert "사진: DeBruine, L., &amp; Jones, B. (2017). Face Research Lab London Set." in html
-    assert "CC BY 4.0" in html
-
-
 def test_small_portraits_for_small_pictures(client):
     hero = Hero.objects.get(key="thor")
     url = reverse("heroes:portrait", args=[hero.key])
