@@ -218,9 +218,9 @@ class Prediction(models.Model):
         verbose_name=_("top hero"),
     )
     top_probability = models.FloatField(_("score"), null=True, blank=True)
-    # How strongly this face matches its top hero, as a percentile (0-100) of
-    # the same within-photo quantity over a reference population of ordinary
-    # faces; None for results computed before the model knew it.
+    # How strongly this face matches its top hero, as a percentile (0-100):
+    # its ranking score, on the face's own scale, among a reference of
+    # ordinary people's; None for results computed before the model knew it.
     match_strength = models.FloatField(_("match strength"), null=True, blank=True)
     # The top two heroes are too close to tell apart (margin from the model card).
     nearly_tied = models.BooleanField(_("nearly tied"), default=False)
