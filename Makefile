@@ -56,7 +56,9 @@ clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
 
 # --- MongoDB (docs/mongodb.md) ------------------------------------------------
-# test-mongodb: the whole suite against a throw-away MongoDB emulator
+# test-mongodb: the whole suite against a throw-away MongoDB emulator, less the
+#   tests that touch no database (marked nodb: the engine, the browser engine,
+#   image code), which `make test` runs
 #   (SecantusDB in its own .venv-secantus/, test-only, in memory), started on
 #   a free loopback port and stopped when the run ends.
 # run-mongodb: migrate and serve on MONGODB_URI when it is set (a real MongoDB
@@ -65,7 +67,7 @@ clean:
 .PHONY: test-mongodb run-mongodb
 
 test-mongodb: $(VENV)/.installed-dev
-	scripts/mongodb_emulator.sh $(BIN)/python -m pytest
+	scripts/mongodb_emulator.sh $(BIN)/python -m pytest -m "not nodb"
 
 MONGODB_SERVE = $(BIN)/python manage.py migrate --noinput && $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -35,7 +35,7 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # A worker whose memory (resident set) grew past this after a request is
 # replaced gracefully: a hostile photo batch can leave a worker holding
-# memory it will not give back (issue 19, item 7). 0: no check.
+# memory it will not give back. 0: no check.
 max_worker_memory_mb = int(os.environ.get("GUNICORN_MAX_WORKER_MEMORY_MB", "1000"))
 
 
@@ -73,7 +73,7 @@ def _resident_mb():
 
 
 # Bodies up to this size that the site did not read are read and dropped
-# after the answer (issue 19, item 1): gunicorn itself drains at most 64 KiB
+# after the answer: gunicorn itself drains at most 64 KiB
 # of an unread body and then closes the connection with the rest unread, a
 # TCP reset that nginx, still sending the body, reports as 502 in place of
 # the site's 401/403/429/503. nginx has the whole body already (it buffers

@@ -24,7 +24,7 @@ class ThrottledModelBackend(ModelBackend):
             return None
         email = str(username).strip().lower()
         ip = client_ip(request) if request is not None else "unknown"
-        # Counted before the password is checked (issue 19, item 4).
+        # Counted before the password is checked.
         lockout = throttle.login_attempt_take(email=email, ip=ip)
         if lockout is not None:
             if request is not None:

@@ -44,7 +44,7 @@ def send_signup_email(request, *, user, outcome, next_url=""):
 def mail_send_off_request(message):
     """Send an EmailMessage in a thread of its own, so the answer does not wait
     for the mail server: a password reset for a known address must answer as
-    fast as for an unknown one, which sends nothing (issue 19, item 2). The
+    fast as for an unknown one, which sends nothing. The
     thread is not a daemon: a worker that stops gracefully sends it first.
 
     The test suite's in-memory backend sends at once (tests read

@@ -79,7 +79,7 @@ class AdminLoginForm(ThrottleMessageMixin, AdminAuthenticationForm):
 
 def current_password_check(request, user, password):
     """Check a logged-in person's password through the login's throttled
-    backend (issue 19, item 5): a wrong password counts toward the same
+    backend: a wrong password counts toward the same
     lockout as a failed login, and while locked out even the right one is
     refused. Raises ValidationError; returns nothing when it is right."""
     checked = authenticate(request, username=user.email, password=password)
@@ -106,7 +106,7 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
 
 class PasswordResetForm(DjangoPasswordResetForm):
     """Django's form; the mail is rendered here and sent off the request, so
-    a known address answers as fast as an unknown one (issue 19, item 2)."""
+    a known address answers as fast as an unknown one."""
 
     def send_mail(
         self,

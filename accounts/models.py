@@ -68,7 +68,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         # A new password, whoever sets it (the password pages, the admin,
         # `manage.py changepassword`, a shell), revokes the person's API
         # tokens: a token made by whoever knew the old password must stop
-        # working (issue 19, item 6). set_password() leaves _password set
+        # working. set_password() leaves _password set
         # until the save; a hash upgrade at login does not.
         password_changed = self._password is not None and not self._state.adding
         super().save(*args, **kwargs)

@@ -22,8 +22,8 @@ def user_sign_up(*, email, password, display_name=""):
     confirmed: it takes the new password, so whoever controls the mailbox
     decides) or "exists" (an active account: nothing changes; its owner is
     told by email). The caller answers the same in every case, and every
-    case costs one password hash, so the answer's timing does not tell either
-    (issue 19, item 2)."""
+    case costs one password hash, so the answer's timing does not tell either.
+    """
     email = User.objects.normalize_email(email).strip().lower()
     existing = User.objects.filter(email=email).first()
     if existing is None:

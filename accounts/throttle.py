@@ -102,7 +102,7 @@ def login_attempt_take(*, email, ip):
     *before* the password is checked (atomic increments), then say whether it
     may go ahead: a Lockout when either count is now over its limit, else
     None. Counting first means parallel guesses cannot all pass a check made
-    before any of them was counted (issue 19, item 4). The caller reports a
+    before any of them was counted. The caller reports a
     right password with ``login_success_record``, which gives the place back."""
     window = settings.LOGIN_THROTTLE["WINDOW_SECONDS"]
     now = time.time()

@@ -1,4 +1,4 @@
-"""The first result on a slow phone connection (issue 21): from pressing
+"""The first result on a slow phone connection: from pressing
 "내 히어로 찾기" to the result page's largest contentful paint, and a new
 visitor's whole path (home page -> choose a photo -> result, no account).
 

@@ -9,7 +9,7 @@ Original: keras.utils.load_img at full resolution, resize to 224x224,
 MobileNetV2 .predict() (weights=None: ImageNet weights cannot be
 downloaded here, and weights do not change the speed).
 
-Also the same photos as the upload page now sends them (issue 21: shrunk
+Also the same photos as the upload page now sends them (shrunk
 in the browser to 1024 px, JPEG quality 80; bench/_browser_shrink.py
 emulates static/js/upload.js), through the server's whole upload path
 (heroes.services.stored_photo_bytes, then the engine), next to the 12 MP
@@ -94,7 +94,7 @@ def main():
     )
 
     # The server's share of an upload, for the photo as sent: the 12 MP
-    # original (as before issue 21) and the ~1024 px JPEG the page sends now.
+    # original (as sent before the page shrank photos) and the ~1024 px JPEG the page sends now.
     from heroes.services import stored_photo_bytes
 
     def upload_path(data):

@@ -1,4 +1,4 @@
-"""Private mode (issue 22): the browser's answer against the server's, its
+"""Private mode: the browser's answer against the server's, its
 speed, its first-use download on a slow phone network, and the tab's memory.
 
     .venv/bin/python bench/private_mode.py [--limit N] [--skip-slow]

@@ -1,5 +1,5 @@
 """Login lockout and upload limit across two gunicorn workers, with the
-per-process cache or with Redis (issue 11, item 2).
+per-process cache or with Redis.
 
     .venv/bin/python bench/shared_counters.py --cache locmem
     .venv/bin/python bench/shared_counters.py --cache redis://127.0.0.1:6390/0   # a Redis you may flush

@@ -1,5 +1,5 @@
 """Does the photo the upload page sends (shrunk in the browser) get the same
-answer as the phone's original? Issue 21's bar: on the 204 London photos, the
+answer as the phone's original? The target: on the 204 London photos, the
 same top hero, or a result flagged nearly tied with that hero, for at least
 98%.
 

@@ -1,4 +1,4 @@
-"""Slow clients against gunicorn alone and through nginx (issue 11, item 3).
+"""Slow clients against gunicorn alone and through nginx.
 
     .venv/bin/python bench/slowclients.py [--nginx-port 8480 --tls-port 8482 --upstream-port 8481]
 

@@ -1,5 +1,5 @@
 """Re-prediction throughput on Celery workers next to today's single process,
-and a worker's memory over many photos (issue 14).
+and a worker's memory over many photos.
 
     .venv/bin/python bench/workers.py [--count 400] [--repeat 3] [--batch-size 16]
         [--memory-photos 1000] [--port 6431]

@@ -1,4 +1,4 @@
-"""The shared cache (Redis) with a circuit breaker (issue 19, item 9).
+"""The shared cache (Redis) with a circuit breaker.
 
 A Redis that hangs (stopped, overloaded, a network that drops packets) makes
 every cache call wait for its socket timeout. Short timeouts alone still cost

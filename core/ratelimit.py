@@ -241,7 +241,7 @@ def share_toggle_take(request):
     client IP, ``MLH_SHARE_TOGGLE_RATE``, 20/hour): a RateLimited (kind
     "share") over the limit, else None. Turning sharing off deletes the
     share card and turning it on makes the next visitor render a new one:
-    unlimited, that is unlimited card rendering (issue 19, item 3)."""
+    unlimited, that is unlimited card rendering."""
     rate = settings.MLH_SHARE_TOGGLE_RATE
     if not rate:
         return None

@@ -73,7 +73,7 @@ class Hero(models.Model):
     def key_in_use(self, key=None):
         """Results or the active model name this key (the saved one by
         default), so it can no longer change: a stored ranking names heroes
-        by key, and so does the model (issue 19, item 8)."""
+        by key, and so does the model."""
         key = key or self.key
         if self.pk and Prediction.objects.filter(top_hero_id=self.pk).exists():
             return True
@@ -218,9 +218,9 @@ class Prediction(models.Model):
         verbose_name=_("top hero"),
     )
     top_probability = models.FloatField(_("score"), null=True, blank=True)
-    # How strongly this face matches its top hero, as a percentile (0-100) of
-    # the same within-photo quantity over a reference population of ordinary
-    # faces; None for results computed before the model knew it.
+    # How strongly this face matches its top hero, as a percentile (0-100):
+    # its ranking score, on the face's own scale, among a reference of
+    # ordinary people's; None for results computed before the model knew it.
     match_strength = models.FloatField(_("match strength"), null=True, blank=True)
     # The top two heroes are too close to tell apart (margin from the model card).
     nearly_tied = models.BooleanField(_("nearly tied"), default=False)

@@ -1,4 +1,4 @@
-"""Private mode (issue 22, docs/private-mode.md): the ranking a browser
+"""Private mode (docs/private-mode.md): the ranking a browser
 computed itself, checked before anything stores it.
 
 The browser sends only the ranking (hero keys, probabilities, similarities,
@@ -6,7 +6,7 @@ indexes), the model version, whether the top two are nearly tied and the
 face's box relative to the photo; never the photo nor the embedding. This
 module checks that shape and gives back the fields a result is stored with.
 It does not store anything (the private result, its view and its migration
-come with the site's integration, after issue 21).
+come with the site's integration).
 """
 
 import math

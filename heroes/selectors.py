@@ -1,9 +1,11 @@
 """Reads for predictions. Every read of a person's data is scoped to its owner."""
 
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 from heroes.models import Hero, HeroImage, Prediction
+from heroes.strength import Band, strength_band
 
 
 def prediction_list_for_user(*, user):
@@ -47,14 +49,77 @@ def heroes_by_key(keys):
     return {hero.key: hero for hero in Hero.objects.filter(key__in=list(keys))}
 
 
-def ranking_rows(prediction):
-    """The stored ranking joined with the catalog, for templates."""
-    heroes = heroes_by_key(row["hero"] for row in prediction.ranking)
+@dataclass(frozen=True)
+class ResultSummary:
+    """A result as pages, share cards and the API show it, built in one place
+    (``result_summaries``). Numbers are rounded here, once, for display; the
+    stored values stay as the engine gave them.
+
+    ``rows``: the ranking joined with the catalog (heroes removed since are
+    left out), each ``rank``, ``hero``, ``probability``, ``percent`` (0-100,
+    one decimal), ``similarity``, ``index`` (this person's resemblance to
+    the hero, 0-100, a whole number; None before it existed) and ``band``
+    (the index in words, a Band or None). ``band``: the match strength in
+    words. ``tied_with``: the close second (ranking[1]'s hero) when the top
+    two are nearly tied, else None."""
+
+    rows: list
+    band: Band | None
+    tied_with: Hero | None
+
+    @property
+    def top(self):
+        return self.rows[0] if self.rows else None
+
+    @property
+    def runners_up(self):
+        return self.rows[1:4]
+
+    @property
+    def nearly_tied(self) -> bool:
+        return self.tied_with is not None
+
+
+def result_summaries(predictions):
+    """The ResultSummary of each prediction, in order, with one query for the
+    catalog whatever their number."""
+    predictions = list(predictions)
+    heroes = heroes_by_key({row["hero"] for each in predictions for row in each.ranking})
+    return [
+        _summary(each.ranking or [], each.match_strength, each.nearly_tied, heroes)
+        for each in predictions
+    ]
+
+
+def result_summary(prediction):
+    return result_summaries([prediction])[0]
+
+
+def result_summary_of(*, ranking, match_strength, nearly_tied=False):
+    """The ResultSummary of a result that is not stored, in the stored shape
+    (the home page's sample, static/sample/sample.json)."""
+    heroes = heroes_by_key(row["hero"] for row in ranking)
+    return _summary(ranking, match_strength, nearly_tied, heroes)
+
+
+def _summary(ranking, match_strength, nearly_tied, heroes):
+    tied_with = None
+    if nearly_tied and len(ranking) > 1:
+        tied_with = heroes.get(ranking[1]["hero"])
+    return ResultSummary(
+        rows=_ranking_rows(ranking, heroes),
+        band=strength_band(match_strength),
+        tied_with=tied_with,
+    )
+
+
+def _ranking_rows(ranking, heroes):
     rows = []
-    for rank, row in enumerate(prediction.ranking, start=1):
+    for rank, row in enumerate(ranking, start=1):
         hero = heroes.get(row["hero"])
         if hero is None:  # removed from the catalog since
             continue
+        index = _index(row.get("index"))
         rows.append(
             {
                 "rank": rank,
@@ -62,8 +127,8 @@ def ranking_rows(prediction):
                 "probability": row["probability"],
                 "percent": round(100 * row["probability"], 1),
                 "similarity": row["similarity"],
-                # this person's resemblance to the hero, 0-100 (None before it existed)
-                "index": _index(row.get("index")),
+                "index": index,
+                "band": strength_band(index),
             }
         )
     return rows

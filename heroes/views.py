@@ -1,14 +1,12 @@
-"""The hero catalog, the home page and public share links."""
+"""The hero catalog and public share links."""
 
 import functools
 import io
-import json
 
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -29,54 +27,6 @@ from heroes.strength import (
     strength_band,
     strength_sentence,
 )
-
-
-@require_GET
-def home(request):
-    """The front page: what the site does, a sample result, every hero."""
-    return render(
-        request,
-        "home.html",
-        {"heroes": selectors.hero_list_active(), "sample": sample_result()},
-    )
-
-
-def sample_result():
-    """The sample result on the home page: a real photo as the real engine
-    ranked it (static/sample/sample.json, written by ``python
-    scripts/make_sample_result.py``), joined with the catalog, with the
-    photo's credit; None when the file is missing or its hero is not in the
-    catalog."""
-    path = finders.find("sample/sample.json")
-    if not path:
-        return None
-    with open(path, encoding="utf-8") as handle:
-        data = json.load(handle)
-    ranking = data.get("ranking") or []
-    heroes = selectors.heroes_by_key(row["hero"] for row in ranking[:3])
-    rows = [
-        {
-            "hero": heroes[row["hero"]],
-            "percent": round(100 * row["probability"], 1),
-            "index": row.get("index"),
-        }
-        for row in ranking[:3]
-        if row["hero"] in heroes
-    ]
-    if not rows or rows[0]["hero"].key != ranking[0]["hero"]:
-        return None
-    return {
-        "rows": rows,
-        "top": rows[0],
-        "band": strength_band(data.get("match_strength")),
-        "credit": data.get("credit") or "",
-    }
-
-
-@require_GET
-@cache_control(public=True, max_age=86400)
-def favicon(request):
-    return redirect(static("favicon.ico"), permanent=False)
 
 
 @require_GET
@@ -202,9 +152,9 @@ def _shared_or_404(token):
 @require_GET
 def share_page(request, token):
     prediction = _shared_or_404(token)
-    rows = selectors.ranking_rows(prediction)
+    summary = selectors.result_summary(prediction)
     hero_name = prediction.top_hero.name if prediction.top_hero else ""
-    band = strength_band(prediction.match_strength)
+    band = summary.band
     if band and band.shows_number:
         card_alt = _("A face next to %(hero)s: %(words)s, resemblance score %(value)d of 100") % {
             "hero": hero_name,
@@ -223,14 +173,12 @@ def share_page(request, token):
         "heroes/share.html",
         {
             "prediction": prediction,
-            "rows": rows[:3],
+            "rows": summary.rows[:3],
             "headline": shared_headline(hero_name),
             "band": band,
             "strength_sentence": strength_sentence(hero_name, prediction.match_strength),
             "tie_text": (
-                nearly_tied_text(hero_name, rows[1]["hero"].name)
-                if prediction.nearly_tied and len(rows) > 1
-                else None
+                nearly_tied_text(hero_name, summary.tied_with.name) if summary.nearly_tied else None
             ),
             "card_alt": card_alt,
             "probability_explained": PROBABILITY_EXPLAINED,
@@ -253,9 +201,7 @@ def share_page(request, token):
 
 def _tied_with(prediction, language):
     """The close second's name for the card when the top two are nearly tied."""
-    if not (prediction.nearly_tied and len(prediction.ranking) > 1):
-        return {}
-    second = Hero.objects.filter(key=prediction.ranking[1]["hero"]).first()
+    second = selectors.result_summary(prediction).tied_with
     if second is None:
         return {}
     return {"tied_with": second.name_for(language), "tied_with_fallback": second.name_en}

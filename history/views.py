@@ -28,14 +28,13 @@ from heroes.forms import UploadForm
 from heroes.selectors import (
     prediction_list_for_user,
     prediction_queryset_for_user,
-    ranking_rows,
+    result_summary,
 )
 from heroes.services import prediction_delete, prediction_delete_all_for_user
 from heroes.strength import (
     PROBABILITY_EXPLAINED,
     headline,
     nearly_tied_text,
-    strength_band,
     strength_sentence,
 )
 from history.anonymous import anonymous_owner, anonymous_owner_ensure
@@ -159,12 +158,10 @@ RANKING_VISIBLE = 5  # the rest of the 22 heroes sit in a disclosure
 @require_GET
 def history_detail(request, pk):
     prediction = _own_prediction_or_404(request, pk)
-    rows = ranking_rows(prediction)
-    top = rows[0] if rows else None
-    runners_up = rows[1:4]
+    summary = result_summary(prediction)
+    rows, top, runners_up = summary.rows, summary.top, summary.runners_up
     for row in runners_up:
         row["label"] = RUNNER_LABELS.get(row["rank"], "")
-        row["band"] = strength_band(row["index"])
     # The picker shows the faces as they stand in the photo, left to right
     # (the engine lists them largest first); each keeps its engine index.
     faces = sorted(
@@ -191,11 +188,11 @@ def history_detail(request, pk):
     if top:
         context.update(
             headline=headline(top["hero"].name),
-            band=strength_band(prediction.match_strength),
+            band=summary.band,
             strength_sentence=strength_sentence(top["hero"].name, prediction.match_strength),
             tie_text=(
-                nearly_tied_text(top["hero"].name, rows[1]["hero"].name)
-                if prediction.nearly_tied and len(rows) > 1
+                nearly_tied_text(top["hero"].name, summary.tied_with.name)
+                if summary.nearly_tied
                 else None
             ),
         )

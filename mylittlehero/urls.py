@@ -1,14 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from heroes.views import favicon, home
 from history.views import upload
 from mylittlehero.health import healthz, readiness
+from mylittlehero.views import favicon, home
 
 urlpatterns = [
     path("", home, name="home"),
     path("favicon.ico", favicon),
-    # Entry points every page links to are named here, not in an app.
+    # The site's entry points, named by the project so that any app's page may
+    # link to them without knowing the app that serves them (docs/architecture.md).
     path("upload/", upload, name="upload"),
     path("accounts/", include("accounts.urls")),
     path("history/", include("history.urls")),

@@ -1,4 +1,4 @@
-"""Issue 19, items 5 and 6: every place that checks a logged-in person's
+"""Every place that checks a logged-in person's
 password shares the login lockout, and every password change revokes the
 person's API tokens, whoever makes it (the admin lists and revokes them)."""
 

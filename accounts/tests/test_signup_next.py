@@ -45,7 +45,7 @@ def test_next_travels_between_login_and_signup_pages(client):
     assert reverse("accounts:signup") + "?next=/upload/" in html
 
 
-def test_share_page_invites_a_visitor_to_sign_up_then_upload(
+def test_share_page_invites_a_visitor_straight_to_the_upload_page(
     client, make_prediction, user, default_heroes
 ):
     from heroes.models import Hero
@@ -58,4 +58,6 @@ def test_share_page_invites_a_visitor_to_sign_up_then_upload(
         is_shared=True,
     )
     html = client.get(reverse("heroes:share", args=[prediction.share_token])).content.decode()
-    assert reverse("accounts:signup") + "?next=" + reverse("upload") in html
+    # Trying needs no account: the button goes to the upload page, not to sign-up.
+    assert f'class="button button-large" href="{reverse("upload")}"' in html
+    assert reverse("accounts:signup") + "?next=" not in html

@@ -217,7 +217,7 @@ def test_database_cache_keeps_the_window_after_incr(settings):
 
 @override_settings(LOGIN_THROTTLE={"ACCOUNT_LIMIT": 5, "IP_LIMIT": 100, "WINDOW_SECONDS": 600})
 def test_parallel_guesses_do_not_get_past_the_lockout(rf, monkeypatch):
-    """Issue 19, item 4: 40 parallel wrong passwords against a limit of 5 get
+    """40 parallel wrong passwords against a limit of 5 get
     exactly 5 checked (each is counted before its password is checked)."""
     import threading
 

@@ -1,4 +1,4 @@
-"""Issue 19, item 2: the sign-up and password-reset answers take the same
+"""The sign-up and password-reset answers take the same
 time whether or not the address has an account.
 
 A deliberately slow password hasher and a slow mail backend stand in for

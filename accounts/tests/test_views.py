@@ -353,7 +353,7 @@ def test_a_real_mail_setup_never_shows_the_link_on_the_page(client, settings):
 
 
 def test_the_confirm_page_says_why_it_asks_for_a_tap(client):
-    """Issue 18, 4.5: not just a heading and a button."""
+    """Not just a heading and a button."""
     sign_up(client, "why@example.com")
     html = client.get(confirm_link(mail.outbox[-1]), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "한 번만 더 누르면 계정이 시작돼요." in html
@@ -361,7 +361,7 @@ def test_the_confirm_page_says_why_it_asks_for_a_tap(client):
 
 
 def test_api_tokens_are_folded_away_until_they_have_news(client, user):
-    """Issue 18, 4.7: kept, but behind "For developers", open only after a
+    """Kept, but behind "For developers", open only after a
     token was made (to show it once)."""
     client.force_login(user)
     html = client.get(reverse("accounts:account"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()

@@ -1,5 +1,5 @@
 """Images drawn on share cards, decoded no larger than the card draws them
-(issue 19, item 3: a 12000x12000 PNG portrait, 445 KB, took 8 s and +1.67 GB
+(a 12000x12000 PNG portrait, 445 KB, took 8 s and +1.67 GB
 to render one card).
 
 ``card_image`` reads the header first: a JPEG decodes at reduced scale

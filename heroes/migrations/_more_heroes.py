@@ -1,4 +1,4 @@
-"""The fourteen heroes added to the default catalog in 0008 (issue 9), frozen
+"""The fourteen heroes added to the default catalog in 0008, frozen
 for the data migrations of both migration sets (heroes/migrations/ and
 mongo_migrations/heroes/). The migration loader skips modules whose name
 starts with an underscore.

@@ -7,7 +7,7 @@
   full resolution, then the image is scaled to at most ``max_side`` pixels.
   A progressive JPEG still keeps every DCT coefficient of the full image
   while it decodes (2 bytes per sample: 8 bytes a pixel for CMYK), so its
-  pixel limit is lowered to the same memory budget (issue 19, item 7: a
+  pixel limit is lowered to the same memory budget (a
   40 MP progressive CMYK JPEG cost +309 MB).
 - Other formats cannot be decoded at reduced scale: they are reduced right
   after decoding, before any mode conversion (16-bit never goes through

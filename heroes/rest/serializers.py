@@ -9,7 +9,8 @@ from core.errors import error_reply
 from heroes.forms import validate_photo_size
 from heroes.models import Hero
 from heroes.rest.errors import ApiError
-from heroes.strength import headline, nearly_tied_text, strength_band, strength_sentence
+from heroes.selectors import result_summaries, result_summary
+from heroes.strength import headline, nearly_tied_text, strength_sentence
 
 
 class HeroSerializer(serializers.ModelSerializer):
@@ -56,6 +57,20 @@ class FaceSerializer(serializers.Serializer):
     confidence = serializers.FloatField()
 
 
+class PredictionListSerializer(serializers.ListSerializer):
+    """A list of results: their summaries built together (heroes.selectors.
+    result_summaries), so a page of results costs the same few queries
+    whatever its length."""
+
+    def to_representation(self, data):
+        predictions = list(data.all() if hasattr(data, "all") else data)
+        self.summaries = {
+            prediction.pk: summary
+            for prediction, summary in zip(predictions, result_summaries(predictions), strict=True)
+        }
+        return super().to_representation(predictions)
+
+
 class PredictionSerializer(serializers.Serializer):
     id = serializers.CharField(source="pk")
     created_at = serializers.DateTimeField()
@@ -83,11 +98,22 @@ class PredictionSerializer(serializers.Serializer):
     is_shared = serializers.BooleanField()
     share_url = serializers.SerializerMethodField()
 
+    class Meta:
+        list_serializer_class = PredictionListSerializer
+
+    def _summary(self, prediction):
+        summaries = getattr(self.parent, "summaries", None)
+        if summaries is None:  # one result: built once for all its fields
+            summaries = self.__dict__.setdefault("_summaries", {})
+        if prediction.pk not in summaries:
+            summaries[prediction.pk] = result_summary(prediction)
+        return summaries[prediction.pk]
+
     def get_top_hero(self, prediction) -> str | None:
         return prediction.top_hero.key if prediction.top_hero_id else None
 
     def get_match_strength_band(self, prediction) -> str | None:
-        band = strength_band(prediction.match_strength)
+        band = self._summary(prediction).band
         return band.code if band else None
 
     def get_summary(self, prediction) -> str | None:
@@ -95,10 +121,9 @@ class PredictionSerializer(serializers.Serializer):
         if hero is None:
             return None
         text = headline(hero.name)
-        if prediction.nearly_tied and len(prediction.ranking) > 1:
-            second = Hero.objects.filter(key=prediction.ranking[1]["hero"]).first()
-            if second is not None:
-                text = nearly_tied_text(hero.name, second.name)
+        second = self._summary(prediction).tied_with
+        if second is not None:
+            text = nearly_tied_text(hero.name, second.name)
         sentence = strength_sentence(hero.name, prediction.match_strength)
         if sentence:
             text = f"{text}. {sentence}"

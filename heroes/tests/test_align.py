@@ -11,7 +11,7 @@ from PIL import Image
 
 from heroes.ml import align
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.nodb]
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ASTRONAUT_LANDMARKS = next(

@@ -1,4 +1,4 @@
-"""Issue 13 in a real browser (Debian's Chromium), with the fake engine:
+"""In a real browser (Debian's Chromium), with the fake engine:
 the result page, the share action, the reveal, every bug a first-time
 visitor hit. The real-model walk-through is in test_browser.py."""
 
@@ -92,7 +92,7 @@ def names(keys):
 
 
 def test_runner_up_preview_is_labelled_and_restores_cleanly(result_page):
-    """Bug 1: the main card says what it shows; the order stays true."""
+    """The main card says what it shows; the order stays true."""
     page, prediction = result_page
     top, second, third = names(row["hero"] for row in prediction.ranking[:3])
     runner_names = page.locator(".runner-name").all_inner_texts()
@@ -127,7 +127,7 @@ def test_runner_up_preview_is_labelled_and_restores_cleanly(result_page):
 
 
 def test_tab_title_uses_the_right_particle(result_page):
-    """Bug 2: "로키를 닮았어요", never "로키을(를)"."""
+    """The right particle: "로키를 닮았어요", never "로키을(를)"."""
     page, prediction = result_page
     top = names([prediction.ranking[0]["hero"]])[0]
     assert page.title().startswith(with_particle(top, "을/를") + " 닮았어요")
@@ -158,7 +158,7 @@ WORDS_INTACT = """
 
 
 def test_korean_words_never_break_mid_word(chromium_browser, live_server, result_page):
-    """Bug 3: keep-all everywhere; measured on the rendered lines at 320 px."""
+    """Keep-all everywhere; measured on the rendered lines at 320 px."""
     page, _prediction = result_page
     for width in (320, 390):
         page.set_viewport_size({"width": width, "height": 800})
@@ -305,7 +305,7 @@ def test_reveal_plays_only_without_reduced_motion(chromium_browser, live_server,
 
 
 def test_history_thumbnail_shows_the_chosen_face_of_a_group_photo(result_page, tmp_path):
-    """Bug 5: the thumbnail is cropped around the chosen face."""
+    """The thumbnail is cropped around the chosen face."""
     page, _prediction = result_page
     left = np.zeros((300, 400, 3), np.uint8) + np.array([220, 20, 20], np.uint8)
     right = np.zeros((300, 400, 3), np.uint8) + np.array([20, 20, 220], np.uint8)
@@ -351,7 +351,7 @@ def test_visitor_from_a_share_link_goes_straight_to_the_upload_page(
 
 
 def test_small_ones_in_the_browser(chromium_browser, live_server, result_page):
-    """Bug 8: language in one tap, logout on one line at 320 px, delete and
+    """Language in one tap, logout on one line at 320 px, delete and
     cancel apart, centred hero names, no 404 (favicon)."""
     page, prediction = result_page
     not_found = []
@@ -421,7 +421,7 @@ def test_upload_offers_a_selfie_button_on_touch_and_a_drop_hint_with_a_mouse(
 def test_admin_prediction_list_fits_1366_with_local_dates(
     chromium_browser, live_server, result_page, make_user
 ):
-    """Bug 8: the admin's date column is not cut at 1366 px and shows KST."""
+    """The admin's date column is not cut at 1366 px and shows KST."""
     from django.utils import timezone
 
     _page, prediction = result_page

@@ -1,4 +1,4 @@
-"""Issue 19, item 3: a moderator's image cannot make share cards a memory
+"""A moderator's image cannot make share cards a memory
 bomb. Portraits and reference images go through the upload intake and are
 stored reduced; a card never decodes an image larger than it draws; turning
 sharing on and off (each re-share renders a new card) is limited."""

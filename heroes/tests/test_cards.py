@@ -12,6 +12,8 @@ from heroes import cards
 from heroes.cards import fonts
 from heroes.migrations._more_heroes import ALL_DEFAULT_HERO_KEYS
 
+pytestmark = pytest.mark.nodb
+
 EMBLEMS = Path(__file__).resolve().parents[1] / "static" / "heroes" / "emblems"
 HERO_KEYS = list(ALL_DEFAULT_HERO_KEYS)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

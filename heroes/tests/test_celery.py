@@ -1,4 +1,4 @@
-"""Re-prediction on real Celery workers with a real Redis (issue 14).
+"""Re-prediction on real Celery workers with a real Redis.
 
 Two real worker processes (`celery -A mylittlehero worker`, prefork, one
 process and one TensorFlow thread each) and the real model re-predict

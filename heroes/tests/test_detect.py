@@ -6,7 +6,7 @@ from PIL import Image
 
 from mylittlehero.tests.factories import ASTRONAUT
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.nodb]
 
 
 @pytest.fixture(scope="module")

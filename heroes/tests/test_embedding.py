@@ -18,7 +18,7 @@ from PIL import Image
 from heroes.ml.align import align_face
 from mylittlehero.tests.environment import shared_datasets_dir
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.nodb]
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REFERENCE = json.loads((FIXTURES / "dlib_reference.json").read_text())

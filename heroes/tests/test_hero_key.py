@@ -1,4 +1,4 @@
-"""Issue 19, item 8: a hero's key is fixed once results or the model use it
+"""A hero's key is fixed once results or the model use it
 (read-only in the admin, refused by Hero's validation); renaming it would
 make stored rankings point at no hero."""
 

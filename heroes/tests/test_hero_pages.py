@@ -1,4 +1,4 @@
-"""Hero pages worth a visit (issue 18, 4.6): who the hero is, how the people
+"""Hero pages worth a visit: who the hero is, how the people
 who get this hero score (the active model's reference population, through
 engine.hero_profiles()), the heroes most often close to it, the way to try;
 read well with and without the statistics."""

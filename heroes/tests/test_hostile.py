@@ -183,7 +183,7 @@ def _just_under_the_byte_limit():
     return photo + b"\x00" * (DEFAULT_MAX_BYTES - 1024 - len(photo))
 
 
-# Inputs just under every limit (issue 11, item 4): each must decode within
+# Inputs just under every limit: each must decode within
 # bounded memory (measured in test_intake.py) and be treated like any photo.
 CORPUS.update(
     {

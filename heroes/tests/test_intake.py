@@ -11,6 +11,8 @@ from PIL import Image
 from heroes.ml import intake
 from mylittlehero.tests.factories import EXIF_STORE_TRANSFORMS
 
+pytestmark = pytest.mark.nodb
+
 
 def encode(image, fmt="JPEG", **kwargs):
     buffer = io.BytesIO()
@@ -233,8 +235,8 @@ def test_heic_is_accepted():
     assert red_corner(loaded.image) == "top-left"
 
 
-# --- Files just under every limit decode within about 300 MB and 2 s ---------
-# (issue 11, item 4: a 77 KB 16-bit PNG of 6300x6300 took +992 MB and 4.8 s).
+# --- Files just under every limit decode within about 300 MB and 2 s ----------
+# (a 77 KB 16-bit PNG of 6300x6300 took +992 MB and 4.8 s).
 
 
 def _side_under_the_limit(image_format, mode):
@@ -375,7 +377,7 @@ def test_alpha_and_webp_limits_are_lower_than_jpeg():
     assert intake.decode_pixel_limit("WEBP", "RGBA") < intake.decode_pixel_limit("PNG", "RGBA")
 
 
-# --- Progressive JPEGs (issue 19, item 7) ----------------------------------------
+# --- Progressive JPEGs --------------------------------------------------------
 # A progressive JPEG keeps all its coefficients while it decodes, whatever
 # the draft scale: a 40 MP progressive CMYK JPEG cost +309 MB.
 

@@ -8,6 +8,8 @@ from heroes.migrations._default_heroes import DEFAULT_HEROES
 from heroes.templatetags.heroes_tags import josa
 
 # What a Korean speaker writes after each default hero's name.
+pytestmark = pytest.mark.nodb
+
 EXPECTED = {
     "블랙 위도우": ("를", "는", "가", "와"),
     "캡틴 아메리카": ("를", "는", "가", "와"),

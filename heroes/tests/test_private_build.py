@@ -12,6 +12,8 @@ from heroes.ml import api as engine
 from heroes.tests.private_site import MANIFEST, REPO_ROOT, STATIC, browser_files_missing
 
 # The first visit downloads all of it (compressed); every byte counts on a phone.
+pytestmark = pytest.mark.nodb
+
 DOWNLOAD_BUDGET = 12_000_000
 RUNTIME = STATIC / "vendor" / "onnxruntime-web"
 ENGINE_JS = STATIC / "js" / "private"

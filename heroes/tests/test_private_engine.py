@@ -23,7 +23,7 @@ from heroes.tests.private_site import (
 from mylittlehero.tests.environment import shared_datasets_dir
 from mylittlehero.tests.factories import ASTRONAUT
 
-pytestmark = [pytest.mark.browser, pytest.mark.model]
+pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.nodb]
 
 LONDON = shared_datasets_dir() / "faces-london"
 # A few London photos, both expressions; the bench (bench/private_mode.py)

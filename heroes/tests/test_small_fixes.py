@@ -1,6 +1,6 @@
-"""Issue 13, small ones: admin aliases and times, repredict without
-TensorFlow when there is nothing to do, the development server's warm-up,
-the favicon."""
+"""Small ones: admin aliases and times, repredict without
+TensorFlow when there is nothing to do, the development server's warm-up
+(the favicon: mylittlehero/tests/test_views.py)."""
 
 import datetime
 
@@ -108,13 +108,6 @@ def test_devserver_is_runserver_with_static_files():
     from heroes.management.commands.devserver import Command
 
     assert issubclass(Command, Static)
-
-
-def test_favicon(client):
-    html = client.get(reverse("heroes:list")).content.decode()
-    assert 'rel="icon"' in html
-    response = client.get("/favicon.ico")
-    assert response.status_code == 302 and response.url.endswith("favicon.ico")
 
 
 def test_a_hero_without_emblem_or_portrait_gets_a_placeholder(client, default_heroes):

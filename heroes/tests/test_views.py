@@ -290,7 +290,7 @@ def test_deleting_a_shared_result_or_the_account_deletes_its_cards(
 def test_share_page_draws_a_small_webp_and_keeps_the_png_for_og_image(
     client, user, make_prediction
 ):
-    """Issue 18, 4.8: the share page's LCP image is a WebP at the drawn size
+    """The share page's LCP image is a WebP at the drawn size
     (600 px, 1200 px for 2x screens), far smaller than the 1200x630 PNG,
     which stays the og:image."""
     import io
@@ -336,19 +336,6 @@ def test_share_page_draws_a_small_webp_and_keeps_the_png_for_og_image(
     prediction.is_shared = False
     prediction.save()
     assert client.get(candidates[0][0]).status_code == 404
-
-
-def test_home_sample_is_a_strong_result_with_its_photo_credit(client):
-    """Issue 18, 4.8: the sample sells (a strong match, words first) and
-    credits its photo (the London set, CC BY 4.0)."""
-    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
-    import re
-
-    strength = re.search(r'<span class="sample-strength">([^<]+)</span>', html).group(1)
-    words, _, number = strength.partition(" · 닮음 지수 ")
-    assert words in {"쏙 빼닮았어요", "많이 닮았어요"} and int(number) >= 70
-    assert "사진: DeBruine, L., &amp; Jones, B. (2017). Face Research Lab London Set." in html
-    assert "CC BY 4.0" in html
 
 
 def test_small_portraits_for_small_pictures(client):

@@ -1,4 +1,4 @@
-"""Trying without an account (issue 21): the browser session owns the
+"""Trying without an account: the browser session owns the
 result, nobody else can open it, signing up or logging in claims it once,
 the sweep deletes it after MLH_ANONYMOUS_KEEP_HOURS, and quotas and a global
 cap bound it. With the fake predictor; the browser path is in

@@ -1,4 +1,4 @@
-"""Issue 18 in a real browser (Debian's Chromium): every value of the
+"""In a real browser (Debian's Chromium): every value of the
 resemblance score reads well (section 2) and each thing the first-time
 visitor saw besides (section 4, items 1-8), at phone and desktop width.
 The fake engine (fake_predictor) stands in for the model; results are made

@@ -231,7 +231,7 @@ def test_share_card_of_a_nearly_tied_result(client, result):
 
 @pytest.mark.parametrize("strength", [0.0, 0.3, 8.0, 27.0])
 def test_a_low_result_leads_with_words_never_a_bare_zero(client, user, result, strength):
-    """Issue 18, 2: the weakest match reads well: words, a true sentence that
+    """The weakest match reads well: words, a true sentence that
     is no put-down, no number beside them, no empty bar, "<1" in the ranking."""
     result.match_strength = strength
     result.ranking = ranking_for([row["hero"] for row in result.ranking], top_index=strength)
@@ -272,7 +272,7 @@ def test_one_term_for_the_number_everywhere(client, user, result):
 
 
 def test_faces_are_offered_left_to_right_keeping_the_engine_index(client, user, result):
-    """Issue 18, 4.1: the engine lists faces largest first; the picker shows
+    """The engine lists faces largest first; the picker shows
     them as they stand in the photo, each posting its own engine index."""
     result.faces = [
         {"box": [40, 5, 20, 20], "confidence": 0.99},  # right, largest
@@ -291,7 +291,7 @@ def test_faces_are_offered_left_to_right_keeping_the_engine_index(client, user, 
 
 
 def test_share_page_footer_and_history_dates_and_delete_all(client, user, result):
-    """Issue 18, 4.2 and 4.8: a shared card's page says the truth in its
+    """A shared card's page says the truth in its
     footer; the history shows dates as the result page does; "delete all"
     sits after the results, not beside the main button."""
     result.is_shared = True

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_upload_page_is_open_without_an_account(client):
-    # Trying needs no account (issue 21; history/tests/test_anonymous.py).
+    # Trying needs no account (history/tests/test_anonymous.py).
     response = client.get(reverse("upload"))
     assert response.status_code == 200
     assert 'id="upload-form"' in response.content.decode()

@@ -18,7 +18,7 @@ from mylittlehero.tests.secantus import SECANTUS_NESTED_ADD_FIELDS_BUG, SECANTUS
 
 pytestmark = pytest.mark.django_db
 
-# "visitor": a browser without an account that has results of its own (issue 21).
+# "visitor": a browser without an account that has results of its own.
 ROLES = ["anonymous", "owner", "other", "staff", "moderator", "superuser", "visitor"]
 
 # (method, url kind, name) -> statuses in ROLES order
@@ -294,7 +294,7 @@ def test_csrf_is_enforced_on_anonymous_forms(name, data, user):
     assert not User.objects.filter(email="new@example.com").exists()
 
 
-# A result made without an account (issue 21): owned by the browser session
+# A result made without an account: owned by the browser session
 # that made it ("anonymous owner"), until claimed or swept.
 ANONYMOUS_ROLES = ["anonymous", "anonymous_owner", "visitor", "user", "moderator"]
 ANONYMOUS_TABLE = {

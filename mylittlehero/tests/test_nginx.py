@@ -1,5 +1,4 @@
-"""nginx in front of gunicorn (issue 11, items 3, 5 and 9; issue 19, items 1,
-10 and 11): the committed deploy/nginx.conf with TLS, started on loopback by
+"""nginx in front of gunicorn: the committed deploy/nginx.conf with TLS, started on loopback by
 `.ci/run` (deploy/nginx-loopback.sh, a throw-away self-signed certificate)
 with a real gunicorn (two workers) behind it, started here.
 
@@ -143,7 +142,7 @@ def test_a_forwarded_for_header_from_the_client_is_not_believed(site):
     assert outcomes == ["wrong"] * 3 + ["locked"] * 2, outcomes
 
 
-# --- Issue 19 ------------------------------------------------------------------
+# --- Deployment hardening -----------------------------------------------------
 
 
 def test_refused_unread_bodies_do_not_make_other_visitors_posts_fail(site):

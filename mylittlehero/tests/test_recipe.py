@@ -1,4 +1,4 @@
-"""The production recipe of docs/operations.md, run as written (issue 19):
+"""The production recipe of docs/operations.md, run as written:
 the shell block after the "The recipe" marker runs with this test's ports,
 paths and a throw-away self-signed certificate given through the
 environment, starting Redis, gunicorn and nginx with TLS (deploy/stack.sh);

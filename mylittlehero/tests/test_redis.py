@@ -1,4 +1,4 @@
-"""Counters shared by every worker through Redis (issue 11, items 2 and 6):
+"""Counters shared by every worker through Redis:
 a real gunicorn with two workers, the login throttle and the upload limit
 counted once across both, and a lockout that survives recycled workers.
 
@@ -99,7 +99,7 @@ def test_redis_counters_are_exact_under_parallel_increments(settings, redis_url)
 
 
 def test_a_hung_redis_does_not_slow_pages_that_do_not_use_it(tmp_path):
-    """Issue 19, item 9, the reproduction: Redis stopped with SIGSTOP (it
+    """The reproduction: Redis stopped with SIGSTOP (it
     accepts connections and never answers) while clients keep logging in
     (each login needs Redis: 503). Pages that do not use Redis stay fast:
     the breaker fails the logins at once instead of holding every thread

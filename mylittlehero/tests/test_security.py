@@ -1,4 +1,4 @@
-"""Request-level protections (issue 11): body limits, headers, proxies."""
+"""Request-level protections: body limits, headers, proxies."""
 
 import io
 import os
@@ -211,7 +211,7 @@ def test_readiness_reports_the_shared_cache(client, make_user, settings):
     assert body["checks"]["cache"]["ok"] is False and body["status"] == "unavailable"
 
 
-# --- A hung Redis (issue 19, item 9) -------------------------------------------
+# --- A hung Redis -------------------------------------------
 
 
 def _production_caches(**env):
@@ -284,7 +284,7 @@ def test_a_hung_redis_costs_milliseconds_not_seconds(client, user, password, set
             breaker_reset()
 
 
-# --- Worker memory (issue 19, item 7) --------------------------------------------
+# --- Worker memory --------------------------------------------
 
 
 @pytest.mark.skipif(
