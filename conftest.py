@@ -2,8 +2,6 @@
 
 - MEDIA_ROOT points at a fresh temporary folder for the whole session, so
   tests never touch ./media.
-- Passwords hash with a fast hasher (the real hasher list is tested on its
-  own in accounts/tests/test_models.py).
 - The cache (login throttle counters) is emptied before each test.
 
 Only fixtures live here. The plain helpers they use, and that tests import,
@@ -30,13 +28,11 @@ from mylittlehero.tests.migration_data import (
     uses_database,
 )
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture(scope="session", autouse=True)
 def _session_media_root():
     media_root = Path(tempfile.mkdtemp(prefix="mlh-test-media-"))
-    overrides = override_settings(MEDIA_ROOT=media_root, PASSWORD_HASHERS=FAST_HASHERS)
+    overrides = override_settings(MEDIA_ROOT=media_root)
     overrides.enable()
     try:
         yield media_root
@@ -57,6 +53,18 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def engine_config():
+    """``heroes.ml.api.configure`` for one test (``engine_config(model_dir=...)``);
+    the configuration the site gave the engine comes back after it."""
+    from heroes.ml import api
+    from heroes.ml.config import current
+
+    saved = current()
+    yield api.configure
+    api.configure(saved)
 
 
 @pytest.fixture

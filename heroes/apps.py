@@ -7,7 +7,20 @@ class HeroesConfig(AppConfig):
     verbose_name = _("Heroes")
 
     def ready(self):
+        from django.conf import settings
+
         from core.errors import errors_register
         from heroes.errors import MESSAGES, STATUSES
+        from heroes.ml import api as engine
 
         errors_register(MESSAGES, STATUSES)
+        # The engine's configuration comes from the settings (MLH_MODEL_DIR
+        # and friends); importing the door is cheap, TensorFlow loads later.
+        engine.configure(
+            engine.EngineConfig(
+                model_dir=settings.MLH_MODEL_DIR or None,
+                max_pixels=settings.MLH_MAX_PIXELS,
+                tf_intra_threads=settings.MLH_TF_INTRA_THREADS,
+                tf_inter_threads=settings.MLH_TF_INTER_THREADS,
+            )
+        )

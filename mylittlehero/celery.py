@@ -36,9 +36,8 @@ def worker_tensorflow_threads():
 def load_engine(**_kwargs):
     """Each worker process (prefork child or solo worker) loads the engine
     once before its first batch, not at import and not in the parent."""
-    threads = str(worker_tensorflow_threads())
-    os.environ["MLH_TF_INTRA_THREADS"] = threads
-    os.environ["MLH_TF_INTER_THREADS"] = threads
+    threads = worker_tensorflow_threads()
+    engine.configure(tf_intra_threads=threads, tf_inter_threads=threads)
     if os.environ.get("MLH_WORKER_WARM", "1") != "1":
         return
     try:

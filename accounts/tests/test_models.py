@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from mylittlehero import settings as project_settings
+from mylittlehero.settings import base as project_settings
 
 pytestmark = pytest.mark.django_db
 

@@ -28,11 +28,16 @@ older model loads the active one again on its next call, so after
 ``train_heroes --activate`` nothing needs a restart; each
 ``EngineResult.model_version`` is the version that actually ranked it.
 
+The engine's configuration (model folder, pixel limit, TensorFlow threads)
+is handed to it: ``configure`` (the site calls it from heroes/apps.py with
+its settings; without a call, the engine's own defaults).
+
 Training and evaluation have their own door, heroes/ml/training_api.py,
 for the train_heroes and evaluate_heroes commands only.
 """
 
 from heroes.ml import engine as _local
+from heroes.ml.config import EngineConfig, configure
 from heroes.ml.engine import DetectedFace, EngineResult, HeroScore, get_engine
 from heroes.ml.errors import (
     CorruptImage,
@@ -52,6 +57,7 @@ __all__ = [
     "IMAGE_SUFFIXES",
     "CorruptImage",
     "DetectedFace",
+    "EngineConfig",
     "EngineResult",
     "FaceTooSmall",
     "FileMissing",
@@ -63,6 +69,7 @@ __all__ = [
     "NoSuchFace",
     "NotAnImage",
     "TooManyPixels",
+    "configure",
     "hero_profiles",
     "load",
     "load_image",

@@ -21,12 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
+from heroes.ml import config
 from heroes.ml.align import CHIP_SIZE, align_face
 from heroes.ml.classifier import HeroClassifier
 from heroes.ml.detect import FaceDetector
 from heroes.ml.embedding import DEFAULT_WEIGHTS, load_embedder
 from heroes.ml.errors import FaceTooSmall, ImageRejected, ModelUnavailable, NoFaceFound, NoSuchFace
-from heroes.ml.intake import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, LoadedImage, load_image
+from heroes.ml.intake import DEFAULT_MAX_BYTES, LoadedImage, load_image
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 # Faces whose short side is under this many pixels (in the analysed image,
@@ -91,10 +92,11 @@ class EngineResult:
 
 
 def model_dir():
-    """The active model's folder: MLH_MODEL_DIR, or models/<CURRENT>."""
-    explicit = os.environ.get("MLH_MODEL_DIR")
+    """The active model's folder: the configured one (MLH_MODEL_DIR), or
+    models/<CURRENT>."""
+    explicit = config.current().model_dir
     if explicit:
-        return Path(explicit)
+        return explicit
     current = (
         (MODELS_DIR / "CURRENT").read_text().strip() if (MODELS_DIR / "CURRENT").exists() else ""
     )
@@ -131,12 +133,12 @@ def model_files_present():
 
 
 def configure_tensorflow():
-    """Thread counts from the environment, before TensorFlow runs anything."""
+    """The configured thread counts, before TensorFlow runs anything."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
 
-    intra = int(os.environ.get("MLH_TF_INTRA_THREADS", "0") or 0)
-    inter = int(os.environ.get("MLH_TF_INTER_THREADS", "0") or 0)
+    intra = config.current().tf_intra_threads
+    inter = config.current().tf_inter_threads
     try:
         if intra:
             tf.config.threading.set_intra_op_parallelism_threads(intra)
@@ -175,7 +177,7 @@ class HeroEngine:
             raise ModelUnavailable(f"cannot load the face models: {exc}") from exc
         # The byte limit comes from the caller (the site passes its upload
         # limit); the pixel limit is the engine's own.
-        self.max_pixels = int(os.environ.get("MLH_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+        self.max_pixels = config.current().max_pixels
 
     @classmethod
     def for_training(cls):

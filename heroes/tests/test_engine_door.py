@@ -49,9 +49,9 @@ class StubClassifier:
 
 
 @pytest.fixture
-def models_dir(tmp_path, monkeypatch):
+def models_dir(tmp_path, monkeypatch, engine_config):
     """An empty models folder in place of heroes/ml/models, with the stub engine."""
-    monkeypatch.delenv("MLH_MODEL_DIR", raising=False)
+    engine_config(model_dir=None)
     monkeypatch.setattr(engine_module, "MODELS_DIR", tmp_path)
     monkeypatch.setattr(engine_module, "HeroEngine", StubEngine)
     StubEngine.loads = []
@@ -223,7 +223,9 @@ def test_without_a_model_the_version_is_none_with_the_fake_too(fake_predictor):
 
 
 @pytest.mark.model
-def test_a_running_process_ranks_with_the_newly_activated_real_model(tmp_path, monkeypatch):
+def test_a_running_process_ranks_with_the_newly_activated_real_model(
+    tmp_path, monkeypatch, engine_config
+):
     """The real engine: two copies of the committed model under other
     versions; activating the second in a running process makes the next
     photo ranked (and recorded) by it."""
@@ -239,7 +241,7 @@ def test_a_running_process_ranks_with_the_newly_activated_real_model(tmp_path, m
         card["version"] = version
         (tmp_path / version / "model.json").write_text(json.dumps(card))
     (tmp_path / "CURRENT").write_text("first\n")
-    monkeypatch.delenv("MLH_MODEL_DIR", raising=False)
+    engine_config(model_dir=None)
     monkeypatch.setattr(engine_module, "MODELS_DIR", tmp_path)
     engine_module.reset_engine()
     try:
@@ -274,6 +276,7 @@ def test_the_version_needs_the_model_files(models_dir, fake_predictor):
 def test_the_doors_stay_narrow():
     """What the site may call, and what the training commands may call."""
     assert set(api.__all__) - {name for name in api.__all__ if name[0].isupper()} == {
+        "configure",  # the site hands the engine its configuration (heroes/apps.py)
         "hero_profiles",
         "load",
         "load_image",

@@ -20,16 +20,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def broken_model(tmp_path, monkeypatch):
+def broken_model(tmp_path, engine_config):
     """The real engine, pointed at a corrupt model folder."""
     from heroes.ml.engine import reset_engine
 
     (tmp_path / "model.json").write_text("{ this is not json")
     (tmp_path / "classifier.keras").write_bytes(b"garbage")
-    monkeypatch.setenv("MLH_MODEL_DIR", str(tmp_path))
+    engine_config(model_dir=tmp_path)
     reset_engine()
     yield
-    monkeypatch.delenv("MLH_MODEL_DIR")
     reset_engine()
 
 

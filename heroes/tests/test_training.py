@@ -168,7 +168,7 @@ def _folder_photo(path, image):
 
 @pytest.mark.django_db
 def test_train_from_several_sources_merges_dedups_and_measures_strength(
-    shared_datasets, tmp_path, capsys, monkeypatch
+    shared_datasets, tmp_path, capsys, engine_config
 ):
     """Two --data folders with the same heroes under other folder names, a
     picture repeated byte for byte across them under two heroes, and a
@@ -242,7 +242,7 @@ def test_train_from_several_sources_merges_dedups_and_measures_strength(
     assert shown == sorted(shown, reverse=True)
 
     capsys.readouterr()
-    monkeypatch.setenv("MLH_MODEL_DIR", str(tmp_path / "models" / version))
+    engine_config(model_dir=tmp_path / "models" / version)
     call_command("evaluate_heroes", "--data", str(a), "--data", str(b))
     out = capsys.readouterr().out
     assert "split a/valid" in out and "split b/valid" in out

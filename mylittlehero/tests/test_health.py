@@ -68,8 +68,8 @@ def test_readiness_writes_to_storage_at_most_once_a_minute(client, monkeypatch):
 
 
 @override_settings(MLH_HEALTH_TOKEN=TOKEN)
-def test_readiness_down_when_the_model_is_missing(client, monkeypatch, tmp_path):
-    monkeypatch.setenv("MLH_MODEL_DIR", str(tmp_path))
+def test_readiness_down_when_the_model_is_missing(client, engine_config, tmp_path):
+    engine_config(model_dir=tmp_path)
     response = ready(client)
     assert response.status_code == 503
     assert response.json()["checks"]["model"]["ok"] is False

@@ -126,6 +126,83 @@ def test_bad_boolean_is_a_clear_error():
     assert "DJANGO_DEBUG must be a boolean" in result.stderr
 
 
+def test_environment_values_are_typed_strictly():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from mylittlehero.settings.base import Env
+
+    env = Env()
+    env.ENVIRON = {
+        "ON": " Yes",
+        "OFF": "0",
+        "EMPTY": "",
+        "COUNT": "7",
+        "BAD_COUNT": "7x",
+        "RATIO": "0.25",
+        "HOSTS": " a.example, ,b.example ",
+        "KEY": "$HOME-is-not-looked-up",
+    }
+    assert env.bool("ON", False) is True and env.bool("OFF", True) is False
+    assert env.bool("EMPTY", True) is True and env.int("EMPTY", 3) == 3
+    assert env.int("COUNT", 0) == 7 and env.float("RATIO", 1.0) == 0.25
+    assert env.list("HOSTS", default=["x"]) == ["a.example", "b.example"]
+    assert env.list("EMPTY", default=["x"]) == [] and env.list("UNSET", default=["x"]) == ["x"]
+    assert env.str("EMPTY", "default") == "" and env.str("KEY", "") == "$HOME-is-not-looked-up"
+    with pytest.raises(ImproperlyConfigured, match="BAD_COUNT must be an integer, got '7x'"):
+        env.int("BAD_COUNT", 0)
+    with pytest.raises(ImproperlyConfigured, match="COUNT must be a boolean"):
+        env.bool("COUNT", False)
+
+
+def test_the_test_run_uses_the_test_settings():
+    import os
+
+    from django.conf import settings
+
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "mylittlehero.settings.test"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_the_engine_is_configured_from_the_settings():
+    show = (
+        "from heroes.ml.config import EngineConfig, current;"
+        "print(current() == EngineConfig(), *current().__dict__.values())"
+    )
+    defaults = run_manage("shell", "-c", show)
+    assert defaults.returncode == 0, defaults.stderr
+    # Nothing set: the site hands the engine exactly the engine's own defaults.
+    assert defaults.stdout.strip().splitlines()[-1].split()[0] == "True"
+    chosen = run_manage(
+        "shell",
+        "-c",
+        show,
+        env={
+            "MLH_MODEL_DIR": "/srv/models/v9",
+            "MLH_MAX_PIXELS": "1000000",
+            "MLH_TF_INTRA_THREADS": "1",
+            "MLH_TF_INTER_THREADS": "2",
+        },
+    )
+    assert chosen.returncode == 0, chosen.stderr
+    assert chosen.stdout.strip().splitlines()[-1].split() == [
+        "False",
+        "/srv/models/v9",
+        "1000000",
+        "1",
+        "2",
+    ]
+
+
+def test_a_celery_worker_process_hands_the_engine_its_thread_count(engine_config, monkeypatch):
+    from heroes.ml.config import current
+    from mylittlehero import celery as worker
+
+    monkeypatch.setenv("MLH_WORKER_TF_THREADS", "3")
+    monkeypatch.setenv("MLH_WORKER_WARM", "0")  # configure only, load nothing
+    worker.load_engine()
+    assert (current().tf_intra_threads, current().tf_inter_threads) == (3, 3)
+
+
 def test_sqlite_migrations_are_complete():
     result = run_manage("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,105 +1,80 @@
-"""Settings for MyLittleHero.
+"""Settings every environment shares.
 
-One module that reads the environment. Everything that differs between a
-laptop and production comes from environment variables with safe local
-defaults (see the README's "Configuration" section for the full list):
+Everything that differs between a laptop and production comes from
+environment variables with safe local defaults (docs/operations.md lists
+every one), read through ``env`` below. What differs between environments
+is in local.py, production.py and test.py, each of which starts from this
+module; ``DJANGO_ENV`` chooses between local and production
+(mylittlehero/settings/__init__.py).
 
-- ``DJANGO_ENV``: ``local`` (default) or ``production``.
-- ``DJANGO_SECRET_KEY``: required in production; a throwaway key locally.
-- ``MONGODB_URI`` / ``MONGODB_NAME``: run on MongoDB through
-  django-mongodb-backend instead of the embedded SQLite database.
-- ``MLH_S3_BUCKET`` (+ endpoint, region, credentials): private media on
-  S3-compatible storage through django-storages.
-- ``EMAIL_HOST`` (+ port, user, password, TLS): SMTP instead of the console.
-
-Nothing here imports TensorFlow: the hero engine loads lazily on first use.
+Nothing here imports TensorFlow: the hero engine loads lazily on first use;
+its configuration (``MLH_MODEL_DIR`` and friends, below) is handed to it by
+heroes/apps.py.
 """
 
 import os
 import tempfile
 from pathlib import Path
 
+import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
-def env_str(name, default=""):
-    return os.environ.get(name, default)
+class Env(environ.Env):
+    """django-environ's typed reader, with this site's rules: a number or a
+    switch set to the empty string means its default; a value that does not
+    parse stops start-up with the variable's name; a list is comma-separated
+    with blanks dropped; values are taken as written (no ``$OTHER`` proxies)."""
+
+    BOOLEANS = {"1": True, "true": True, "yes": True, "on": True}
+    BOOLEANS |= {"0": False, "false": False, "no": False, "off": False}
+    KINDS = {bool: "a boolean (1/0, true/false)", int: "an integer", float: "a number"}
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        value = self.ENVIRON.get(var)
+        if value is None or (value == "" and cast in self.KINDS):
+            if default is self.NOTSET:
+                raise ImproperlyConfigured(f"Set the {var} environment variable.")
+            return default
+        try:
+            return self.parse_value(value, cast)
+        except ValueError:
+            kind = self.KINDS.get(cast, "valid")
+            raise ImproperlyConfigured(f"{var} must be {kind}, got {value!r}.") from None
+
+    @classmethod
+    def parse_value(cls, value, cast):
+        if cast is bool:
+            try:
+                return cls.BOOLEANS[value.strip().lower()]
+            except KeyError:
+                raise ValueError(value) from None
+        if cast is float:
+            return float(value)
+        if cast is list:
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return super().parse_value(value, cast)
 
 
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    value = value.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {value!r}.")
-
-
-def env_int(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}.") from None
-
-
-def env_float(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return float(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}.") from None
-
-
-def env_list(name, default=()):
-    value = os.environ.get(name)
-    if value is None:
-        return list(default)
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-DJANGO_ENV = env_str("DJANGO_ENV", "local").strip().lower()
-if DJANGO_ENV not in {"local", "production"}:
-    raise ImproperlyConfigured("DJANGO_ENV must be 'local' or 'production'.")
-PRODUCTION = DJANGO_ENV == "production"
+env = Env()
 
 # --- Core ------------------------------------------------------------------
+# The key, DEBUG and ALLOWED_HOSTS: local.py and production.py (required there).
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Production refuses to start without a "
-            'secret key; generate one with: python -c "import secrets; '
-            'print(secrets.token_urlsafe(50))"'
-        )
-    # Local development only: never used when DJANGO_ENV=production.
-    SECRET_KEY = "django-insecure-local-development-key-do-not-use-in-production"
-
-DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
-ALLOWED_HOSTS = env_list(
-    "DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
-)
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", "")
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Database ---------------------------------------------------------------
 
-MONGODB_URI = env_str("MONGODB_URI")
+MONGODB_URI = env.str("MONGODB_URI", "")
 # Offline switch for `makemigrations` of the MongoDB migration set: the models,
 # app configs and migration modules are MongoDB's, the engine is Django's dummy
 # one, so no server is contacted (makemigrations would hang on server
 # selection otherwise).
-MONGODB_OFFLINE = env_bool("MLH_MONGODB_OFFLINE")
+MONGODB_OFFLINE = env.bool("MLH_MONGODB_OFFLINE", False)
 USE_MONGODB = bool(MONGODB_URI) or MONGODB_OFFLINE
 
 if MONGODB_OFFLINE:
@@ -109,14 +84,14 @@ elif MONGODB_URI:
         "default": {
             "ENGINE": "django_mongodb_backend",
             "HOST": MONGODB_URI,
-            "NAME": env_str("MONGODB_NAME", "mylittlehero"),
+            "NAME": env.str("MONGODB_NAME", "mylittlehero"),
         }
     }
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("MLH_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "NAME": env.str("MLH_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {
                 # Wait for a writer instead of failing at once under concurrent
                 # requests (several gunicorn workers share the file).
@@ -187,11 +162,6 @@ MIDDLEWARE = [
     "core.middleware.SharedCacheUnavailableMiddleware",
 ]
 
-if PRODUCTION:
-    # Compressed, hashed static files straight from gunicorn. Locally,
-    # runserver (DEBUG) and the tests' live server serve static files.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
-
 ROOT_URLCONF = "mylittlehero.urls"
 WSGI_APPLICATION = "mylittlehero.wsgi.application"
 
@@ -237,29 +207,29 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed-login throttle (accounts/throttle.py): per account and per client IP
 # within a sliding window; counters live in the cache.
 LOGIN_THROTTLE = {
-    "ACCOUNT_LIMIT": env_int("MLH_LOGIN_ACCOUNT_LIMIT", 5),
-    "IP_LIMIT": env_int("MLH_LOGIN_IP_LIMIT", 20),
-    "WINDOW_SECONDS": env_int("MLH_LOGIN_WINDOW_SECONDS", 15 * 60),
+    "ACCOUNT_LIMIT": env.int("MLH_LOGIN_ACCOUNT_LIMIT", 5),
+    "IP_LIMIT": env.int("MLH_LOGIN_IP_LIMIT", 20),
+    "WINDOW_SECONDS": env.int("MLH_LOGIN_WINDOW_SECONDS", 15 * 60),
 }
 # Sign-up and password-reset requests per client IP and per address
 # ("N/period"; empty: no limit).
 ACTION_RATES = {
     "signup": {
-        "ip": env_str("MLH_SIGNUP_RATE_IP", "10/hour"),
-        "email": env_str("MLH_SIGNUP_RATE_EMAIL", "3/hour"),
+        "ip": env.str("MLH_SIGNUP_RATE_IP", "10/hour"),
+        "email": env.str("MLH_SIGNUP_RATE_EMAIL", "3/hour"),
     },
     "reset": {
-        "ip": env_str("MLH_RESET_RATE_IP", "10/hour"),
-        "email": env_str("MLH_RESET_RATE_EMAIL", "3/hour"),
+        "ip": env.str("MLH_RESET_RATE_IP", "10/hour"),
+        "email": env.str("MLH_RESET_RATE_EMAIL", "3/hour"),
     },
 }
 # How many reverse proxies in front of the site append to X-Forwarded-For.
 # 0 (default): the client IP is REMOTE_ADDR.
-NUM_PROXIES = env_int("MLH_NUM_PROXIES", 0)
+NUM_PROXIES = env.int("MLH_NUM_PROXIES", 0)
 # Only requests from these addresses may tell the client's address through
 # X-Forwarded-For (the proxy on the same machine by default); anyone else
 # reaching gunicorn directly is identified by REMOTE_ADDR.
-TRUSTED_PROXIES = frozenset(env_list("MLH_TRUSTED_PROXIES", default=["127.0.0.1", "::1"]))
+TRUSTED_PROXIES = frozenset(env.list("MLH_TRUSTED_PROXIES", default=["127.0.0.1", "::1"]))
 
 # --- Cache --------------------------------------------------------------------
 # The cache holds the login throttle and the rate-limit counters, so every
@@ -270,7 +240,7 @@ TRUSTED_PROXIES = frozenset(env_list("MLH_TRUSTED_PROXIES", default=["127.0.0.1"
 # table on SQLite, a collection on MongoDB; run `manage.py createcachetable`
 # once) is shared too, but slower.
 
-CACHE_SETTING = env_str("MLH_CACHE", "locmem").strip()
+CACHE_SETTING = env.str("MLH_CACHE", "locmem").strip()
 if CACHE_SETTING == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 elif CACHE_SETTING == "database":
@@ -290,16 +260,16 @@ elif CACHE_SETTING.startswith(("redis://", "rediss://", "unix://")):
             # Django's RedisCache behind a circuit breaker (core/cache.py).
             "BACKEND": "core.cache.BreakerRedisCache",
             "LOCATION": CACHE_SETTING,
-            "KEY_PREFIX": env_str("MLH_CACHE_PREFIX", "mlh"),
+            "KEY_PREFIX": env.str("MLH_CACHE_PREFIX", "mlh"),
             # A Redis that is down or hung answers 503 quickly (core.middleware.
             # SharedCacheUnavailableMiddleware) instead of holding a thread:
             # loopback Redis answers in well under a millisecond, so a call
             # that takes MLH_CACHE_TIMEOUT (0.5 s) has failed; after a failure
             # every call fails at once for MLH_CACHE_BREAKER_SECONDS (5 s).
             "OPTIONS": {
-                "socket_connect_timeout": env_float("MLH_CACHE_TIMEOUT", 0.5),
-                "socket_timeout": env_float("MLH_CACHE_TIMEOUT", 0.5),
-                "breaker_seconds": env_float("MLH_CACHE_BREAKER_SECONDS", 5.0),
+                "socket_connect_timeout": env.float("MLH_CACHE_TIMEOUT", 0.5),
+                "socket_timeout": env.float("MLH_CACHE_TIMEOUT", 0.5),
+                "breaker_seconds": env.float("MLH_CACHE_BREAKER_SECONDS", 5.0),
             },
         }
     }
@@ -309,17 +279,17 @@ else:
     )
 # Worker processes serving this settings module (gunicorn.conf.py reads the
 # same variable); the deploy checks refuse a per-process cache for more than one.
-WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2)
+WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", 2)
 # Where gunicorn listens (the same default as gunicorn.conf.py): behind
 # nginx it must be loopback, or clients could bypass nginx (mlh.W004).
-GUNICORN_BIND = env_str("GUNICORN_BIND") or f"0.0.0.0:{env_str('PORT', '8000')}"
+GUNICORN_BIND = env.str("GUNICORN_BIND", "") or f"0.0.0.0:{env.str('PORT', '8000')}"
 
 # --- Internationalization ---------------------------------------------------
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Asia/Seoul")
+TIME_ZONE = env.str("DJANGO_TIME_ZONE", "Asia/Seoul")
 USE_I18N = True
 USE_TZ = True
 
@@ -332,29 +302,29 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded photos are private: MEDIA_URL is never routed. Photos reach their
 # owner through an authorized view (history.views.photo).
 MEDIA_URL = "/media-not-served/"
-MEDIA_ROOT = Path(env_str("MLH_MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_ROOT = Path(env.str("MLH_MEDIA_ROOT", str(BASE_DIR / "media")))
 # Uploads above this size are refused (checked in the browser and on the server).
-MLH_MAX_UPLOAD_BYTES = env_int("MLH_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+MLH_MAX_UPLOAD_BYTES = env.int("MLH_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # Any other request body (forms, JSON) over this is refused by its
 # Content-Length before it is read (core/middleware.py; nginx: 1m).
-MLH_MAX_BODY_BYTES = env_int("MLH_MAX_BODY_BYTES", 1024 * 1024)
+MLH_MAX_BODY_BYTES = env.int("MLH_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-S3_BUCKET = env_str("MLH_S3_BUCKET")
+S3_BUCKET = env.str("MLH_S3_BUCKET", "")
 if S3_BUCKET:
     _media_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
-            "endpoint_url": env_str("MLH_S3_ENDPOINT_URL") or None,
-            "region_name": env_str("MLH_S3_REGION") or None,
-            "access_key": env_str("MLH_S3_ACCESS_KEY_ID") or None,
-            "secret_key": env_str("MLH_S3_SECRET_ACCESS_KEY") or None,
+            "endpoint_url": env.str("MLH_S3_ENDPOINT_URL", "") or None,
+            "region_name": env.str("MLH_S3_REGION", "") or None,
+            "access_key": env.str("MLH_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env.str("MLH_S3_SECRET_ACCESS_KEY", "") or None,
             # Private objects; pages get short-lived presigned URLs.
             "default_acl": "private",
             "querystring_auth": True,
-            "querystring_expire": env_int("MLH_S3_URL_EXPIRE_SECONDS", 300),
+            "querystring_expire": env.int("MLH_S3_URL_EXPIRE_SECONDS", 300),
             "file_overwrite": False,
         },
     }
@@ -363,32 +333,19 @@ else:
 
 STORAGES = {
     "default": _media_storage,
-    "staticfiles": {
-        "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 # --- Email --------------------------------------------------------------------
 
-DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "MyLittleHero <noreply@localhost>")
-EMAIL_HOST = env_str("EMAIL_HOST")
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", "MyLittleHero <noreply@localhost>")
+EMAIL_HOST = env.str("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-elif PRODUCTION and not env_bool("MLH_EMAIL_CONSOLE"):
-    # Password-reset links printed to stdout end up in log collectors.
-    raise ImproperlyConfigured(
-        "EMAIL_HOST is not set. Production refuses to start without a mail server "
-        "(password-reset links would be printed to the log); set EMAIL_HOST, or "
-        "MLH_EMAIL_CONSOLE=1 to choose the console on purpose."
-    )
+    EMAIL_PORT = env.int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
@@ -401,27 +358,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # The language cookie: HTTP only, not sent cross-site, HTTPS-only in production.
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
-if PRODUCTION:
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", True)
-    LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
-    # Opt-in: both bind every subdomain (and, for preload, browsers' built-in
-    # lists, hard to leave) to HTTPS, which only the domain's owner can decide.
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
-    if env_bool("DJANGO_BEHIND_TLS_PROXY"):
-        # Only behind a proxy that sets this header and strips it from clients.
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-
-# `check --deploy` warns when HSTS subdomains or preload are off; here that is
-# a documented choice (above), not an oversight.
+# `check --deploy` warnings that production.py silences on purpose.
 SILENCED_SYSTEM_CHECKS = []
-if not globals().get("SECURE_HSTS_INCLUDE_SUBDOMAINS", True):
-    SILENCED_SYSTEM_CHECKS.append("security.W005")
-if not globals().get("SECURE_HSTS_PRELOAD", True):
-    SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # Content-Security-Policy (django-csp): scripts only from this site's own
 # files (no inline script anywhere); inline style *attributes* are allowed
@@ -430,7 +368,7 @@ if not globals().get("SECURE_HSTS_PRELOAD", True):
 # preview (blob:) and, with S3, the bucket's presigned URLs.
 _csp_img = ["'self'", "data:", "blob:"]
 if S3_BUCKET:
-    _endpoint = env_str("MLH_S3_ENDPOINT_URL")
+    _endpoint = env.str("MLH_S3_ENDPOINT_URL", "")
     if _endpoint:
         from urllib.parse import urlsplit as _urlsplit
 
@@ -483,7 +421,7 @@ LOGGING = {
             "filters": ["mask_secrets"],
         },
     },
-    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # The development server's request lines, through the masking handler.
@@ -495,41 +433,50 @@ LOGGING = {
 }
 
 # --- Hero engine ------------------------------------------------------------------
+# The engine's own configuration, handed to it as the site starts
+# (heroes/apps.py): the model's folder (empty: heroes/ml/models/<CURRENT>);
+# the most pixels a photo may have (read from its header before decoding);
+# TensorFlow's thread pools (0: TensorFlow's defaults).
+MLH_MODEL_DIR = env.str("MLH_MODEL_DIR", "")
+MLH_MAX_PIXELS = env.int("MLH_MAX_PIXELS", 40_000_000)
+MLH_TF_INTRA_THREADS = env.int("MLH_TF_INTRA_THREADS", 0)
+MLH_TF_INTER_THREADS = env.int("MLH_TF_INTER_THREADS", 0)
+
 # Creating predictions, shared by the upload page and the API ("N/period",
 # period second/minute/hour/day; empty: no limit).
-MLH_PREDICTION_RATE_USER = env_str("MLH_PREDICTION_RATE_USER", "30/hour")
-MLH_PREDICTION_RATE_IP = env_str("MLH_PREDICTION_RATE_IP", "60/hour")
+MLH_PREDICTION_RATE_USER = env.str("MLH_PREDICTION_RATE_USER", "30/hour")
+MLH_PREDICTION_RATE_IP = env.str("MLH_PREDICTION_RATE_IP", "60/hour")
 # Photos refused for the file itself (no face, not an image, too big) count
 # apart, with a higher cap: they do not use up the quota for real results.
-MLH_PREDICTION_REFUSED_RATE_USER = env_str("MLH_PREDICTION_REFUSED_RATE_USER", "60/hour")
-MLH_PREDICTION_REFUSED_RATE_IP = env_str("MLH_PREDICTION_REFUSED_RATE_IP", "120/hour")
+MLH_PREDICTION_REFUSED_RATE_USER = env.str("MLH_PREDICTION_REFUSED_RATE_USER", "60/hour")
+MLH_PREDICTION_REFUSED_RATE_IP = env.str("MLH_PREDICTION_REFUSED_RATE_IP", "120/hour")
 # Turning a result's sharing on or off (each re-share renders a new card).
-MLH_SHARE_TOGGLE_RATE = env_str("MLH_SHARE_TOGGLE_RATE", "20/hour")
+MLH_SHARE_TOGGLE_RATE = env.str("MLH_SHARE_TOGGLE_RATE", "20/hour")
 
-# Trying without an account (issue 21): a visitor's results belong to their
+# Trying without an account: a visitor's results belong to their
 # browser session until they sign up or log in (then to the account), and are
 # deleted with their photos, cards and share links after KEEP_HOURS by
 # `purge_uploads --anonymous`. Anonymous uploads have their own per-IP quotas
 # (besides the IP quotas above), and at most MLH_ANONYMOUS_MAX unclaimed
 # results exist at once (then "busy, try later or sign up"; 0: no cap).
-MLH_ANONYMOUS_KEEP_HOURS = env_int("MLH_ANONYMOUS_KEEP_HOURS", 24)
-MLH_ANONYMOUS_MAX = env_int("MLH_ANONYMOUS_MAX", 2000)
-MLH_ANONYMOUS_RATE_IP = env_str("MLH_ANONYMOUS_RATE_IP", "10/hour")
-MLH_ANONYMOUS_REFUSED_RATE_IP = env_str("MLH_ANONYMOUS_REFUSED_RATE_IP", "30/hour")
+MLH_ANONYMOUS_KEEP_HOURS = env.int("MLH_ANONYMOUS_KEEP_HOURS", 24)
+MLH_ANONYMOUS_MAX = env.int("MLH_ANONYMOUS_MAX", 2000)
+MLH_ANONYMOUS_RATE_IP = env.str("MLH_ANONYMOUS_RATE_IP", "10/hour")
+MLH_ANONYMOUS_REFUSED_RATE_IP = env.str("MLH_ANONYMOUS_REFUSED_RATE_IP", "30/hour")
 
 # Operators' detailed readiness check (/healthz/ready) answers staff, or a
 # request with this value in its X-Health-Token header (unset: staff only).
-MLH_HEALTH_TOKEN = env_str("MLH_HEALTH_TOKEN")
+MLH_HEALTH_TOKEN = env.str("MLH_HEALTH_TOKEN", "")
 
 # The admin's synchronous "Re-predict" action takes at most this many
 # predictions (more: `manage.py repredict`, in batches, resumable).
-MLH_ADMIN_REPREDICT_MAX = env_int("MLH_ADMIN_REPREDICT_MAX", 25)
+MLH_ADMIN_REPREDICT_MAX = env.int("MLH_ADMIN_REPREDICT_MAX", 25)
 
-# --- Celery workers on Redis (issue 14, docs/scaling.md) ---------------------------
+# --- Celery workers on Redis (docs/scaling.md) ------------------------------------
 # MLH_BROKER_URL (redis://host:6379/1): `repredict --queue` and the admin's
 # action put re-prediction batches on it, `celery -A mylittlehero worker` runs
 # them. Unset (the default, `make run`): nothing is queued, nothing needed.
-MLH_BROKER_URL = env_str("MLH_BROKER_URL").strip()
+MLH_BROKER_URL = env.str("MLH_BROKER_URL", "").strip()
 CELERY_BROKER_URL = MLH_BROKER_URL or None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A batch is acknowledged after it ran: a worker that dies mid-batch leaves it
@@ -541,11 +488,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_DEFAULT_QUEUE = env_str("MLH_CELERY_QUEUE", "mlh")
-CELERY_TASK_TIME_LIMIT = env_int("MLH_CELERY_TASK_TIME_LIMIT", 600)
+CELERY_TASK_DEFAULT_QUEUE = env.str("MLH_CELERY_QUEUE", "mlh")
+CELERY_TASK_TIME_LIMIT = env.int("MLH_CELERY_TASK_TIME_LIMIT", 600)
 # Raised inside the batch first, so that it is retried and then reported.
 CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT * 9 // 10)
-_visibility = env_int("MLH_CELERY_VISIBILITY_TIMEOUT", 3600)
+_visibility = env.int("MLH_CELERY_VISIBILITY_TIMEOUT", 3600)
 if _visibility <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured(
         "MLH_CELERY_VISIBILITY_TIMEOUT must be longer than MLH_CELERY_TASK_TIME_LIMIT "
