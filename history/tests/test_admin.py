@@ -115,7 +115,6 @@ def test_repredict_is_bounded_and_logged(client, superuser, user, fake_predictor
     assert actions[1]["done"] == 2
 
 
-@SECANTUS_NESTED_PROJECT_BUG
 def test_results_without_an_account_show_as_such(client, superuser, prediction, fake_predictor):
     anonymous = prediction_create(user=None, upload=photo_upload(), anonymous_owner="k" * 43)
     client.force_login(superuser)
