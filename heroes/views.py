@@ -232,14 +232,12 @@ def share_card(request, token):
     them at once."""
     prediction = _shared_with_hero_or_404(token)
     language = _card_language(request)
-    etag = f'"{prediction.share_token}-{language}"'
-    if etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(_card_png(prediction, language), content_type="image/png")
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, no-cache"
-    return response
+    return _revalidated_card(
+        request,
+        f'"{prediction.share_token}-{language}"',
+        lambda: _card_png(prediction, language),
+        "image/png",
+    )
 
 
 # The share page draws the card at most 720 CSS px wide: a 600 px and a
@@ -257,18 +255,34 @@ def share_card_webp(request, token, width):
         raise Http404
     prediction = _shared_with_hero_or_404(token)
     language = _card_language(request)
-    etag = f'"{prediction.share_token}-{language}-{width}w"'
+    return _revalidated_card(
+        request,
+        f'"{prediction.share_token}-{language}-{width}w"',
+        lambda: _card_webp(_card_png(prediction, language), width),
+        "image/webp",
+    )
+
+
+def _card_webp(png, width):
+    """The card PNG as a WebP ``width`` px wide."""
+    with Image.open(io.BytesIO(png)) as card:
+        card = card.convert("RGB")
+        if card.width != width:
+            height = round(card.height * width / card.width)
+            card = card.resize((width, height), Image.LANCZOS)
+        buffer = io.BytesIO()
+        card.save(buffer, format="WEBP", quality=86, method=4)
+    return buffer.getvalue()
+
+
+def _revalidated_card(request, etag, body, content_type):
+    """A card response that public caches must revalidate (no-cache, with an
+    ETag), so a revoked link's card is gone from them at once: 304 when the
+    client holds ``etag``, else ``body()``."""
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
     else:
-        with Image.open(io.BytesIO(_card_png(prediction, language))) as card:
-            card = card.convert("RGB")
-            if card.width != width:
-                height = round(card.height * width / card.width)
-                card = card.resize((width, height), Image.LANCZOS)
-            buffer = io.BytesIO()
-            card.save(buffer, format="WEBP", quality=86, method=4)
-        response = HttpResponse(buffer.getvalue(), content_type="image/webp")
+        response = HttpResponse(body(), content_type=content_type)
     response["ETag"] = etag
     response["Cache-Control"] = "public, no-cache"
     return response
