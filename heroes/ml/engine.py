@@ -108,10 +108,7 @@ def active_model_version():
     that ranks every photo from now on, in this process too (``get_engine``
     loads it again when it changes). Read from its card, without TensorFlow;
     None when the card is missing or unreadable."""
-    try:
-        return json.loads((model_dir() / "model.json").read_text())["version"]
-    except (OSError, ValueError, KeyError):
-        return None
+    return active_card().get("version")
 
 
 def active_card():
