@@ -194,11 +194,15 @@ class Prediction(models.Model):
     anonymous_owner = models.CharField(
         _("anonymous owner"), max_length=64, blank=True, default="", db_index=True
     )
+    # The uploaded photo; for a private result (analysed in the browser,
+    # docs/private-mode.md) only the small face thumbnail its owner chose to
+    # keep, or nothing.
     image = models.ImageField(
         _("photo"),
         upload_to=prediction_photo_path,
         width_field="image_width",
         height_field="image_height",
+        blank=True,
     )
     image_width = models.PositiveIntegerField(_("photo width"), null=True, blank=True)
     image_height = models.PositiveIntegerField(_("photo height"), null=True, blank=True)
@@ -225,6 +229,9 @@ class Prediction(models.Model):
     # The top two heroes are too close to tell apart (margin from the model card).
     nearly_tied = models.BooleanField(_("nearly tied"), default=False)
     model_version = models.CharField(_("model version"), max_length=64, blank=True)
+    # Analysed in the person's browser: the server got the ranking only
+    # (heroes/private_ranking.py), so there is nothing to re-run.
+    is_private = models.BooleanField(_("analysed on the device"), default=False)
     share_token = models.CharField(
         _("share token"), max_length=64, unique=True, default=new_share_token, editable=False
     )
