@@ -36,6 +36,8 @@ Training and evaluation have their own door, heroes/ml/training_api.py,
 for the train_heroes and evaluate_heroes commands only.
 """
 
+import copy
+
 from heroes.ml import engine as _local
 from heroes.ml.config import EngineConfig, configure
 from heroes.ml.engine import DetectedFace, EngineResult, HeroScore, get_engine
@@ -181,4 +183,5 @@ def hero_profiles():
     attribute, or {}.)"""
     if _stand_in is not None:
         return dict(getattr(_stand_in, "hero_profiles", None) or {})
-    return dict(_local.active_card().get("hero_profiles") or {})
+    # A copy: the parsed card is kept for the next call (engine.active_card).
+    return copy.deepcopy(_local.active_card().get("hero_profiles") or {})

@@ -111,13 +111,31 @@ def active_model_version():
     return active_card().get("version")
 
 
+# The last card parsed: ((path, mtime, size, inode), card). A health check or
+# a hero page reads the card on every call; parsing its ~70 KB each time is
+# wasted when the file has not changed.
+_parsed_card = (None, {})
+
+
 def active_card():
     """The active model's card (model.json) as a dict, read without
-    TensorFlow; {} when it is missing or unreadable."""
+    TensorFlow; {} when it is missing or unreadable. Parsed once per version
+    of the file (its path, modification time, size and inode), so a newly
+    activated model's card is read at once. The dict is shared: read it,
+    never change it."""
+    global _parsed_card
+    path = model_dir() / "model.json"
     try:
-        return json.loads((model_dir() / "model.json").read_text())
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        cached_key, card = _parsed_card
+        if key == cached_key:
+            return card
+        card = json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
+    _parsed_card = (key, card)
+    return card
 
 
 def model_files_present():

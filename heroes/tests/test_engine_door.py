@@ -4,6 +4,8 @@ the seam that swaps the engine for tests, the exceptions in one module, and
 the training runs' checks that come before any model loads."""
 
 import json
+import os
+import types
 
 import pytest
 from PIL import Image
@@ -77,6 +79,39 @@ def test_the_model_version_has_one_meaning_after_an_activation_without_restart(m
     assert StubEngine.loads == ["v1", "v2"]
     api.predict(b"photo")
     assert StubEngine.loads == ["v1", "v2"]  # loaded once per activation
+
+
+def test_the_card_is_parsed_once_per_version_of_the_file(models_dir, monkeypatch):
+    """model_version(), status() and hero_profiles() read the card on every
+    hero page and health check: it is parsed once, and again as soon as the
+    file is replaced or touched."""
+    training_api.write_model(StubClassifier("v1"), activate=True)
+    parsed = []
+    counting = types.SimpleNamespace(loads=lambda text: parsed.append(text) or json.loads(text))
+    monkeypatch.setattr(engine_module, "json", counting)
+    for _ in range(3):
+        assert api.model_version() == "v1" == api.status()["version"]
+        assert api.hero_profiles() == {}
+    assert len(parsed) == 1
+
+    card = engine_module.model_dir() / "model.json"
+    # Replaced (os.replace, as a writer should): the new card at once.
+    replacement = card.with_name("model.json.new")
+    replacement.write_text(json.dumps({"version": "v2", "hero_profiles": {"thor": {"share": 1}}}))
+    os.replace(replacement, card)
+    assert api.model_version() == "v2"
+    assert api.hero_profiles() == {"thor": {"share": 1}}
+    assert len(parsed) == 2
+    # Rewritten in place with the same size, then touched: read again.
+    card.write_text(json.dumps({"version": "v3", "hero_profiles": {"thor": {"share": 1}}}))
+    later = card.stat().st_mtime + 5
+    os.utime(card, (later, later))
+    assert api.model_version() == "v3"
+    assert len(parsed) == 3
+    # A caller changing what it got does not change the kept card.
+    api.hero_profiles()["thor"]["share"] = 0
+    assert api.hero_profiles() == {"thor": {"share": 1}}
+    assert len(parsed) == 3
 
 
 def test_writing_without_activating_changes_nothing(models_dir):
