@@ -100,6 +100,31 @@ def _refine(boxes, offsets):
     return boxes + offsets * np.hstack([w, h, w, h])
 
 
+def crop_patches(image, boxes, size):
+    """The ``size`` x ``size`` crops of ``boxes`` ([x1, y1, x2, y2] in pixels)
+    of an image ([height, width, 3] float32), scaled as RNet and ONet take
+    them ((pixel - 127.5) / 128). TensorFlow ops: eager or inside a
+    ``tf.function``. (The browser engine reproduces it:
+    heroes/tests/test_private_engine.py compares the two.)"""
+    import tensorflow as tf
+
+    shape = tf.cast(tf.shape(image)[:2], tf.float32)
+    # crop_and_resize wants [y1, x1, y2, x2] normalised to the image.
+    normalised = tf.stack(
+        [
+            boxes[:, 1] / shape[0],
+            boxes[:, 0] / shape[1],
+            boxes[:, 3] / shape[0],
+            boxes[:, 2] / shape[1],
+        ],
+        axis=1,
+    )
+    patches = tf.image.crop_and_resize(
+        image[None], normalised, tf.zeros(tf.shape(boxes)[0], tf.int32), (size, size)
+    )
+    return (patches - 127.5) / 128.0
+
+
 def _load_networks():
     """PNet, RNet and ONet (Keras models) with the mtcnn package's weights."""
     from mtcnn.network.onet import ONet
@@ -229,21 +254,7 @@ class FaceDetector:
             reduce_retracing=True,
         )
         def run(image, boxes):
-            shape = tf.cast(tf.shape(image)[:2], tf.float32)
-            # crop_and_resize wants [y1, x1, y2, x2] normalised to the image.
-            normalised = tf.stack(
-                [
-                    boxes[:, 1] / shape[0],
-                    boxes[:, 0] / shape[1],
-                    boxes[:, 3] / shape[0],
-                    boxes[:, 2] / shape[1],
-                ],
-                axis=1,
-            )
-            patches = tf.image.crop_and_resize(
-                image[None], normalised, tf.zeros(tf.shape(boxes)[0], tf.int32), (size, size)
-            )
-            *heads, scores = net((patches - 127.5) / 128.0, training=False)
+            *heads, scores = net(crop_patches(image, boxes, size), training=False)
             return (*heads, scores[:, 1])
 
         return run
