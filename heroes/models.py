@@ -161,21 +161,30 @@ def new_share_token():
 
 
 CARD_LANGUAGES = ("ko", "en")
+# The share page draws the card at most 720 CSS px wide: a 600 px and a
+# 1200 px WebP (for 2x screens) instead of the 1200x630 PNG (about 400 KB),
+# which stays the og:image.
+CARD_PAGE_WIDTHS = (600, 1200)
 
 
-def share_card_name(token, language):
-    """Where a share card is kept once rendered: named after the (secret,
-    unguessable) share token, so a revoked token's cards are found and
-    removed, and a new token never meets an old card."""
+def share_card_name(token, language, width=None):
+    """Where a share card is kept once rendered: the PNG, or with ``width``
+    the share page's WebP that wide. Named after the (secret, unguessable)
+    share token, so a revoked token's cards are found and removed, and a new
+    token never meets an old card."""
+    if width is not None:
+        return f"cards/{token}-{language}-{width}w.webp"
     return f"cards/{token}-{language}.png"
 
 
 def share_card_files(tokens):
+    """Every card file a share token may have: the PNG and the WebPs, per language."""
     return [
-        (default_storage, share_card_name(token, language))
+        (default_storage, share_card_name(token, language, width))
         for token in tokens
         if token
         for language in CARD_LANGUAGES
+        for width in (None, *CARD_PAGE_WIDTHS)
     ]
 
 

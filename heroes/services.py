@@ -240,7 +240,19 @@ def share_card_png(*, prediction, language, render):
     """The share card of a shared prediction, rendered once per share link
     and language and kept in storage (rendering costs about 200 ms of CPU).
     ``render()`` makes the PNG bytes when none is kept yet."""
-    name = share_card_name(prediction.share_token, language)
+    return _kept_card(share_card_name(prediction.share_token, language), render)
+
+
+def share_card_webp(*, prediction, language, width, render):
+    """The share page's WebP of the card, ``width`` px wide: encoded once per
+    share link, language and width and kept beside the PNG (encoding costs
+    about 100 ms of CPU), deleted with it. ``render()`` makes the WebP bytes
+    when none is kept yet."""
+    return _kept_card(share_card_name(prediction.share_token, language, width), render)
+
+
+def _kept_card(name, render):
+    """The bytes kept in storage under ``name``, else ``render()``'s, kept there."""
     try:
         with default_storage.open(name, "rb") as handle:
             return handle.read()
@@ -248,14 +260,14 @@ def share_card_png(*, prediction, language, render):
         pass
     except Exception:  # noqa: BLE001 - storage backends raise anything; render instead
         logger.warning("could not read the kept share card %s", name, exc_info=True)
-    png = render()
+    content = render()
     try:
-        saved = default_storage.save(name, ContentFile(png))
+        saved = default_storage.save(name, ContentFile(content))
         if saved != name:  # another request kept it first
             default_storage.delete(saved)
     except Exception:  # noqa: BLE001 - serving the card matters more than keeping it
         logger.warning("could not keep the share card %s", name, exc_info=True)
-    return png
+    return content
 
 
 def predictions_claim(*, anonymous_owner, user):

@@ -19,7 +19,7 @@ from core.storage import stored_file_response
 from heroes import cards, selectors, services
 from heroes.emblems import emblem_url
 from heroes.ml import api as engine
-from heroes.models import Hero, HeroImage
+from heroes.models import CARD_PAGE_WIDTHS, Hero, HeroImage
 from heroes.strength import (
     PROBABILITY_EXPLAINED,
     nearly_tied_text,
@@ -240,17 +240,12 @@ def share_card(request, token):
     )
 
 
-# The share page draws the card at most 720 CSS px wide: a 600 px and a
-# 1200 px WebP (for 2x screens) instead of the 1200x630 PNG (about 400 KB),
-# which stays the og:image.
-CARD_PAGE_WIDTHS = (600, 1200)
-
-
 @require_GET
 def share_card_webp(request, token, width):
-    """The share card for the share page itself: a WebP at ``width`` px,
-    made from the kept PNG (the same card, equally sharp at its drawn size);
-    cached like the PNG."""
+    """The share card for the share page itself: a WebP at ``width`` px
+    (CARD_PAGE_WIDTHS), made from the kept PNG (the same card, equally sharp
+    at its drawn size) once per link, language and width, then kept beside
+    it (services.share_card_webp); cached like the PNG."""
     if width not in CARD_PAGE_WIDTHS:
         raise Http404
     prediction = _shared_with_hero_or_404(token)
@@ -258,7 +253,12 @@ def share_card_webp(request, token, width):
     return _revalidated_card(
         request,
         f'"{prediction.share_token}-{language}-{width}w"',
-        lambda: _card_webp(_card_png(prediction, language), width),
+        lambda: services.share_card_webp(
+            prediction=prediction,
+            language=language,
+            width=width,
+            render=lambda: _card_webp(_card_png(prediction, language), width),
+        ),
         "image/webp",
     )
 

@@ -125,7 +125,11 @@ def test_share_then_unshare_revokes_the_link_and_its_cards(
     prediction_share(prediction=prediction)  # sharing again changes nothing
     row = Prediction.objects.get(pk=prediction.pk)
     assert row.is_shared and row.share_token == token
-    cards = [share_card_name(token, language) for language in ("ko", "en")]
+    cards = [
+        share_card_name(token, language, width)
+        for language in ("ko", "en")
+        for width in (None, 600, 1200)
+    ]
     for name in cards:
         default_storage.save(name, ContentFile(b"png"))
 

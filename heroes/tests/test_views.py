@@ -10,6 +10,7 @@ from PIL import Image
 
 from heroes.migrations._more_heroes import ALL_DEFAULT_HERO_KEYS
 from heroes.models import Hero, Prediction
+from heroes.views import CARD_PAGE_WIDTHS
 from mylittlehero.tests.factories import photo_upload
 
 pytestmark = pytest.mark.django_db
@@ -248,6 +249,41 @@ def test_share_card_is_rendered_once_and_kept(
     assert client.get(url + "?lang=ko", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
 
+def _get_webp_cards(client, token):
+    """The share page's WebP cards of ``token``, every width and language."""
+    for width in CARD_PAGE_WIDTHS:
+        for language in ("ko", "en"):
+            url = reverse("heroes:share_card_webp", args=[token, width])
+            assert client.get(f"{url}?lang={language}").status_code == 200
+
+
+def test_share_page_webp_is_encoded_once_per_link_language_and_width(
+    client, user, fake_predictor, media_root, monkeypatch
+):
+    from heroes import views
+
+    encoded = []
+    real = views._card_webp
+    monkeypatch.setattr(
+        views, "_card_webp", lambda png, width: encoded.append(width) or real(png, width)
+    )
+    prediction = _shared_prediction(client, user)
+    token = prediction.share_token
+    url = reverse("heroes:share_card_webp", args=[token, 600])
+    first = client.get(url + "?lang=ko")
+    again = client.get(url + "?lang=ko")
+    assert again.status_code == 200 and again.content == first.content
+    assert again["Content-Type"] == "image/webp"
+    assert encoded == [600]
+    client.get(reverse("heroes:share_card_webp", args=[token, 1200]) + "?lang=ko")
+    client.get(url + "?lang=en")
+    client.get(url + "?lang=en")
+    assert encoded == [600, 1200, 600]
+    assert {f"{token}-ko-600w.webp", f"{token}-ko-1200w.webp", f"{token}-en-600w.webp"} <= set(
+        _kept_cards(media_root)
+    )
+
+
 def test_revoking_a_share_leaves_no_card_anywhere(
     client, user, fake_predictor, media_root, django_capture_on_commit_callbacks
 ):
@@ -255,8 +291,9 @@ def test_revoking_a_share_leaves_no_card_anywhere(
     url = reverse("heroes:share_card", args=[prediction.share_token])
     etag = client.get(url + "?lang=ko")["ETag"]
     client.get(url + "?lang=en")
+    _get_webp_cards(client, prediction.share_token)
     token = prediction.share_token
-    assert any(name.startswith(token) for name in _kept_cards(media_root))
+    assert len([name for name in _kept_cards(media_root) if name.startswith(token)]) == 6
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("history:share", args=[prediction.pk]), {"action": "revoke"})
@@ -274,6 +311,8 @@ def test_deleting_a_shared_result_or_the_account_deletes_its_cards(
 
     prediction = _shared_prediction(client, user)
     client.get(reverse("heroes:share_card", args=[prediction.share_token]))
+    _get_webp_cards(client, prediction.share_token)
+    assert f"{prediction.share_token}-en-1200w.webp" in _kept_cards(media_root)
     with django_capture_on_commit_callbacks(execute=True):
         prediction_delete(prediction=prediction)
     assert not any(n.startswith(prediction.share_token) for n in _kept_cards(media_root))
@@ -281,7 +320,8 @@ def test_deleting_a_shared_result_or_the_account_deletes_its_cards(
     person = make_user("cards@example.com")
     kept = _shared_prediction(client, person)
     client.get(reverse("heroes:share_card", args=[kept.share_token]))
-    assert any(n.startswith(kept.share_token) for n in _kept_cards(media_root))
+    _get_webp_cards(client, kept.share_token)
+    assert f"{kept.share_token}-ko-600w.webp" in _kept_cards(media_root)
     with django_capture_on_commit_callbacks(execute=True):
         user_delete(user=person)
     assert not any(n.startswith(kept.share_token) for n in _kept_cards(media_root))
