@@ -23,6 +23,8 @@ from django.test import override_settings
 from mylittlehero.tests.environment import REPO_ROOT, shared_datasets_dir, unavailable
 from mylittlehero.tests.factories import PASSWORD, prediction_make, user_make
 from mylittlehero.tests.migration_data import (
+    database_snapshot,
+    database_snapshot_restore,
     flushes_after,
     migration_data_restore,
     uses_database,
@@ -254,12 +256,40 @@ def _migration_data(request):
     if not uses_database(request):
         yield
         return
+    snapshot = request.getfixturevalue("_mongodb_migrated_state")
     request.getfixturevalue("_django_db_helper")
     if _database_flushed:
         migration_data_restore()
         _database_flushed = False
     yield
-    _database_flushed = _database_flushed or flushes_after(request)
+    if snapshot is None:  # on MongoDB the flush itself restores the migrated state
+        _database_flushed = _database_flushed or flushes_after(request)
+
+
+@pytest.fixture(scope="session")
+def _mongodb_migrated_state(django_db_setup, django_db_blocker):
+    """On MongoDB: the documents `migrate` made, read before the first test;
+    the flush that ends each test writes them back instead of re-creating
+    them (why: mylittlehero/tests/migration_data.py). None elsewhere."""
+    from django.db import connections
+    from django.test.testcases import TransactionTestCase
+
+    if connections["default"].vendor != "mongodb":
+        yield None
+        return
+    with django_db_blocker.unblock():
+        snapshot = {alias: database_snapshot(connections[alias]) for alias in connections}
+    flush = TransactionTestCase._fixture_teardown
+
+    def restore_migrated_state(test_case):
+        for alias in test_case._databases_names(include_mirrors=False):
+            database_snapshot_restore(connections[alias], snapshot[alias])
+
+    TransactionTestCase._fixture_teardown = restore_migrated_state
+    try:
+        yield snapshot
+    finally:
+        TransactionTestCase._fixture_teardown = flush
 
 
 # --- on_commit on MongoDB ------------------------------------------------------

@@ -11,7 +11,11 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from heroes.models import Hero
-from mylittlehero.tests.migration_data import migration_data_restore, migration_data_steps
+from mylittlehero.tests.migration_data import (
+    database_snapshot,
+    migration_data_restore,
+    migration_data_steps,
+)
 
 
 def _snapshot():
@@ -48,3 +52,27 @@ def test_a_later_test_sees_the_migrated_rows_again():
     # Runs after the flushing test above (and after every flush on MongoDB).
     assert Hero.objects.filter(is_active=True).exists()
     assert Group.objects.filter(name="Moderators").exists()
+
+
+@pytest.mark.django_db
+def test_a_test_changes_migrated_rows():
+    Hero.objects.filter(key="thor").delete()
+    Group.objects.create(name="Temporary")
+    Group.objects.get(name="Moderators").permissions.clear()
+
+
+@pytest.mark.django_db
+def test_on_mongodb_the_next_test_starts_from_exactly_the_migrated_documents(
+    _mongodb_migrated_state,
+):
+    """On MongoDB the flush after a test writes back the documents `migrate`
+    made (conftest.py's ``_mongodb_migrated_state``): every collection, the
+    same ids."""
+    if _mongodb_migrated_state is None:
+        pytest.skip("MongoDB only: elsewhere the test's transaction is rolled back")
+    from django.db import connection
+
+    assert database_snapshot(connection) == _mongodb_migrated_state["default"]
+    assert Hero.objects.filter(key="thor").exists()
+    assert not Group.objects.filter(name="Temporary").exists()
+    assert Group.objects.get(name="Moderators").permissions.exists()
