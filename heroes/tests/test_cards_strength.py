@@ -9,6 +9,8 @@ from PIL import Image, ImageDraw
 from heroes import cards
 from heroes.cards import fonts, rendering
 
+pytestmark = pytest.mark.nodb
+
 
 @pytest.fixture
 def face():

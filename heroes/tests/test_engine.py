@@ -11,7 +11,7 @@ from PIL import Image
 
 from mylittlehero.tests.factories import ASTRONAUT
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.nodb]
 
 
 def jpeg(image, **kwargs):

@@ -12,6 +12,8 @@ from heroes.strength import (
     strength_sentence,
 )
 
+pytestmark = pytest.mark.nodb
+
 
 @pytest.mark.parametrize(
     ("value", "code"),
