@@ -11,6 +11,7 @@ from django.contrib.messages import INFO
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from heroes.models import Hero, Prediction
@@ -249,7 +250,9 @@ def test_re_prediction_skips_private_results_and_says_how_many(
     assert uploaded.model_version == "fake-2"
     assert private.model_version == payload["model_version"] and private.previous_results == []
 
-    replies = predictions_repredict_selected(
-        predictions=Prediction.objects.filter(pk__in=[private.pk, uploaded.pk]), user=superuser
-    )
+    with translation.override("en"):
+        replies = predictions_repredict_selected(
+            predictions=Prediction.objects.filter(pk__in=[private.pk, uploaded.pk]),
+            user=superuser,
+        )
     assert any(level == INFO and "1 private result skipped" in str(text) for level, text in replies)
