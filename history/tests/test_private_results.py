@@ -232,7 +232,7 @@ def test_the_share_card_shows_the_emblem_without_a_kept_picture(client, payload)
 
 
 def test_re_prediction_skips_private_results_and_says_how_many(
-    client, user, superuser, payload, fake_predictor, capsys
+    client, user, superuser, payload, fake_predictor, capsys, settings
 ):
     client.force_login(user)
     private = created(post_ranking(client, payload))
@@ -242,6 +242,11 @@ def test_re_prediction_skips_private_results_and_says_how_many(
     call_command("repredict", "--dry-run")
     out = capsys.readouterr().out
     assert "skipping 1 private results" in out and "would re-predict 1 photos" in out
+    settings.MLH_BROKER_URL = "redis://127.0.0.1:9/0"  # a dry run connects to nothing
+    call_command("repredict", "--queue", "--dry-run")
+    out = capsys.readouterr().out
+    assert "skipping 1 private results" in out and "would queue 1 photos" in out
+    settings.MLH_BROKER_URL = ""
     call_command("repredict")
     out = capsys.readouterr().out
     assert "skipping 1 private results" in out and "processed 1" in out
