@@ -261,3 +261,19 @@ def test_re_prediction_skips_private_results_and_says_how_many(
             user=superuser,
         )
     assert any(level == INFO and "1 private result skipped" in str(text) for level, text in replies)
+
+
+def test_the_api_lists_a_private_result_and_has_no_photo_for_it(client, user, payload):
+    from rest_framework.test import APIClient
+
+    from accounts.services import api_token_create
+
+    client.force_login(user)
+    prediction = created(post_ranking(client, payload))
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='t')[1]}")
+    listed = api.get(reverse("api:predictions"))
+    assert listed.status_code == 200
+    assert str(prediction.pk) in listed.content.decode()
+    photo = api.get(reverse("api:prediction_photo", args=[prediction.pk]))
+    assert photo.status_code == 404
