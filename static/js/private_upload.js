@@ -49,8 +49,17 @@ function said(code) {
 }
 
 let engineReady = null; // one load per page, shared by every try
+const download = { received: 0, total: 0, listener: null };
 
-function engineLoad(onProgress) {
+function onProgress(received, total) {
+  download.received = received;
+  download.total = total;
+  if (download.listener) download.listener(received, total);
+}
+
+// Starts as soon as private mode is chosen (or was remembered), so the
+// download runs while the person picks a photo.
+function engineLoad() {
   if (!engineReady) {
     engineReady = import(fieldset.dataset.engine)
       .then((module) =>
@@ -117,16 +126,21 @@ async function post(payload) {
 async function analyseHere(file, ui) {
   const data = fieldset.dataset;
   ui.phase(data.loading, null, "");
+  download.listener = (received, total) => {
+    if (!ui.cancelled() && total) {
+      const percent = Math.round((100 * received) / total);
+      ui.phase(data.loading, percent, `${megabytes(received)} / ${megabytes(total)} MB`);
+    }
+  };
+  if (download.total) download.listener(download.received, download.total);
   let loaded;
   try {
-    loaded = await engineLoad((received, total) => {
-      if (!ui.cancelled() && total) {
-        ui.phase(data.loading, Math.round((100 * received) / total), `${megabytes(received)} / ${megabytes(total)} MB`);
-      }
-    });
+    loaded = await engineLoad();
   } catch (error) {
     ui.fail(said("load_failed"));
     return;
+  } finally {
+    download.listener = null;
   }
   if (ui.cancelled()) return;
   ui.phase(data.analysing, null, "");
@@ -165,10 +179,16 @@ async function analyseHere(file, ui) {
 if (fieldset && form && canRun) {
   const device = document.getElementById("where-device");
   const server = document.getElementById("where-server");
-  if (remembered() === "device") device.checked = true;
+  const warm = () => engineLoad().catch(() => null); // a failure is said at submit
+  if (remembered() === "device") {
+    device.checked = true;
+    warm();
+  }
   [device, server].forEach((radio) =>
     radio.addEventListener("change", () => {
-      if (radio.checked) remember(radio.value);
+      if (!radio.checked) return;
+      remember(radio.value);
+      if (radio === device) warm();
     }),
   );
   fieldset.hidden = false;
