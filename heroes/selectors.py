@@ -57,7 +57,7 @@ class ResultSummary:
 
     ``rows``: the ranking joined with the catalog (heroes removed since are
     left out), each ``rank``, ``hero``, ``probability``, ``percent`` (0-100,
-    one decimal), ``similarity``, ``index`` (this person's resemblance to
+    one decimal), ``index`` (this person's resemblance to
     the hero, 0-100, a whole number; None before it existed) and ``band``
     (the index in words, a Band or None). ``band``: the match strength in
     words. ``tied_with``: the close second (ranking[1]'s hero) when the top
@@ -126,7 +126,6 @@ def _ranking_rows(ranking, heroes):
                 "hero": hero,
                 "probability": row["probability"],
                 "percent": round(100 * row["probability"], 1),
-                "similarity": row["similarity"],
                 "index": index,
                 "band": strength_band(index),
             }

@@ -23,7 +23,12 @@ JPEG_QUALITY = 90
 
 def _catalog_ranking(result):
     """The engine's ranking restricted to active heroes of the catalog,
-    probabilities renormalised over them. Returns (rows, heroes by key)."""
+    probabilities renormalised over them. Returns (rows, heroes by key).
+
+    Each row is stored as ``{"hero", "probability", "index"}`` with the
+    engine's numbers unrounded: pages, cards and the API round them once,
+    where they show them. The engine's cosine ``similarity`` ranks nothing
+    and is not kept."""
     heroes = {hero.key: hero for hero in Hero.objects.active()}
     rows = [score for score in result.ranking if score.hero in heroes]
     if not rows:
@@ -32,9 +37,8 @@ def _catalog_ranking(result):
     ranking = [
         {
             "hero": score.hero,
-            "probability": round(score.probability / total, 6),
-            "similarity": round(score.similarity, 6),
-            "index": None if score.index is None else round(score.index, 2),
+            "probability": score.probability / total,
+            "index": score.index,
         }
         for score in rows
     ]
