@@ -143,15 +143,15 @@ def baseline_rate(data, env):
     code = r"""
 import os, sys, time, django
 django.setup()
-from heroes.ml import api as engine
-engine.load()
+from heroes.ml import api as engine_api
+engine_api.load()
 photos = [open(p, "rb").read() for p in sys.argv[1:]]
 for p in photos[:3]:
-    try: engine.predict(p)
+    try: engine_api.predict(p)
     except Exception: pass
 start = time.perf_counter()
 for p in photos:
-    try: engine.predict(p)
+    try: engine_api.predict(p)
     except Exception: pass
 print(len(photos) / (time.perf_counter() - start))
 """

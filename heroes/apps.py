@@ -11,13 +11,13 @@ class HeroesConfig(AppConfig):
 
         from core.errors import errors_register
         from heroes.errors import MESSAGES, STATUSES
-        from heroes.ml import api as engine
+        from heroes.ml import api as engine_api
 
         errors_register(MESSAGES, STATUSES)
         # The engine's configuration comes from the settings (MLH_MODEL_DIR
         # and friends); importing the door is cheap, TensorFlow loads later.
-        engine.configure(
-            engine.EngineConfig(
+        engine_api.configure(
+            engine_api.EngineConfig(
                 model_dir=settings.MLH_MODEL_DIR or None,
                 max_pixels=settings.MLH_MAX_PIXELS,
                 tf_intra_threads=settings.MLH_TF_INTRA_THREADS,

@@ -77,9 +77,9 @@ class Hero(models.Model):
         key = key or self.key
         if self.pk and Prediction.objects.filter(top_hero_id=self.pk).exists():
             return True
-        from heroes.ml import api as engine
+        from heroes.ml import api as engine_api
 
-        if key in engine.hero_profiles():
+        if key in engine_api.hero_profiles():
             return True
         rows = Prediction.objects.values_list("ranking", "previous_results").iterator()
         for ranking, previous in rows:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.storage import rows_delete_with_files, stored_files_delete
 from core.transactions import atomic
-from heroes.ml import api as engine
+from heroes.ml import api as engine_api
 from heroes.ml.api import ModelUnavailable
 from heroes.models import Hero, Prediction, new_share_token, share_card_files, share_card_name
 
@@ -38,7 +38,7 @@ def _catalog_ranking(result):
         {
             "hero": score.hero,
             "probability": score.probability / total,
-            "index": score.index,
+            "index": score.percentile,
         }
         for score in rows
     ]
@@ -48,7 +48,7 @@ def _catalog_ranking(result):
 def stored_photo_bytes(upload):
     """The photo as it is kept: upright, at most 1024 px, re-encoded as JPEG
     without EXIF. Raises ImageRejected for a file that is not a usable photo."""
-    loaded = engine.load_image(upload, max_bytes=settings.MLH_MAX_UPLOAD_BYTES)
+    loaded = engine_api.load_image(upload, max_bytes=settings.MLH_MAX_UPLOAD_BYTES)
     return _jpeg_bytes(loaded.image)
 
 
@@ -151,7 +151,7 @@ def prediction_create(*, user, upload, face_index=None, anonymous_owner=""):
         photo = stored_photo_bytes(upload)
         # Ranked from exactly the bytes that are stored: re-predicting the
         # stored photo with the same model gives the same answer.
-        result = engine.predict(
+        result = engine_api.predict(
             photo, face_index=face_index, max_bytes=settings.MLH_MAX_UPLOAD_BYTES
         )
     except Exception as exc:
@@ -203,7 +203,7 @@ def prediction_choose_face(*, prediction, face_index):
         _log("failed", user=user, started=started, error=exc)
         raise ServiceUnavailable("storage_unavailable") from exc
     try:
-        result = engine.predict(
+        result = engine_api.predict(
             data, face_index=face_index, max_bytes=settings.MLH_MAX_UPLOAD_BYTES
         )
     except Exception as exc:

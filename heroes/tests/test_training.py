@@ -110,8 +110,8 @@ def test_shown_numbers_follow_the_ranking_and_every_person_weighs_the_same():
     strength = report["match_strength"]
     assert strength["population"]["news"]["people"] == 20
     probes = np.concatenate([population.embeddings, train.embeddings[:20]])
-    probabilities, _similarities, indices = classifier.analyse(probes)
-    for p_row, i_row in zip(probabilities, indices):
+    probabilities, _similarities, percentiles = classifier.analyse(probes)
+    for p_row, i_row in zip(probabilities, percentiles):
         order = np.argsort(-p_row)
         assert np.all(np.diff(i_row[order]) <= 1e-9)
 
@@ -236,9 +236,9 @@ def test_train_from_several_sources_merges_dedups_and_measures_strength(
     engine = HeroEngine(tmp_path / "models" / version)
     result = engine.analyse(str(smiling / london[1].name))  # 0 was the duplicate
     assert result.top.hero == "loki"
-    assert 0 <= result.match_strength <= 100 and result.match_strength == result.top.index
-    assert all(0 <= score.index <= 100 for score in result.ranking)
-    shown = [score.index for score in result.ranking]
+    assert 0 <= result.match_strength <= 100 and result.match_strength == result.top.percentile
+    assert all(0 <= score.percentile <= 100 for score in result.ranking)
+    shown = [score.percentile for score in result.ranking]
     assert shown == sorted(shown, reverse=True)
 
     capsys.readouterr()
