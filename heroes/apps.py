@@ -10,10 +10,14 @@ class HeroesConfig(AppConfig):
         from django.conf import settings
 
         from core.errors import errors_register
+        from core.middleware import photo_routes_register
         from heroes.errors import MESSAGES, STATUSES
         from heroes.ml import api as engine_api
 
         errors_register(MESSAGES, STATUSES)
+        # Routes that take a photo: the API's predictions, and the admin (the
+        # heroes' portraits and reference images).
+        photo_routes_register("api:predictions", "admin:index")
         # The engine's configuration comes from the settings (MLH_MODEL_DIR
         # and friends); importing the door is cheap, TensorFlow loads later.
         engine_api.configure(
