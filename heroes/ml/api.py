@@ -14,9 +14,10 @@ and gets typed results back (``EngineResult``, ``HeroScore``,
 classifier. Importing this module is cheap: the engine and TensorFlow load
 on the first call (or ``load()``).
 
-Names, the same everywhere: this door is imported as ``engine_api``; the
-module ``heroes.ml.engine`` (inside ``heroes/ml`` only) as
-``engine_module``; a ``HeroEngine`` object is a ``hero_engine``.
+Names, the same everywhere: this door is imported as ``api`` or
+``engine_api``; the module ``heroes.ml.engine`` (inside ``heroes/ml`` only)
+as ``engine_module``; a ``HeroEngine`` object is a ``hero_engine``. None of
+them is called ``engine``.
 
 - ``predict``, ``predict_many``: rank every hero for photos;
 - ``load``: load and warm up now;
