@@ -5,8 +5,7 @@ The browser sends only the ranking (hero keys, probabilities, similarities,
 indexes), the model version, whether the top two are nearly tied and the
 face's box relative to the photo; never the photo nor the embedding. This
 module checks that shape and gives back the fields a result is stored with.
-It does not store anything (the private result, its view and its migration
-come with the site's integration).
+It stores nothing: heroes.services.prediction_create_private does.
 """
 
 import math
@@ -27,6 +26,12 @@ class RankingRejected(ValueError):
     """The posted ranking is not one this site would have produced."""
 
     code = "bad_private_ranking"
+
+
+class ThumbnailRefused(ValueError):
+    """A face thumbnail for a private result that is not one to keep."""
+
+    code = "bad_private_thumbnail"
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,11 @@ class Command(BaseCommand):
             return self._queue(version, selection, options)
 
         plan = reprediction.repredict_plan(version=version, limit=options["limit"], **selection)
+        if plan.private_skipped:
+            self.stdout.write(
+                f"skipping {plan.private_skipped} private results "
+                "(analysed on people's devices: no photo to re-run)"
+            )
         if options["dry_run"]:
             self.stdout.write(
                 f"would re-predict {plan.predictions.count()} photos with model {version}"
@@ -119,6 +124,12 @@ class Command(BaseCommand):
 
     def _queue(self, version, selection, options):
         predictions = reprediction.predictions_select(version=version, **selection)
+        skipped = reprediction.private_skipped_count(version=version, **selection)
+        if skipped:
+            self.stdout.write(
+                f"skipping {skipped} private results "
+                "(analysed on people's devices: no photo to re-run)"
+            )
         if options["limit"] is not None:
             pks = list(predictions.order_by("pk").values_list("pk", flat=True)[: options["limit"]])
             predictions = predictions.filter(pk__in=pks)
