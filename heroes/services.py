@@ -243,7 +243,7 @@ def prediction_thumbnail_keep(*, prediction, upload):
         raise ThumbnailRefused("this result takes no thumbnail")
     if upload.size > PRIVATE_THUMBNAIL_MAX_BYTES:
         raise ThumbnailRefused("larger than a thumbnail")
-    loaded = engine.load_image(upload, max_bytes=PRIVATE_THUMBNAIL_MAX_BYTES)
+    loaded = engine_api.load_image(upload, max_bytes=PRIVATE_THUMBNAIL_MAX_BYTES)
     if max(loaded.image.size) > PRIVATE_THUMBNAIL_MAX_SIDE:
         raise ThumbnailRefused("larger than a thumbnail")
     data = _jpeg_bytes(loaded.image)
