@@ -91,7 +91,9 @@ def private_ranking_clean(payload, *, body_bytes=0):
 
 def _clean_ranking(rows, heroes):
     """Every active hero once, numbers in range, probabilities summing to 1,
-    best first; the rows rounded as they are stored."""
+    best first; the rows as they are stored (``hero``, ``probability``,
+    ``index``), numbers as given: they are rounded where they are shown. A
+    ``similarity`` the browser sends is neither required nor kept."""
     if not isinstance(rows, list) or not rows:
         raise RankingRejected("no ranking")
     keys = [row.get("hero") if isinstance(row, dict) else None for row in rows]
@@ -99,15 +101,14 @@ def _clean_ranking(rows, heroes):
         raise RankingRejected("the ranking must hold every active hero exactly once")
     ranking = []
     for row in rows:
-        index = row.get("index")
+        percentile = row.get("index")
         ranking.append(
             {
                 "hero": row["hero"],
-                "probability": round(_number(row.get("probability"), 0.0, 1.0, "a probability"), 6),
-                "similarity": round(_number(row.get("similarity"), -1.0, 1.0, "a similarity"), 6),
+                "probability": _number(row.get("probability"), 0.0, 1.0, "a probability"),
                 "index": None
-                if index is None
-                else round(_number(index, 0.0, 100.0, "an index"), 2),
+                if percentile is None
+                else _number(percentile, 0.0, 100.0, "an index"),
             }
         )
     if len({row["index"] is None for row in ranking}) > 1:

@@ -38,7 +38,7 @@ from django.utils.translation import ngettext
 from core.errors import error_for
 from core.transactions import atomic
 from heroes import services
-from heroes.ml import api as engine
+from heroes.ml import api as engine_api
 from heroes.ml.api import ImageRejected
 from heroes.models import Prediction, RepredictRun
 
@@ -233,7 +233,7 @@ def predictions_repredict_batch(
 def _batch_compute(todo, settle):
     """The engine's results for ``todo`` ((prediction, photo bytes)); the
     refused ones are settled here."""
-    results = engine.predict_many(
+    results = engine_api.predict_many(
         [data for _prediction, data in todo],
         batch_size=max(1, len(todo)),
         face_indices=[prediction.face_index for prediction, _data in todo],
@@ -647,7 +647,7 @@ def repredict_batch(*, run_id, batch, ids, attempt=0):
         repredict_batch_failed(run_id=run_id, batch=batch, ids=ids, reason=reason)
         return {Outcome.FAILED.value: len(ids)}
     version = meta["version"]
-    active = engine.model_version()
+    active = engine_api.model_version()
     if active != version:
         reason = f"this worker has model {active}, the run is for {version}"
         repredict_batch_failed(run_id=run_id, batch=batch, ids=ids, reason=reason)
@@ -726,9 +726,9 @@ def usable_model_version():
     """The active model's version, read from its card without TensorFlow;
     raises ModelUnavailable (with the engine's reason) when there is no
     usable model. What every re-prediction checks before it starts."""
-    status = engine.status()
+    status = engine_api.status()
     if not status["version"]:
-        raise engine.ModelUnavailable(
+        raise engine_api.ModelUnavailable(
             status.get("error") or "no usable hero model (model card or weights missing)"
         )
     return status["version"]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.storage import rows_delete_with_files, stored_files_delete
 from core.transactions import atomic
-from heroes.ml import api as engine
+from heroes.ml import api as engine_api
 from heroes.ml.api import ModelUnavailable
 from heroes.models import Hero, Prediction, new_share_token, share_card_files, share_card_name
 from heroes.private_ranking import ThumbnailRefused
@@ -24,7 +24,12 @@ JPEG_QUALITY = 90
 
 def _catalog_ranking(result):
     """The engine's ranking restricted to active heroes of the catalog,
-    probabilities renormalised over them. Returns (rows, heroes by key)."""
+    probabilities renormalised over them. Returns (rows, heroes by key).
+
+    Each row is stored as ``{"hero", "probability", "index"}`` with the
+    engine's numbers unrounded: pages, cards and the API round them once,
+    where they show them. The engine's cosine ``similarity`` ranks nothing
+    and is not kept."""
     heroes = {hero.key: hero for hero in Hero.objects.active()}
     rows = [score for score in result.ranking if score.hero in heroes]
     if not rows:
@@ -33,9 +38,8 @@ def _catalog_ranking(result):
     ranking = [
         {
             "hero": score.hero,
-            "probability": round(score.probability / total, 6),
-            "similarity": round(score.similarity, 6),
-            "index": None if score.index is None else round(score.index, 2),
+            "probability": score.probability / total,
+            "index": score.percentile,
         }
         for score in rows
     ]
@@ -45,7 +49,7 @@ def _catalog_ranking(result):
 def stored_photo_bytes(upload):
     """The photo as it is kept: upright, at most 1024 px, re-encoded as JPEG
     without EXIF. Raises ImageRejected for a file that is not a usable photo."""
-    loaded = engine.load_image(upload, max_bytes=settings.MLH_MAX_UPLOAD_BYTES)
+    loaded = engine_api.load_image(upload, max_bytes=settings.MLH_MAX_UPLOAD_BYTES)
     return _jpeg_bytes(loaded.image)
 
 
@@ -148,7 +152,7 @@ def prediction_create(*, user, upload, face_index=None, anonymous_owner=""):
         photo = stored_photo_bytes(upload)
         # Ranked from exactly the bytes that are stored: re-predicting the
         # stored photo with the same model gives the same answer.
-        result = engine.predict(
+        result = engine_api.predict(
             photo, face_index=face_index, max_bytes=settings.MLH_MAX_UPLOAD_BYTES
         )
     except Exception as exc:
@@ -239,7 +243,7 @@ def prediction_thumbnail_keep(*, prediction, upload):
         raise ThumbnailRefused("this result takes no thumbnail")
     if upload.size > PRIVATE_THUMBNAIL_MAX_BYTES:
         raise ThumbnailRefused("larger than a thumbnail")
-    loaded = engine.load_image(upload, max_bytes=PRIVATE_THUMBNAIL_MAX_BYTES)
+    loaded = engine_api.load_image(upload, max_bytes=PRIVATE_THUMBNAIL_MAX_BYTES)
     if max(loaded.image.size) > PRIVATE_THUMBNAIL_MAX_SIDE:
         raise ThumbnailRefused("larger than a thumbnail")
     data = _jpeg_bytes(loaded.image)
@@ -272,7 +276,7 @@ def prediction_choose_face(*, prediction, face_index):
         _log("failed", user=user, started=started, error=exc)
         raise ServiceUnavailable("storage_unavailable") from exc
     try:
-        result = engine.predict(
+        result = engine_api.predict(
             data, face_index=face_index, max_bytes=settings.MLH_MAX_UPLOAD_BYTES
         )
     except Exception as exc:

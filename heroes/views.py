@@ -18,7 +18,7 @@ from core.lookups import row_or_404
 from core.storage import stored_file_response
 from heroes import cards, selectors, services
 from heroes.emblems import emblem_url
-from heroes.ml import api as engine
+from heroes.ml import api as engine_api
 from heroes.models import Hero, HeroImage
 from heroes.strength import (
     PROBABILITY_EXPLAINED,
@@ -61,7 +61,7 @@ def hero_profile(hero, active_heroes):
     look most like it; 0 means "fewer than 1"), ``band`` (the median score
     of those people, as a Band), ``close`` (active heroes most often ranked
     right after it). None when the model's card has no statistics."""
-    profile = engine.hero_profiles().get(hero.key)
+    profile = engine_api.hero_profiles().get(hero.key)
     if not profile:
         return None
     share = profile.get("share")

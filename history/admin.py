@@ -163,9 +163,9 @@ class PredictionAdmin(admin.ModelAdmin):
     def ranking_table(self, obj):
         rows = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td>{}%</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}%</td></tr>",
             (
-                (rank, row["hero"], f"{100 * row['probability']:.1f}", f"{row['similarity']:.3f}")
+                (rank, row["hero"], f"{100 * row['probability']:.1f}")
                 for rank, row in enumerate(obj.ranking or [], start=1)
             ),
         )

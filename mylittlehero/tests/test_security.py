@@ -55,6 +55,17 @@ def test_a_photo_sized_body_is_fine_on_photo_routes_only(client, user):
     ).status_code in (200, 302)
 
 
+def test_the_photo_routes_come_from_the_apps_that_own_them():
+    from pathlib import Path
+
+    import core.middleware
+    from core.middleware import photo_route_prefixes
+
+    assert set(photo_route_prefixes()) == {"/upload/", "/api/predictions/", "/admin/"}
+    source = Path(core.middleware.__file__).read_text()
+    assert not any(route in source for route in ("/upload/", "/predictions/", "/admin/"))
+
+
 # --- Headers (item 17) ---------------------------------------------------------
 
 
