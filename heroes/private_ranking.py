@@ -1,8 +1,8 @@
 """Private mode (docs/private-mode.md): the ranking a browser
 computed itself, checked before anything stores it.
 
-The browser sends only the ranking (hero keys, probabilities, similarities,
-indexes), the model version, whether the top two are nearly tied and the
+The browser sends only the ranking (hero keys, probabilities and
+percentiles, the ``index`` key), the model version, whether the top two are nearly tied and the
 face's box relative to the photo; never the photo nor the embedding. This
 module checks that shape and gives back the fields a result is stored with.
 It stores nothing: heroes.services.prediction_create_private does.
@@ -11,7 +11,7 @@ It stores nothing: heroes.services.prediction_create_private does.
 import math
 from dataclasses import dataclass
 
-from heroes.ml import api as engine
+from heroes.ml import api as engine_api
 from heroes.models import Hero
 
 # A ranking of a few dozen heroes is a few kilobytes; anything much larger
@@ -36,7 +36,7 @@ class ThumbnailRefused(ValueError):
 
 @dataclass(frozen=True)
 class PrivateRanking:
-    ranking: list  # [{"hero", "probability", "similarity", "index"}], best first
+    ranking: list  # [{"hero", "probability", "index"}], best first (index: a percentile)
     top_hero: Hero
     top_probability: float
     match_strength: float | None
@@ -67,7 +67,7 @@ def private_ranking_clean(payload, *, body_bytes=0):
     if not isinstance(payload, dict):
         raise RankingRejected("not a JSON object")
     version = payload.get("model_version")
-    if not isinstance(version, str) or version != engine.model_version():
+    if not isinstance(version, str) or version != engine_api.model_version():
         raise RankingRejected("not the active model's version")
 
     heroes = {hero.key: hero for hero in Hero.objects.active()}

@@ -62,7 +62,6 @@ export function privateRanking(result, activeHeroes) {
     ranking: rows.map((score) => ({
       hero: score.hero,
       probability: round(score.probability / total, 6),
-      similarity: round(score.similarity, 6),
       index: score.index == null ? null : round(score.index, 2),
     })),
     nearly_tied: result.nearly_tied,
