@@ -49,7 +49,7 @@ worker: migrate
 # translate locale/ko/LC_MESSAGES/django.po and compile (the .mo files are
 # committed so a fresh clone needs no gettext).
 messages: $(VENV)/.installed-dev
-	$(BIN)/python manage.py makemessages -l ko -l en --ignore=.venv --no-obsolete
+	$(BIN)/python manage.py makemessages -l ko -l en --ignore=.venv --no-obsolete --no-location
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

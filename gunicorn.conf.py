@@ -127,9 +127,9 @@ def post_worker_init(worker):
 
     def warm():
         try:
-            from heroes.ml import api as engine
+            from heroes.ml import api as engine_api
 
-            engine.load()
+            engine_api.load()
             worker.log.info("hero engine loaded in worker %s", worker.pid)
         except Exception:  # noqa: BLE001 - /healthz and the 503 page report it
             worker.log.exception("hero engine failed to load in worker %s", worker.pid)

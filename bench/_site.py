@@ -68,6 +68,22 @@ def running_site(port=8810, photos=None):
     if not _free(port):
         raise SystemExit(f"port {port} is in use")
     work = Path(tempfile.mkdtemp(prefix="mlh-bench-site-"))
+    env = _site_env(work)
+    results = _prepare_site(env, photos)
+    (result_path, share_path, strength) = results[0]
+    server = _start_gunicorn(port, env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url)
+        yield Site(url, EMAIL, PASSWORD, result_path, share_path, strength, results)
+    finally:
+        server.terminate()
+        server.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _site_env(work):
+    """Production settings on loopback, the database and media in ``work``."""
     env = {
         **os.environ,
         "DJANGO_ENV": "production",
@@ -87,6 +103,12 @@ def running_site(port=8810, photos=None):
         "MLH_EMAIL_CONSOLE": "1",
     }
     env.pop("MONGODB_URI", None)
+    return env
+
+
+def _prepare_site(env, photos):
+    """Migrate, collect the static files and store the person's results;
+    every photo's (result path, share path, strength), in order."""
     manage = [PYTHON, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     # into ./staticfiles (git-ignored), as a deployment would
@@ -100,14 +122,16 @@ def running_site(port=8810, photos=None):
         capture_output=True,
         text=True,
     ).stdout
-    results = [
+    return [
         (f"/history/{pk}/", f"/s/{token}/", strength)
         for _, pk, token, strength in (
             line.split() for line in out.splitlines() if line.startswith("RESULT ")
         )
     ]
-    (result_path, share_path, strength) = results[0]
-    server = subprocess.Popen(
+
+
+def _start_gunicorn(port, env):
+    return subprocess.Popen(
         [
             PYTHON,
             "-m",
@@ -127,16 +151,12 @@ def running_site(port=8810, photos=None):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/heroes/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield Site(url, EMAIL, PASSWORD, result_path, share_path, strength, results)
-    finally:
-        server.terminate()
-        server.wait(10)
-        shutil.rmtree(work, ignore_errors=True)
+
+
+def _wait_until_up(url):
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/heroes/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)

@@ -33,6 +33,26 @@ def first_upload(command, port, wait):
         "MLH_MEDIA_ROOT": str(work / "media"),
         "TF_CPP_MIN_LOG_LEVEL": "3",
     }
+    _prepare_database(env)
+    started = time.monotonic()
+    server = subprocess.Popen(
+        [PYTHON, "manage.py", command, f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url)
+        return _click_to_result(url, started, wait)
+    finally:
+        server.terminate()
+        server.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _prepare_database(env):
     subprocess.run(
         [PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
@@ -51,48 +71,42 @@ def first_upload(command, port, wait):
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    started = time.monotonic()
-    server = subprocess.Popen(
-        [PYTHON, "manage.py", command, f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(url + "/heroes/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        from playwright.sync_api import sync_playwright
 
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"]
-            )
-            page = browser.new_page(locale="ko-KR")
-            page.set_default_timeout(120_000)
-            page.goto(url + "/accounts/login/")
-            page.get_by_label("이메일").fill("first@example.com")
-            page.get_by_label("비밀번호").fill("first-upload-pass-8712")
-            page.get_by_role("button", name="로그인").click()
-            page.wait_for_url(url + "/")
-            page.goto(url + "/upload/")
-            page.locator("#id_photo").set_input_files(str(PHOTO))
-            time.sleep(max(0.0, wait - (time.monotonic() - started)))
-            clicked = time.monotonic()
-            page.get_by_role("button", name="내 히어로 찾기").click()
-            page.wait_for_url(lambda u: "/history/" in u)
-            seconds = time.monotonic() - clicked
-            browser.close()
-        return seconds
-    finally:
-        server.terminate()
-        server.wait(10)
-        shutil.rmtree(work, ignore_errors=True)
+
+def _wait_until_up(url):
+    while True:
+        try:
+            urllib.request.urlopen(url + "/heroes/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+
+
+def _click_to_result(url, started, wait):
+    """Log in, choose the photo, click ``wait`` seconds after the server
+    ``started``; the seconds from the click to the result page."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"]
+        )
+        page = browser.new_page(locale="ko-KR")
+        page.set_default_timeout(120_000)
+        page.goto(url + "/accounts/login/")
+        page.get_by_label("이메일").fill("first@example.com")
+        page.get_by_label("비밀번호").fill("first-upload-pass-8712")
+        page.get_by_role("button", name="로그인").click()
+        page.wait_for_url(url + "/")
+        page.goto(url + "/upload/")
+        page.locator("#id_photo").set_input_files(str(PHOTO))
+        time.sleep(max(0.0, wait - (time.monotonic() - started)))
+        clicked = time.monotonic()
+        page.get_by_role("button", name="내 히어로 찾기").click()
+        page.wait_for_url(lambda u: "/history/" in u)
+        seconds = time.monotonic() - clicked
+        browser.close()
+    return seconds
 
 
 def main():

@@ -52,13 +52,26 @@ def main():
     from heroes.ml import api
 
     photos = [phone_jpeg(path, seed=i) for i, path in enumerate(phone_photos())]
+    files = _written(photos)
+    api.predict(photos[0])  # load and warm up
+    original = _original_pipeline()
+    original(files[0])  # warm up
+    _compare_with_original(api, photos, files, original, args.repeats)
+    _compare_upload_paths(api, photos, args.repeats)
+
+
+def _written(photos):
+    """The photos as files in a temporary folder (the original pipeline reads paths)."""
     tmp = Path(tempfile.mkdtemp())
     files = []
     for i, data in enumerate(photos):
         files.append(tmp / f"phone{i}.jpg")
         files[-1].write_bytes(data)
+    return files
 
-    api.predict(photos[0])  # load and warm up
+
+def _original_pipeline():
+    """The 2022 project's pipeline: a function of a photo's path."""
     import keras
     import numpy as np
 
@@ -72,13 +85,15 @@ def main():
         )
         return mobilenet.predict(x, verbose=0)
 
-    original(files[0])  # warm up
+    return original
 
-    print(f"{len(photos)} photos of 4032x3024, {args.repeats} runs each, medians:")
+
+def _compare_with_original(api, photos, files, original, repeats):
+    print(f"{len(photos)} photos of 4032x3024, {repeats} runs each, medians:")
     ours_all, theirs_all = [], []
     for data, path in zip(photos, files):
-        ours = median_ms(lambda data=data: api.predict(data), args.repeats)
-        theirs = median_ms(lambda path=path: original(str(path)), args.repeats)
+        ours = median_ms(lambda data=data: api.predict(data), repeats)
+        theirs = median_ms(lambda path=path: original(str(path)), repeats)
         stages = api.predict(data).timings
         ours_all.append(ours)
         theirs_all.append(theirs)
@@ -93,8 +108,11 @@ def main():
         f"ratio ours/original {ours / theirs:.2f}"
     )
 
-    # The server's share of an upload, for the photo as sent: the 12 MP
-    # original (as sent before the page shrank photos) and the ~1024 px JPEG the page sends now.
+
+def _compare_upload_paths(api, photos, repeats):
+    """The server's share of an upload, for the photo as sent: the 12 MP
+    original (as sent before the page shrank photos) and the ~1024 px JPEG
+    the page sends now."""
     from heroes.services import stored_photo_bytes
 
     def upload_path(data):
@@ -103,8 +121,8 @@ def main():
     big_all, small_all = [], []
     for data in photos:
         small = browser_shrink(data)
-        big_all.append(median_ms(lambda data=data: upload_path(data), args.repeats))
-        small_all.append(median_ms(lambda small=small: upload_path(small), args.repeats))
+        big_all.append(median_ms(lambda data=data: upload_path(data), repeats))
+        small_all.append(median_ms(lambda small=small: upload_path(small), repeats))
     big, small = statistics.median(big_all), statistics.median(small_all)
     sizes = ", ".join(
         f"{len(d) / 1e6:.1f} MB -> {len(browser_shrink(d)) / 1e3:.0f} KB" for d in photos

@@ -143,15 +143,15 @@ def baseline_rate(data, env):
     code = r"""
 import os, sys, time, django
 django.setup()
-from heroes.ml import api as engine
-engine.load()
+from heroes.ml import api as engine_api
+engine_api.load()
 photos = [open(p, "rb").read() for p in sys.argv[1:]]
 for p in photos[:3]:
-    try: engine.predict(p)
+    try: engine_api.predict(p)
     except Exception: pass
 start = time.perf_counter()
 for p in photos:
-    try: engine.predict(p)
+    try: engine_api.predict(p)
     except Exception: pass
 print(len(photos) / (time.perf_counter() - start))
 """
@@ -239,19 +239,7 @@ def run(args, database, base):
 
 
 def _run(args, env, work, base):
-    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=REPO, env=env, check=True)
-    tokens = json.loads(
-        subprocess.run(
-            [PYTHON, "-c", SETUP, str(args.clients)],
-            cwd=REPO,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
+    tokens = _prepare_site(args, env)
     data = photos(max(args.uploads, 60))
 
     if base is None:
@@ -268,16 +256,7 @@ def _run(args, env, work, base):
         stderr=open(work / "gunicorn.log", "w"),
     )
     try:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(base_url + "/healthz", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None:
-                    sys.exit("gunicorn exited:\n" + (work / "gunicorn.log").read_text()[-2000:])
-                time.sleep(1)
+        _wait_healthy(base_url, server, work)
         time.sleep(12)  # each worker loads the engine in the background at start
         run_batch(base_url, tokens, data[: 2 * args.clients], args.clients)  # warm-up
 
@@ -290,65 +269,85 @@ def _run(args, env, work, base):
             if rss_at_100 is None:
                 rss_at_100 = worker_rss(server.pid)  # about 100 predictions in
         elapsed = time.perf_counter() - start
-        statuses = {}
-        for status, _latency, _payload in results:
-            statuses[status] = statuses.get(status, 0) + 1
-        latencies = sorted(latency for _status, latency, _payload in results)
-        p50 = statistics.median(latencies) * 1000
-        p95 = latencies[int(0.95 * (len(latencies) - 1))] * 1000
-        rate = len(results) / elapsed
-        accepted_ids = [payload["id"] for status, _l, payload in results if status == 201]
-        check = json.loads(
-            subprocess.run(
-                [PYTHON, "-c", CHECK], cwd=REPO, env=env, check=True, capture_output=True, text=True
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
-        warm = 2 * args.clients
-        print(
-            f"{len(results)} uploads, {args.clients} clients, {args.workers} workers: "
-            f"statuses {dict(sorted(statuses.items()))}"
-        )
-        print(f"latency p50 {p50:.0f} ms, p95 {p95:.0f} ms; throughput {rate:.1f} uploads/s")
-        print(
-            f"baseline engine alone: {base:.1f} photos/s; target 0.8 x {base:.1f} x "
-            f"{args.workers} = {0.8 * base * args.workers:.1f}/s; ratio "
-            f"{rate / (base * args.workers):.2f}"
-        )
-        server_errors = sum(n for status, n in statuses.items() if status >= 500 or status == 0)
-        exactly_once = (
-            len(set(accepted_ids)) == len(accepted_ids)
-            and set(accepted_ids) <= set(check["ids"])
-            and check["rows"] == len(accepted_ids) + warm
-            and check["files_exist"] == check["rows"]
-        )
-        print(
-            f"server errors {server_errors}; every accepted upload stored exactly once "
-            f"with its photo: {exactly_once} ({check['rows']} rows incl. {warm} warm-up)"
-        )
-
+        figures, stored_rows = _report(args, env, base, results, elapsed)
         if args.memory_to:
-            done = check["rows"]
-            while done < args.memory_to:
-                chunk = min(100, args.memory_to - done)
-                batch = [data[(done + i) % len(data)] for i in range(chunk)]
-                run_batch(base_url, tokens, batch, args.clients)
-                done += chunk
-            rss_end = worker_rss(server.pid)
-            print(
-                f"worker RSS (MB) after {warm + 100} predictions: {rss_at_100}; "
-                f"after {done}: {rss_end}"
-            )
-            for pid, before in (rss_at_100 or {}).items():
-                after = rss_end.get(pid)
-                if after:
-                    print(
-                        f"  worker {pid}: {before} -> {after} MB ({(after - before) / before:+.1%})"
-                    )
+            _memory_run(args, base_url, tokens, data, server, stored_rows, rss_at_100)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    return figures, base
+
+
+def _prepare_site(args, env):
+    """Migrate and make the clients' accounts; their API tokens."""
+    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=REPO, env=env, check=True)
+    return json.loads(
+        subprocess.run(
+            [PYTHON, "-c", SETUP, str(args.clients)],
+            cwd=REPO,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+
+
+def _wait_healthy(base_url, server, work):
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(base_url + "/healthz", timeout=5) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if server.poll() is not None:
+                sys.exit("gunicorn exited:\n" + (work / "gunicorn.log").read_text()[-2000:])
+            time.sleep(1)
+
+
+def _report(args, env, base, results, elapsed):
+    """Print the run's statuses, latencies, throughput and whether every
+    accepted upload was stored exactly once; (the figures, rows stored)."""
+    statuses = {}
+    for status, _latency, _payload in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    latencies = sorted(latency for _status, latency, _payload in results)
+    p50 = statistics.median(latencies) * 1000
+    p95 = latencies[int(0.95 * (len(latencies) - 1))] * 1000
+    rate = len(results) / elapsed
+    accepted_ids = [payload["id"] for status, _l, payload in results if status == 201]
+    check = json.loads(
+        subprocess.run(
+            [PYTHON, "-c", CHECK], cwd=REPO, env=env, check=True, capture_output=True, text=True
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    warm = 2 * args.clients
+    print(
+        f"{len(results)} uploads, {args.clients} clients, {args.workers} workers: "
+        f"statuses {dict(sorted(statuses.items()))}"
+    )
+    print(f"latency p50 {p50:.0f} ms, p95 {p95:.0f} ms; throughput {rate:.1f} uploads/s")
+    print(
+        f"baseline engine alone: {base:.1f} photos/s; target 0.8 x {base:.1f} x "
+        f"{args.workers} = {0.8 * base * args.workers:.1f}/s; ratio "
+        f"{rate / (base * args.workers):.2f}"
+    )
+    server_errors = sum(n for status, n in statuses.items() if status >= 500 or status == 0)
+    exactly_once = (
+        len(set(accepted_ids)) == len(accepted_ids)
+        and set(accepted_ids) <= set(check["ids"])
+        and check["rows"] == len(accepted_ids) + warm
+        and check["files_exist"] == check["rows"]
+    )
+    print(
+        f"server errors {server_errors}; every accepted upload stored exactly once "
+        f"with its photo: {exactly_once} ({check['rows']} rows incl. {warm} warm-up)"
+    )
     figures = {
         "rate": rate,
         "p50": p50,
@@ -356,7 +355,24 @@ def _run(args, env, work, base):
         "server_errors": server_errors,
         "exactly_once": exactly_once,
     }
-    return figures, base
+    return figures, check["rows"]
+
+
+def _memory_run(args, base_url, tokens, data, server, done, rss_at_100):
+    """Upload on up to ``args.memory_to`` predictions and print how the
+    workers' memory grew since about 100 predictions in."""
+    warm = 2 * args.clients
+    while done < args.memory_to:
+        chunk = min(100, args.memory_to - done)
+        batch = [data[(done + i) % len(data)] for i in range(chunk)]
+        run_batch(base_url, tokens, batch, args.clients)
+        done += chunk
+    rss_end = worker_rss(server.pid)
+    print(f"worker RSS (MB) after {warm + 100} predictions: {rss_at_100}; after {done}: {rss_end}")
+    for pid, before in (rss_at_100 or {}).items():
+        after = rss_end.get(pid)
+        if after:
+            print(f"  worker {pid}: {before} -> {after} MB ({(after - before) / before:+.1%})")
 
 
 if __name__ == "__main__":

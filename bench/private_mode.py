@@ -29,6 +29,7 @@ import statistics
 import sys
 import time
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -96,69 +97,103 @@ def renderer_rss_mb(marker):
     return max(sizes) if sizes else None
 
 
+@dataclass
+class _Tally:
+    """The browser against the server engine, photo by photo."""
+
+    same: int = 0  # same top hero as the server engine on the same file
+    same_upload: int = 0  # same top hero as an upload (the stored re-encoded copy)
+    others: list = field(default_factory=list)  # (name, nearly tied on either side)
+    others_upload: list = field(default_factory=list)  # (name, nearly tied, or "refused")
+    distances: list = field(default_factory=list)  # embedding L2, browser vs server
+    times: list = field(default_factory=list)  # ms in the page, decode to ranking
+    refused: dict = field(
+        default_factory=lambda: {"both": 0, "browser only": [], "server only": []}
+    )
+
+
 def london(playwright, limit, folder=None):
     from heroes.ml.engine import get_engine
-    from heroes.ml.errors import ImageRejected
-    from heroes.ml.intake import load_image
 
-    shared = shared_datasets()
-    if folder:
-        paths = sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in (".jpg", ".png"))
-        label = str(folder)
-    elif shared:
-        root = shared / "faces-london"
-        paths = sorted((root / "neutral").glob("*.jpg")) + sorted((root / "smiling").glob("*.jpg"))
-        label = "London"
-    else:
-        print("London: ../shared/datasets is absent, skipped")
+    found = _london_photos(folder)
+    if found is None:
         return
+    paths, label = found
     paths = paths[:limit] if limit else paths
-    engine = get_engine()
+    hero_engine = get_engine()
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    same = same_upload = 0
-    others, others_upload, distances, times = [], [], [], []
-    refused = {"both": 0, "browser only": [], "server only": []}
+    tally = _Tally()
     with private_site.StaticSite() as site:
         page = browser.new_page()
         page.set_default_timeout(120_000)
         private_site.load_engine(page, site)
         for path in paths:
-            data = path.read_bytes()
-            try:
-                got = page.evaluate(STAGES, private_site.as_blob_arg(data))
-            except Exception:  # noqa: BLE001 - the page refused it (no face...)
-                got = None
-            try:
-                prepared = engine._prepare(data, None, None)
-            except ImageRejected:
-                prepared = None
-            if got is None or prepared is None:
-                if got is None and prepared is None:
-                    refused["both"] += 1
-                else:
-                    refused["browser only" if got is None else "server only"].append(path.name)
-                continue
-            times.append(got["ms"])
-            embedding = engine.embed_faces([prepared.chip])
-            ((ranking, tied),) = engine.rank(embedding)
-            distances.append(float(np.linalg.norm(np.array(got["embedding"]) - embedding[0])))
-            if got["ranking"][0] == ranking[0].hero:
-                same += 1
-            else:
-                others.append((path.name, tied or got["tied"]))
-            # What an upload gets: the engine on the stored, re-encoded copy.
-            from heroes.services import _jpeg_bytes
-
-            try:
-                upload = engine.analyse(_jpeg_bytes(load_image(data).image))
-            except ImageRejected:
-                others_upload.append((path.name, "refused"))
-                continue
-            if got["ranking"][0] == upload.ranking[0].hero:
-                same_upload += 1
-            else:
-                others_upload.append((path.name, upload.nearly_tied or got["tied"]))
+            _compare_photo(page, hero_engine, path, tally)
         browser.close()
+    _print_london(label, paths, tally)
+
+
+def _london_photos(folder):
+    """(the photos, their label): ``folder``'s, else the London set; None
+    (and a line saying so) without either."""
+    shared = shared_datasets()
+    if folder:
+        paths = sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in (".jpg", ".png"))
+        return paths, str(folder)
+    if shared:
+        root = shared / "faces-london"
+        paths = sorted((root / "neutral").glob("*.jpg")) + sorted((root / "smiling").glob("*.jpg"))
+        return paths, "London"
+    print("London: ../shared/datasets is absent, skipped")
+    return None
+
+
+def _compare_photo(page, hero_engine, path, tally):
+    """One photo in the page and in the server engine, on the same file and
+    as an upload stores it; counted in ``tally``."""
+    from heroes.ml.errors import ImageRejected
+    from heroes.ml.intake import load_image
+
+    data = path.read_bytes()
+    try:
+        got = page.evaluate(STAGES, private_site.as_blob_arg(data))
+    except Exception:  # noqa: BLE001 - the page refused it (no face...)
+        got = None
+    try:
+        prepared = hero_engine._prepare(data, None, None)
+    except ImageRejected:
+        prepared = None
+    if got is None or prepared is None:
+        if got is None and prepared is None:
+            tally.refused["both"] += 1
+        else:
+            tally.refused["browser only" if got is None else "server only"].append(path.name)
+        return
+    tally.times.append(got["ms"])
+    embedding = hero_engine.embed_faces([prepared.chip])
+    ((ranking, tied),) = hero_engine.rank(embedding)
+    tally.distances.append(float(np.linalg.norm(np.array(got["embedding"]) - embedding[0])))
+    if got["ranking"][0] == ranking[0].hero:
+        tally.same += 1
+    else:
+        tally.others.append((path.name, tied or got["tied"]))
+    # What an upload gets: the engine on the stored, re-encoded copy.
+    from heroes.services import _jpeg_bytes
+
+    try:
+        upload = hero_engine.analyse(_jpeg_bytes(load_image(data).image))
+    except ImageRejected:
+        tally.others_upload.append((path.name, "refused"))
+        return
+    if got["ranking"][0] == upload.ranking[0].hero:
+        tally.same_upload += 1
+    else:
+        tally.others_upload.append((path.name, upload.nearly_tied or got["tied"]))
+
+
+def _print_london(label, paths, tally):
+    refused, others, others_upload = tally.refused, tally.others, tally.others_upload
+    same, same_upload = tally.same, tally.same_upload
     n = len(paths) - refused["both"] - len(refused["browser only"]) - len(refused["server only"])
     print(f"{label}, {len(paths)} photos, {n} ranked by both; refused: {refused}")
     print(
@@ -172,12 +207,14 @@ def london(playwright, limit, folder=None):
         f"{sum(t is True for _n, t in others_upload)}/{len(others_upload)} "
         f"(re-encoded copy refused: {sum(t == 'refused' for _n, t in others_upload)})"
     )
-    d = sorted(distances)
+    d = sorted(tally.distances)
     print(
         f"  embedding L2, browser vs server: median {statistics.median(d):.2e}, "
         f"p95 {d[int(0.95 * (len(d) - 1))]:.2e}, max {d[-1]:.2e}"
     )
-    print(f"  warm time per photo (decode to ranking): median {statistics.median(times):.0f} ms")
+    print(
+        f"  warm time per photo (decode to ranking): median {statistics.median(tally.times):.0f} ms"
+    )
 
 
 def phone_photo(playwright):

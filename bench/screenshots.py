@@ -40,7 +40,7 @@ def choose_london_photos():
     import django
 
     django.setup()
-    from heroes.ml import api as engine
+    from heroes.ml import api as engine_api
 
     base = shared_datasets()
     if base is None:
@@ -48,7 +48,7 @@ def choose_london_photos():
     london = base / "faces-london"
     scored = []
     for photo in sorted([*london.glob("neutral/*.jpg"), *london.glob("smiling/*.jpg")]):
-        result = engine.predict(str(photo))
+        result = engine_api.predict(str(photo))
         if result.match_strength is not None and not result.nearly_tied:
             scored.append((result.match_strength, photo))
     scored.sort()

@@ -109,7 +109,7 @@ def photo_sets(shared, names):
 
 def contradicts(result):
     """A hero's shown index is above the index of a hero ranked before it."""
-    shown = [score.index for score in result.ranking]
+    shown = [score.percentile for score in result.ranking]
     return any(later > earlier for earlier, later in zip(shown, shown[1:]))
 
 

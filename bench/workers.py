@@ -68,9 +68,9 @@ IN_PROCESS = r"""
 import sys, time, django
 django.setup()
 from heroes import reprediction
-from heroes.ml import api as engine
-engine.load()
-version = engine.model_version()
+from heroes.ml import api as engine_api
+engine_api.load()
+version = engine_api.model_version()
 plan = reprediction.repredict_plan(version=version, every=False)
 start = time.perf_counter()
 counts = reprediction.repredict_in_process(plan=plan, batch_size=int(sys.argv[1])).counts()

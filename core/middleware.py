@@ -5,19 +5,42 @@ import logging
 from django.conf import settings
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
 from core.errors import ErrorReply, error_for, error_response
 
-# Routes that take a photo (the upload page, the API, the admin's portraits
-# and reference images); everything else is forms and JSON.
-PHOTO_ROUTE_PREFIXES = ("/upload/", "/api/predictions/", "/admin/")
 # The multipart envelope around a photo: boundaries, headers, other fields.
 ENVELOPE_BYTES = 512 * 1024
 
+# URL names of the routes that take a photo, each with every path below it;
+# everything else is forms and JSON. The apps that own such routes register
+# them from their AppConfig.ready (photo_routes_register): core knows no
+# app's routes.
+_PHOTO_ROUTES = []
+
+
+def photo_routes_register(*url_names):
+    """Give the routes named ``url_names`` (and every path below each) the
+    photo's body limit instead of a form's."""
+    for name in url_names:
+        if name not in _PHOTO_ROUTES:
+            _PHOTO_ROUTES.append(name)
+
+
+def photo_route_prefixes():
+    """The registered photo routes as path prefixes (as ``path_info`` reads,
+    without the script prefix)."""
+    script_prefix = get_script_prefix()
+    return tuple("/" + reverse(name).removeprefix(script_prefix) for name in _PHOTO_ROUTES)
+
+
+def is_photo_route(path):
+    return path.startswith(photo_route_prefixes())
+
 
 def body_limit_for(path):
-    if path.startswith(PHOTO_ROUTE_PREFIXES):
+    if is_photo_route(path):
         return settings.MLH_MAX_UPLOAD_BYTES + ENVELOPE_BYTES
     return settings.MLH_MAX_BODY_BYTES
 
@@ -41,7 +64,7 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
     def _too_large(self, request, limit):
-        if request.path_info.startswith(PHOTO_ROUTE_PREFIXES):
+        if is_photo_route(request.path_info):
             message = _("That photo is too large. Use one under %(size)s.") % {
                 "size": filesizeformat(settings.MLH_MAX_UPLOAD_BYTES)
             }

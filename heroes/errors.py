@@ -40,6 +40,14 @@ MESSAGES = {
         "Too many people are trying without an account right now. Try again later, or sign "
         "up to keep going."
     ),
+    "bad_private_ranking": gettext_lazy(
+        "The result from your device could not be checked, so nothing was kept. Reload "
+        "the page and try again."
+    ),
+    "bad_private_thumbnail": gettext_lazy(
+        "That face picture could not be kept. Only a small picture of the face found "
+        "in your photo is kept, once."
+    ),
 }
 # The engine's base ImageRejected: a file it cannot use, for no narrower reason.
 MESSAGES["invalid_image"] = MESSAGES["not_an_image"]

@@ -77,9 +77,9 @@ class Hero(models.Model):
         key = key or self.key
         if self.pk and Prediction.objects.filter(top_hero_id=self.pk).exists():
             return True
-        from heroes.ml import api as engine
+        from heroes.ml import api as engine_api
 
-        if key in engine.hero_profiles():
+        if key in engine_api.hero_profiles():
             return True
         rows = Prediction.objects.values_list("ranking", "previous_results").iterator()
         for ranking, previous in rows:
@@ -219,8 +219,9 @@ class Prediction(models.Model):
     # Every face found: [{"box": [x, y, w, h], "confidence": float}, ...]
     faces = models.JSONField(_("faces"), default=list, blank=True)
     face_index = models.PositiveSmallIntegerField(_("face used"), default=0)
-    # Every hero, best first: [{"hero": key, "probability": p, "similarity": s,
-    #   "index": 0-100 on the match-strength scale}, ...]
+    # Every hero, best first: [{"hero": key, "probability": p, "index": the
+    #   match-strength percentile (0-100) or None}, ...], unrounded. Rows
+    #   stored before may also hold a "similarity", which nothing reads.
     ranking = models.JSONField(_("ranking"), default=list, blank=True)
     top_hero = models.ForeignKey(
         Hero,

@@ -1,18 +1,17 @@
 """Private mode (docs/private-mode.md): the ranking a browser
 computed itself, checked before anything stores it.
 
-The browser sends only the ranking (hero keys, probabilities, similarities,
-indexes), the model version, whether the top two are nearly tied and the
+The browser sends only the ranking (hero keys, probabilities and
+percentiles, the ``index`` key), the model version, whether the top two are nearly tied and the
 face's box relative to the photo; never the photo nor the embedding. This
 module checks that shape and gives back the fields a result is stored with.
-It does not store anything (the private result, its view and its migration
-come with the site's integration).
+It stores nothing: heroes.services.prediction_create_private does.
 """
 
 import math
 from dataclasses import dataclass
 
-from heroes.ml import api as engine
+from heroes.ml import api as engine_api
 from heroes.models import Hero
 
 # A ranking of a few dozen heroes is a few kilobytes; anything much larger
@@ -29,9 +28,15 @@ class RankingRejected(ValueError):
     code = "bad_private_ranking"
 
 
+class ThumbnailRefused(ValueError):
+    """A face thumbnail for a private result that is not one to keep."""
+
+    code = "bad_private_thumbnail"
+
+
 @dataclass(frozen=True)
 class PrivateRanking:
-    ranking: list  # [{"hero", "probability", "similarity", "index"}], best first
+    ranking: list  # [{"hero", "probability", "index"}], best first (index: a percentile)
     top_hero: Hero
     top_probability: float
     match_strength: float | None
@@ -62,7 +67,7 @@ def private_ranking_clean(payload, *, body_bytes=0):
     if not isinstance(payload, dict):
         raise RankingRejected("not a JSON object")
     version = payload.get("model_version")
-    if not isinstance(version, str) or version != engine.model_version():
+    if not isinstance(version, str) or version != engine_api.model_version():
         raise RankingRejected("not the active model's version")
 
     heroes = {hero.key: hero for hero in Hero.objects.active()}
@@ -86,7 +91,9 @@ def private_ranking_clean(payload, *, body_bytes=0):
 
 def _clean_ranking(rows, heroes):
     """Every active hero once, numbers in range, probabilities summing to 1,
-    best first; the rows rounded as they are stored."""
+    best first; the rows as they are stored (``hero``, ``probability``,
+    ``index``), numbers as given: they are rounded where they are shown. A
+    ``similarity`` the browser sends is neither required nor kept."""
     if not isinstance(rows, list) or not rows:
         raise RankingRejected("no ranking")
     keys = [row.get("hero") if isinstance(row, dict) else None for row in rows]
@@ -94,15 +101,14 @@ def _clean_ranking(rows, heroes):
         raise RankingRejected("the ranking must hold every active hero exactly once")
     ranking = []
     for row in rows:
-        index = row.get("index")
+        percentile = row.get("index")
         ranking.append(
             {
                 "hero": row["hero"],
-                "probability": round(_number(row.get("probability"), 0.0, 1.0, "a probability"), 6),
-                "similarity": round(_number(row.get("similarity"), -1.0, 1.0, "a similarity"), 6),
+                "probability": _number(row.get("probability"), 0.0, 1.0, "a probability"),
                 "index": None
-                if index is None
-                else round(_number(index, 0.0, 100.0, "an index"), 2),
+                if percentile is None
+                else _number(percentile, 0.0, 100.0, "an index"),
             }
         )
     if len({row["index"] is None for row in ranking}) > 1:

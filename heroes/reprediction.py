@@ -38,7 +38,7 @@ from django.utils.translation import ngettext
 from core.errors import error_for
 from core.transactions import atomic
 from heroes import services
-from heroes.ml import api as engine
+from heroes.ml import api as engine_api
 from heroes.ml.api import ImageRejected
 from heroes.models import Prediction, RepredictRun
 
@@ -54,7 +54,23 @@ NO_FACE_CODES = ("no_face", "face_too_small")
 def predictions_select(*, version, every=False, user_email=None, since=None, hero=None):
     """Predictions to re-run: those made by another model version (every one
     with ``every``), optionally one person's, created since a date, or with
-    one top hero."""
+    one top hero. Never private results: their photo never reached the
+    server, so there is nothing to re-run (``private_skipped_count``)."""
+    return _selection(
+        version=version, every=every, user_email=user_email, since=since, hero=hero
+    ).filter(is_private=False)
+
+
+def private_skipped_count(*, version, every=False, user_email=None, since=None, hero=None):
+    """How many private results the same selection leaves out."""
+    return (
+        _selection(version=version, every=every, user_email=user_email, since=since, hero=hero)
+        .filter(is_private=True)
+        .count()
+    )
+
+
+def _selection(*, version, every, user_email, since, hero):
     predictions = Prediction.objects.all()
     if not every:
         predictions = predictions.exclude(model_version=version)
@@ -217,7 +233,7 @@ def predictions_repredict_batch(
 def _batch_compute(todo, settle):
     """The engine's results for ``todo`` ((prediction, photo bytes)); the
     refused ones are settled here."""
-    results = engine.predict_many(
+    results = engine_api.predict_many(
         [data for _prediction, data in todo],
         batch_size=max(1, len(todo)),
         face_indices=[prediction.face_index for prediction, _data in todo],
@@ -245,12 +261,12 @@ class Plan:
     arguments: str
     run: RepredictRun | None  # an unfinished run with the same arguments, resumed
     count: int | None  # how many (a new run only)
+    private_skipped: int = 0  # private results the selection leaves out
 
 
 def repredict_plan(*, version, every=False, user_email=None, since=None, hero=None, limit=None):
-    predictions = predictions_select(
-        version=version, every=every, user_email=user_email, since=since, hero=hero
-    )
+    selection = {"every": every, "user_email": user_email, "since": since, "hero": hero}
+    predictions = predictions_select(version=version, **selection)
     arguments = json.dumps(
         {
             "all": every,
@@ -270,7 +286,8 @@ def repredict_plan(*, version, every=False, user_email=None, since=None, hero=No
     if run is not None:
         predictions = predictions.filter(created_at__lte=run.started_at)
     count = predictions.count() if run is None else None
-    return Plan(predictions, version, arguments, run, count)
+    skipped = private_skipped_count(version=version, **selection)
+    return Plan(predictions, version, arguments, run, count, skipped)
 
 
 def repredict_in_process(*, plan, batch_size=32, limit=None, progress=None):
@@ -356,14 +373,29 @@ def predictions_repredict_selected(*, predictions, user):
     """The admin's action: re-predict the selected predictions with the
     current model, each once whatever version it holds. With a broker they
     are queued; without one, at most MLH_ADMIN_REPREDICT_MAX are re-predicted
-    now. Logged; returns the messages for the moderator, [(level, text)]."""
+    now. Private results are left out (no photo) and counted. Logged;
+    returns the messages for the moderator, [(level, text)]."""
+    private = predictions.filter(is_private=True).count()
+    predictions = predictions.filter(is_private=False)
+    replies = [_private_skipped_reply(private)] if private else []
     if broker_configured():
-        return _selected_queue(predictions, user)
+        return _selected_queue(predictions, user) + replies
     limit = settings.MLH_ADMIN_REPREDICT_MAX
     count = predictions.count()
     if count > limit:
-        return _selected_refuse(count, limit, user)
-    return _selected_now(predictions, count, user)
+        return _selected_refuse(count, limit, user) + replies
+    return _selected_now(predictions, count, user) + replies
+
+
+def _private_skipped_reply(count):
+    text = ngettext(
+        "%(count)d private result skipped: it was analysed on the person's device, "
+        "so there is no photo to re-run.",
+        "%(count)d private results skipped: they were analysed on people's devices, "
+        "so there is no photo to re-run.",
+        count,
+    )
+    return (messages.INFO, text % {"count": count})
 
 
 def _selected_queue(predictions, user):
@@ -615,7 +647,7 @@ def repredict_batch(*, run_id, batch, ids, attempt=0):
         repredict_batch_failed(run_id=run_id, batch=batch, ids=ids, reason=reason)
         return {Outcome.FAILED.value: len(ids)}
     version = meta["version"]
-    active = engine.model_version()
+    active = engine_api.model_version()
     if active != version:
         reason = f"this worker has model {active}, the run is for {version}"
         repredict_batch_failed(run_id=run_id, batch=batch, ids=ids, reason=reason)
@@ -694,9 +726,9 @@ def usable_model_version():
     """The active model's version, read from its card without TensorFlow;
     raises ModelUnavailable (with the engine's reason) when there is no
     usable model. What every re-prediction checks before it starts."""
-    status = engine.status()
+    status = engine_api.status()
     if not status["version"]:
-        raise engine.ModelUnavailable(
+        raise engine_api.ModelUnavailable(
             status.get("error") or "no usable hero model (model card or weights missing)"
         )
     return status["version"]

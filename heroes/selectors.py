@@ -57,9 +57,10 @@ class ResultSummary:
 
     ``rows``: the ranking joined with the catalog (heroes removed since are
     left out), each ``rank``, ``hero``, ``probability``, ``percent`` (0-100,
-    one decimal), ``similarity``, ``index`` (this person's resemblance to
-    the hero, 0-100, a whole number; None before it existed) and ``band``
-    (the index in words, a Band or None). ``band``: the match strength in
+    one decimal), ``index`` (the stored key's name: this person's
+    resemblance to the hero as a percentile, 0-100, a whole number; None
+    before it existed) and ``band`` (that percentile in words, a Band or
+    None). ``band``: the match strength in
     words. ``tied_with``: the close second (ranking[1]'s hero) when the top
     two are nearly tied, else None."""
 
@@ -119,23 +120,18 @@ def _ranking_rows(ranking, heroes):
         hero = heroes.get(row["hero"])
         if hero is None:  # removed from the catalog since
             continue
-        index = _index(row.get("index"))
+        band = strength_band(row.get("index"))
         rows.append(
             {
                 "rank": rank,
                 "hero": hero,
                 "probability": row["probability"],
                 "percent": round(100 * row["probability"], 1),
-                "similarity": row["similarity"],
-                "index": index,
-                "band": strength_band(index),
+                "index": None if band is None else band.value,
+                "band": band,
             }
         )
     return rows
-
-
-def _index(value):
-    return None if value is None else int(round(min(max(float(value), 0.0), 100.0)))
 
 
 def hero_images_for_training(*, heroes, seed=0):

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from core.storage import rows_delete_with_files, stored_files_delete
 from core.transactions import atomic
-from heroes.ml import api as engine
+from heroes.ml import api as engine_api
 from heroes.ml.api import ModelUnavailable
 from heroes.models import Hero, Prediction, new_share_token, share_card_files, share_card_name
+from heroes.private_ranking import ThumbnailRefused
 
 logger = logging.getLogger("heroes.predictions")
 
@@ -23,7 +24,12 @@ JPEG_QUALITY = 90
 
 def _catalog_ranking(result):
     """The engine's ranking restricted to active heroes of the catalog,
-    probabilities renormalised over them. Returns (rows, heroes by key)."""
+    probabilities renormalised over them. Returns (rows, heroes by key).
+
+    Each row is stored as ``{"hero", "probability", "index"}`` with the
+    engine's numbers unrounded: pages, cards and the API round them once,
+    where they show them. The engine's cosine ``similarity`` ranks nothing
+    and is not kept."""
     heroes = {hero.key: hero for hero in Hero.objects.active()}
     rows = [score for score in result.ranking if score.hero in heroes]
     if not rows:
@@ -32,9 +38,8 @@ def _catalog_ranking(result):
     ranking = [
         {
             "hero": score.hero,
-            "probability": round(score.probability / total, 6),
-            "similarity": round(score.similarity, 6),
-            "index": None if score.index is None else round(score.index, 2),
+            "probability": score.probability / total,
+            "index": score.percentile,
         }
         for score in rows
     ]
@@ -44,7 +49,7 @@ def _catalog_ranking(result):
 def stored_photo_bytes(upload):
     """The photo as it is kept: upright, at most 1024 px, re-encoded as JPEG
     without EXIF. Raises ImageRejected for a file that is not a usable photo."""
-    loaded = engine.load_image(upload, max_bytes=settings.MLH_MAX_UPLOAD_BYTES)
+    loaded = engine_api.load_image(upload, max_bytes=settings.MLH_MAX_UPLOAD_BYTES)
     return _jpeg_bytes(loaded.image)
 
 
@@ -147,7 +152,7 @@ def prediction_create(*, user, upload, face_index=None, anonymous_owner=""):
         photo = stored_photo_bytes(upload)
         # Ranked from exactly the bytes that are stored: re-predicting the
         # stored photo with the same model gives the same answer.
-        result = engine.predict(
+        result = engine_api.predict(
             photo, face_index=face_index, max_bytes=settings.MLH_MAX_UPLOAD_BYTES
         )
     except Exception as exc:
@@ -183,6 +188,78 @@ def prediction_create(*, user, upload, face_index=None, anonymous_owner=""):
     return prediction
 
 
+# A private result's face thumbnail, made by the browser from the face it
+# found: a small square JPEG (the page draws it at most 160 px wide).
+PRIVATE_THUMBNAIL_MAX_BYTES = 64 * 1024
+PRIVATE_THUMBNAIL_MAX_SIDE = 256
+
+
+def prediction_create_private(*, user, ranking, anonymous_owner=""):
+    """Store a result the person's browser computed (private mode): the
+    checked ranking (a heroes.private_ranking.PrivateRanking), no photo.
+
+    Owned like an upload's result: by ``user``, or without an account by the
+    browser session's ``anonymous_owner`` (the same ``MLH_ANONYMOUS_MAX``
+    cap applies). Raises ServiceUnavailable when it cannot be saved."""
+    started = time.perf_counter()
+    if user is None:
+        if not anonymous_owner:
+            raise ValueError("a result without an account needs an anonymous owner")
+        cap = settings.MLH_ANONYMOUS_MAX
+        if cap and Prediction.objects.filter(owner__isnull=True).count() >= cap:
+            _log("refused", user=user, started=started, error=ServiceUnavailable("anonymous_busy"))
+            raise ServiceUnavailable("anonymous_busy")
+    prediction = Prediction(
+        owner=user,
+        anonymous_owner="" if user else anonymous_owner,
+        is_private=True,
+        faces=[],
+        face_index=0,
+        ranking=ranking.ranking,
+        top_hero=ranking.top_hero,
+        top_probability=ranking.top_probability,
+        match_strength=ranking.match_strength,
+        nearly_tied=ranking.nearly_tied,
+        model_version=ranking.model_version,
+        predicted_at=timezone.now(),
+    )
+    try:
+        prediction.save()
+    except DatabaseError as exc:
+        _log("failed", user=user, started=started, error=exc)
+        raise ServiceUnavailable("database_unavailable") from exc
+    _log("stored_private", user=user, started=started)
+    return prediction
+
+
+def prediction_thumbnail_keep(*, prediction, upload):
+    """Keep the small face picture the owner of a private result chose to
+    keep (their browser made it; nothing else of the photo reaches us).
+
+    Only for a private result without one. Raises ThumbnailRefused for a
+    second one or one that is not a small image (ImageRejected for a file
+    that is no image), ServiceUnavailable when it cannot be stored."""
+    if not prediction.is_private or prediction.image:
+        raise ThumbnailRefused("this result takes no thumbnail")
+    if upload.size > PRIVATE_THUMBNAIL_MAX_BYTES:
+        raise ThumbnailRefused("larger than a thumbnail")
+    loaded = engine_api.load_image(upload, max_bytes=PRIVATE_THUMBNAIL_MAX_BYTES)
+    if max(loaded.image.size) > PRIVATE_THUMBNAIL_MAX_SIDE:
+        raise ThumbnailRefused("larger than a thumbnail")
+    data = _jpeg_bytes(loaded.image)
+    try:
+        prediction.image.save("face.jpg", ContentFile(data), save=False)
+    except Exception as exc:  # noqa: BLE001 - disk full, read-only, S3 errors...
+        raise ServiceUnavailable("storage_unavailable") from exc
+    prediction.image_width, prediction.image_height = loaded.image.size
+    try:
+        prediction.save(update_fields=["image", "image_width", "image_height"])
+    except DatabaseError as exc:
+        prediction.image.storage.delete(prediction.image.name)
+        raise ServiceUnavailable("database_unavailable") from exc
+    return prediction
+
+
 def prediction_choose_face(*, prediction, face_index):
     """Rank the heroes again for another face of the same stored photo.
 
@@ -199,7 +276,7 @@ def prediction_choose_face(*, prediction, face_index):
         _log("failed", user=user, started=started, error=exc)
         raise ServiceUnavailable("storage_unavailable") from exc
     try:
-        result = engine.predict(
+        result = engine_api.predict(
             data, face_index=face_index, max_bytes=settings.MLH_MAX_UPLOAD_BYTES
         )
     except Exception as exc:

@@ -1,5 +1,6 @@
 """Match strength in words: the 0-100 percentile stored on a prediction
-(``Prediction.match_strength``) and on each ranking entry (``index``) put
+(``Prediction.match_strength``) and on each ranking entry (stored under the
+key ``index``) put
 into a few bands a person understands.
 
 The number is a percentile on a reference population of ordinary faces:
@@ -76,7 +77,7 @@ def strength_band(value) -> Band | None:
     return Band(code, str(label), rounded)
 
 
-def index_text(value) -> str:
+def percentile_text(value) -> str:
     """A ranking entry's number as shown: "73", or "<1" rather than a bare 0."""
     if value is None:
         return ""

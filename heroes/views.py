@@ -18,7 +18,7 @@ from core.lookups import row_or_404
 from core.storage import stored_file_response
 from heroes import cards, selectors, services
 from heroes.emblems import emblem_url
-from heroes.ml import api as engine
+from heroes.ml import api as engine_api
 from heroes.models import CARD_PAGE_WIDTHS, Hero, HeroImage
 from heroes.strength import (
     PROBABILITY_EXPLAINED,
@@ -61,7 +61,7 @@ def hero_profile(hero, active_heroes):
     look most like it; 0 means "fewer than 1"), ``band`` (the median score
     of those people, as a Band), ``close`` (active heroes most often ranked
     right after it). None when the model's card has no statistics."""
-    profile = engine.hero_profiles().get(hero.key)
+    profile = engine_api.hero_profiles().get(hero.key)
     if not profile:
         return None
     share = profile.get("share")
@@ -207,6 +207,28 @@ def _tied_with(prediction, language):
     return {"tied_with": second.name_for(language), "tied_with_fallback": second.name_en}
 
 
+def _card_face(prediction, hero):
+    """The face the card shows: the photo's chosen face; for a private result
+    the small face picture its owner kept, or else the hero's emblem."""
+    if not prediction.image:
+        return _emblem_on_dark(hero)
+    with prediction.image.open("rb") as handle:
+        photo = cards.card_image(handle, mode="RGB")
+    face = prediction.face
+    return cards.face_crop(photo, face["box"]) if face else photo
+
+
+def _emblem_on_dark(hero):
+    path = finders.find(hero.emblem_static_path)
+    background = Image.new("RGB", (512, 512), (28, 30, 48))
+    if path:
+        emblem = cards.card_image(path).convert("RGBA")
+        emblem.thumbnail((400, 400))
+        offset = ((512 - emblem.width) // 2, (512 - emblem.height) // 2)
+        background.paste(emblem, offset, emblem)
+    return background
+
+
 def _portrait_image(hero):
     # Never decoded larger than the card draws it (heroes/cards/images.py):
     # a portrait too large to decode falls back to the emblem.
@@ -310,12 +332,8 @@ def _card_png(prediction, language):
 
 
 def _render_share_card(prediction, hero, language):
-    with prediction.image.open("rb") as handle:
-        photo = cards.card_image(handle, mode="RGB")
-    face = prediction.face
-    crop = cards.face_crop(photo, face["box"]) if face else photo
     return cards.render_share_card(
-        face=crop,
+        face=_card_face(prediction, hero),
         portrait=_portrait_image(hero),
         hero_name=hero.name_for(language),
         fallback_name=hero.name_en,

@@ -66,7 +66,14 @@ class PredictionAdmin(admin.ModelAdmin):
         "created",
     ]
     list_select_related = ["owner", "top_hero"]
-    list_filter = ["top_hero", "model_version", StaleFilter, OwnerKindFilter, "created_at"]
+    list_filter = [
+        "top_hero",
+        "model_version",
+        StaleFilter,
+        OwnerKindFilter,
+        "is_private",
+        "created_at",
+    ]
     search_fields = ["owner__email"]
     date_hierarchy = "created_at"
     actions = ["repredict", "delete_with_image"]
@@ -76,6 +83,7 @@ class PredictionAdmin(admin.ModelAdmin):
         "created_at",
         "predicted_at",
         "model_version",
+        "is_private",
         "face_index",
         "faces",
         "ranking_table",
@@ -105,6 +113,8 @@ class PredictionAdmin(admin.ModelAdmin):
     @admin.display(description=_("photo"))
     def thumbnail(self, obj):
         # A small crop around the chosen face, not the whole photo.
+        if not obj.image:
+            return _("No photo (analysed on the device)")
         return format_html(
             '<img src="{}" alt="" width="56" height="56" class="mlh-thumb" loading="lazy">',
             reverse("history:thumb", args=[obj.pk]),
@@ -124,6 +134,8 @@ class PredictionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("photo"))
     def photo(self, obj):
+        if not obj.image:
+            return _("No photo (analysed on the device)")
         return format_html(
             '<img src="{}" alt="" class="mlh-photo">',
             reverse("history:photo", args=[obj.pk]),
@@ -151,9 +163,9 @@ class PredictionAdmin(admin.ModelAdmin):
     def ranking_table(self, obj):
         rows = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td>{}%</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}%</td></tr>",
             (
-                (rank, row["hero"], f"{100 * row['probability']:.1f}", f"{row['similarity']:.3f}")
+                (rank, row["hero"], f"{100 * row['probability']:.1f}")
                 for rank, row in enumerate(obj.ranking or [], start=1)
             ),
         )

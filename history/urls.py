@@ -13,4 +13,5 @@ urlpatterns = [
     path("<str:pk>/delete/", views.history_delete, name="delete"),
     path("<str:pk>/face/", views.history_choose_face, name="choose_face"),
     path("<str:pk>/share/", views.history_share, name="share"),
+    path("<str:pk>/keep-face/", views.history_keep_face, name="keep_face"),
 ]

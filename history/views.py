@@ -1,8 +1,10 @@
 """A person's own results: the upload page that makes one, the result page
 (face choice, share link, delete), the photo, the list."""
 
+import json
 from functools import wraps
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,8 +26,12 @@ from core.lookups import index_or_404, row_or_404
 from core.ratelimit import RateLimited, prediction_quota, share_toggle_take
 from core.storage import stored_file_response
 from heroes import cards, services
+from heroes.errors import MESSAGES as ERROR_MESSAGES
 from heroes.forms import UploadForm
+from heroes.private_ranking import MAX_BODY_BYTES as PRIVATE_BODY_MAX_BYTES
+from heroes.private_ranking import RankingRejected, ThumbnailRefused, private_ranking_clean
 from heroes.selectors import (
+    hero_list_active,
     prediction_list_for_user,
     prediction_queryset_for_user,
     result_summary,
@@ -78,6 +84,45 @@ def _upload_owner(request):
     return {"user": None, "anonymous_owner": anonymous_owner_ensure(request)}
 
 
+# What the browser's own analysis may refuse a photo for (the engine's codes,
+# static/js/private/engine.js), said as the server path says it.
+PRIVATE_REFUSALS = (
+    "not_an_image",
+    "corrupt_image",
+    "too_large",
+    "too_many_pixels",
+    "no_face",
+    "face_too_small",
+)
+
+
+def _private_mode_context():
+    """What the upload page's private mode needs: the active heroes (the
+    ranking it posts holds each once) and its messages."""
+    texts = {code: str(ERROR_MESSAGES[code]) for code in PRIVATE_REFUSALS}
+    texts.update(
+        not_in_browser=_(
+            "This browser cannot open that kind of photo on the device. Choose a JPEG, PNG "
+            "or WebP photo, or analyse it on our server."
+        ),
+        send_failed=_(
+            "The ranking could not be saved. Check your connection and try again; your photo "
+            "was not sent."
+        ),
+        load_failed=_(
+            "Private mode could not start in this browser. Your photo was not sent. Try "
+            "again, or analyse it on our server."
+        ),
+    )
+    return {
+        "heroes": " ".join(hero.key for hero in hero_list_active()),
+        "texts": texts,
+    }
+
+
+# The upload page may run private mode's WebAssembly (docs/private-mode.md):
+# 'wasm-unsafe-eval' lets it compile WebAssembly, not evaluate JavaScript.
+@csp_update({"script-src": ["'wasm-unsafe-eval'"]})
 @require_http_methods(["GET", "POST"])
 def upload(request):
     """The upload page: a photo in, the new result's page out. Open to
@@ -130,11 +175,54 @@ def upload(request):
         "page_error": page_error,
         "max_side": UPLOAD_MAX_SIDE,
         "jpeg_quality": UPLOAD_JPEG_QUALITY,
+        "private_mode": _private_mode_context(),
     }
     response = render(request, "history/upload.html", context, status=status)
     for name, value in headers.items():
         response[name] = value
     return response
+
+
+@require_http_methods(["POST"])
+def upload_private(request):
+    """Private mode's result: the ranking the person's browser computed from
+    their photo (docs/private-mode.md), as JSON; never the photo. Checked
+    (heroes.private_ranking), then stored like an upload's result, under the
+    same quotas and owned the same way. Answers {"redirect": url} or
+    {"error": message, "code": code}."""
+    try:
+        with prediction_quota(request):
+            ranking = private_ranking_clean(
+                _json_body(request, limit=PRIVATE_BODY_MAX_BYTES),
+                body_bytes=len(request.body),
+            )
+            prediction = services.prediction_create_private(
+                ranking=ranking, **_upload_owner(request)
+            )
+    except Exception as exc:
+        error = error_for(exc)
+        if error is None:
+            raise
+        response = JsonResponse({"error": error.message, "code": error.code}, status=error.status)
+        for name, value in error.headers.items():
+            response[name] = value
+        return response
+    return JsonResponse({"redirect": reverse("history:detail", args=[prediction.pk])})
+
+
+def _json_body(request, *, limit):
+    """The request's JSON body, refused (as a bad ranking) when it is larger
+    than ``limit`` bytes or not JSON."""
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        length = 0
+    if length > limit:
+        raise RankingRejected(f"larger than {limit} bytes")
+    try:
+        return json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        raise RankingRejected("not JSON") from None
 
 
 @login_required
@@ -261,6 +349,33 @@ def history_choose_face(request, pk):
 
 @owner_required
 @require_http_methods(["POST"])
+def history_keep_face(request, pk):
+    """A private result's owner keeps the small face picture their browser
+    made (off unless they ask): the history and the share card show it
+    instead of the hero's emblem."""
+    prediction = _own_prediction_or_404(request, pk)
+    try:
+        upload = request.FILES.get("face")
+        if upload is None:
+            raise ThumbnailRefused("no picture")
+        services.prediction_thumbnail_keep(prediction=prediction, upload=upload)
+    except Exception as exc:
+        error = error_for(exc)
+        if error is None:
+            raise
+        if _wants_json(request):
+            return JsonResponse({"error": error.message, "code": error.code}, status=error.status)
+        messages.error(request, error.message)
+    else:
+        message = _("The small face picture is kept with this result.")
+        if _wants_json(request):
+            return JsonResponse({"kept": True, "message": message})
+        messages.success(request, message)
+    return redirect("history:detail", pk=prediction.pk)
+
+
+@owner_required
+@require_http_methods(["POST"])
 def history_share(request, pk):
     prediction = _own_prediction_or_404(request, pk)
     wants_json = "application/json" in request.headers.get("Accept", "")
@@ -326,6 +441,8 @@ def _photo_resized(prediction, width):
 def photo(request, pk):
     """Stream a stored photo to its owner (or staff); 404 for anyone else."""
     prediction = _own_prediction_or_404(request, pk, allow_staff=True)
+    if not prediction.image:  # a private result: the photo never came here
+        raise Http404(_("This result has no photo."))
     if not isinstance(prediction.image.storage, FileSystemStorage):
         # Private S3 objects: a short-lived presigned URL, made only after
         # the ownership check above; the redirect itself is never kept.

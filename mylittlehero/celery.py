@@ -20,7 +20,7 @@ from celery.signals import worker_process_init
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mylittlehero.settings")
 
 from core.celery import app  # noqa: E402
-from heroes.ml import api as engine  # noqa: E402 - cheap: TensorFlow loads on the first call
+from heroes.ml import api as engine_api  # noqa: E402 - cheap: TensorFlow loads on the first call
 
 app.conf.imports = ["heroes.tasks"]
 
@@ -37,12 +37,12 @@ def load_engine(**_kwargs):
     """Each worker process (prefork child or solo worker) loads the engine
     once before its first batch, not at import and not in the parent."""
     threads = worker_tensorflow_threads()
-    engine.configure(tf_intra_threads=threads, tf_inter_threads=threads)
+    engine_api.configure(tf_intra_threads=threads, tf_inter_threads=threads)
     if os.environ.get("MLH_WORKER_WARM", "1") != "1":
         return
     try:
-        engine.load()
-        version = engine.model_version()
+        engine_api.load()
+        version = engine_api.model_version()
     except Exception:  # a batch reports it again, retried, then reported
         logger.exception("worker %s: the hero engine failed to load", os.getpid())
         return

@@ -27,7 +27,7 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from heroes.ml import api as engine
+from heroes.ml import api as engine_api
 from heroes.models import Hero
 
 STORAGE_PROBE_SECONDS = 60
@@ -76,7 +76,7 @@ def _cache():
 
 
 def _model():
-    return engine.status()
+    return engine_api.status()
 
 
 @never_cache
@@ -85,7 +85,7 @@ def healthz(request):
     """Liveness, public and cheap."""
     try:
         _database()
-        healthy = "error" not in engine.status()
+        healthy = "error" not in engine_api.status()
     except Exception:  # noqa: BLE001 - any failure is "not healthy"; details are for operators
         healthy = False
     return JsonResponse(

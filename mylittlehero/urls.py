@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from history.views import upload
+from history.views import upload, upload_private
 from mylittlehero.health import healthz, readiness
 from mylittlehero.views import favicon, home
 
@@ -11,6 +11,7 @@ urlpatterns = [
     # The site's entry points, named by the project so that any app's page may
     # link to them without knowing the app that serves them (docs/architecture.md).
     path("upload/", upload, name="upload"),
+    path("upload/private/", upload_private, name="upload_private"),
     path("accounts/", include("accounts.urls")),
     path("history/", include("history.urls")),
     path("", include("heroes.urls")),

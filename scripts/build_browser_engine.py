@@ -141,16 +141,22 @@ def build_mtcnn():
 def build_embedder():
     """The ResNet with its 8-bit codes kept (see the module docstring)."""
     import onnx
-    import tensorflow as tf
-    from onnx import helper, numpy_helper
 
-    from heroes.ml.embedding import (
-        DEFAULT_WEIGHTS,
-        RESIDUAL_STAGES,
-        decode_npz,
-        fold_weights,
-        graph_forward,
-    )
+    arrays, tensors, folded = _embedder_weights()
+    embed, model = _traced_embedder(folded)
+    recipes = _kernel_recipes(arrays, tensors, folded)
+    replaced = _swap_in_codes(model.graph, recipes)
+    if replaced != len(recipes):
+        raise SystemExit(f"embedder: found {replaced} of {len(recipes)} quantised kernels")
+    onnx.checker.check_model(model)
+    sample = np.random.default_rng(1).uniform(0, 255, (2, 150, 150, 3)).astype(np.float32)
+    _check(model, [embed(sample).numpy()], sample, f"embedder ({replaced} kernels as codes)")
+    return model
+
+
+def _embedder_weights():
+    """(the stored arrays, the decoded tensors, the folded weights)."""
+    from heroes.ml.embedding import DEFAULT_WEIGHTS, decode_npz, fold_weights
 
     with np.load(DEFAULT_WEIGHTS) as data:
         arrays = {key: data[key] for key in data.files}
@@ -160,6 +166,14 @@ def build_embedder():
 
     tensors = decode_npz(_Npz(arrays))
     folded = fold_weights(tensors)
+    return arrays, tensors, folded
+
+
+def _traced_embedder(folded):
+    """(the traced TensorFlow function, its ONNX export with float weights)."""
+    import tensorflow as tf
+
+    from heroes.ml.embedding import graph_forward
 
     # The pitfall: graph_forward must create its weight constants inside the
     # traced function, or the export has no weights.
@@ -168,9 +182,15 @@ def build_embedder():
         return graph_forward(folded)(x)
 
     model = _rename_outputs(_convert(embed, embed.input_signature), ["embeddings"])
+    return embed, model
 
-    # Each quantised kernel: which folded array it became, and how to rebuild
-    # it from its codes: (codes * scale + min) * per-output-channel affine.
+
+def _kernel_recipes(arrays, tensors, folded):
+    """Each quantised kernel: which folded array it became, and how to rebuild
+    it from its codes: (codes * scale + min) * per-output-channel affine.
+    Tuples (target, codes, scale, min, affine or None)."""
+    from heroes.ml.embedding import RESIDUAL_STAGES
+
     layers = [("conv32_down", "conv32_down")]
     for name, _filters, _kind in RESIDUAL_STAGES:
         layers += [(f"{name}_conv1", f"{name}/conv1"), (f"{name}_conv2", f"{name}/conv2")]
@@ -184,66 +204,70 @@ def build_embedder():
         recipes.append((folded[layer][0], arrays[key], float(scale), float(minimum), affine))
     scale, minimum = arrays["qp.fc"]
     recipes.append((folded["fc"][0], arrays["q.fc"], float(scale), float(minimum), None))
+    return recipes
 
-    graph = model.graph
+
+def _swap_in_codes(graph, recipes):
+    """Replace every float initializer that is a quantised kernel (in either
+    layout) by its codes and the nodes that expand them; the number replaced."""
+    from onnx import numpy_helper
+
     replaced = 0
     for initializer in list(graph.initializer):
         value = numpy_helper.to_array(initializer)
         if value.dtype != np.float32 or value.size < 256:
             continue
-        for target, codes, scale, minimum, affine in recipes:
-            for layout in ((3, 2, 0, 1), (0, 1, 2, 3)) if target.ndim == 4 else ((0, 1),):
-                if target.transpose(layout).shape != value.shape:
-                    continue
-                if not np.array_equal(target.transpose(layout), value):
-                    continue
-                name = initializer.name
-                graph.initializer.remove(initializer)
-                codes_name, nodes = f"{name}__codes", []
-                graph.initializer.append(
-                    numpy_helper.from_array(
-                        np.ascontiguousarray(codes.transpose(layout)), codes_name
-                    )
-                )
-                graph.initializer.append(
-                    numpy_helper.from_array(np.array(scale, np.float32), f"{name}__scale")
-                )
-                graph.initializer.append(
-                    numpy_helper.from_array(np.array(minimum, np.float32), f"{name}__min")
-                )
-                nodes.append(
-                    helper.make_node(
-                        "Cast", [codes_name], [f"{name}__f"], to=onnx.TensorProto.FLOAT
-                    )
-                )
-                nodes.append(
-                    helper.make_node("Mul", [f"{name}__f", f"{name}__scale"], [f"{name}__s"])
-                )
-                last = name if affine is None else f"{name}__raw"
-                nodes.append(helper.make_node("Add", [f"{name}__s", f"{name}__min"], [last]))
-                if affine is not None:
-                    # The affine scales output channels: axis 3 in HWIO, 0 in OIHW.
-                    shape = [1] * 4
-                    shape[layout.index(3)] = -1
-                    graph.initializer.append(
-                        numpy_helper.from_array(
-                            affine.astype(np.float32).reshape(shape), f"{name}__affine"
-                        )
-                    )
-                    nodes.append(helper.make_node("Mul", [last, f"{name}__affine"], [name]))
-                for node in reversed(nodes):
-                    graph.node.insert(0, node)
-                replaced += 1
-                break
-            else:
+        match = _matching_recipe(recipes, value)
+        if match is None:
+            continue
+        recipe, layout = match
+        _expand_codes(graph, initializer, recipe, layout)
+        replaced += 1
+    return replaced
+
+
+def _matching_recipe(recipes, value):
+    """(the recipe, the layout) whose kernel, transposed, is ``value``; or None."""
+    for recipe in recipes:
+        target = recipe[0]
+        for layout in ((3, 2, 0, 1), (0, 1, 2, 3)) if target.ndim == 4 else ((0, 1),):
+            if target.transpose(layout).shape != value.shape:
                 continue
-            break
-    if replaced != len(recipes):
-        raise SystemExit(f"embedder: found {replaced} of {len(recipes)} quantised kernels")
-    onnx.checker.check_model(model)
-    sample = np.random.default_rng(1).uniform(0, 255, (2, 150, 150, 3)).astype(np.float32)
-    _check(model, [embed(sample).numpy()], sample, f"embedder ({replaced} kernels as codes)")
-    return model
+            if not np.array_equal(target.transpose(layout), value):
+                continue
+            return recipe, layout
+    return None
+
+
+def _expand_codes(graph, initializer, recipe, layout):
+    """Put the kernel's codes, scale and min (and affine) in place of
+    ``initializer``, with the nodes that rebuild it under its name."""
+    import onnx
+    from onnx import helper, numpy_helper
+
+    _target, codes, scale, minimum, affine = recipe
+    name = initializer.name
+    graph.initializer.remove(initializer)
+    codes_name, nodes = f"{name}__codes", []
+    graph.initializer.append(
+        numpy_helper.from_array(np.ascontiguousarray(codes.transpose(layout)), codes_name)
+    )
+    graph.initializer.append(numpy_helper.from_array(np.array(scale, np.float32), f"{name}__scale"))
+    graph.initializer.append(numpy_helper.from_array(np.array(minimum, np.float32), f"{name}__min"))
+    nodes.append(helper.make_node("Cast", [codes_name], [f"{name}__f"], to=onnx.TensorProto.FLOAT))
+    nodes.append(helper.make_node("Mul", [f"{name}__f", f"{name}__scale"], [f"{name}__s"]))
+    last = name if affine is None else f"{name}__raw"
+    nodes.append(helper.make_node("Add", [f"{name}__s", f"{name}__min"], [last]))
+    if affine is not None:
+        # The affine scales output channels: axis 3 in HWIO, 0 in OIHW.
+        shape = [1] * 4
+        shape[layout.index(3)] = -1
+        graph.initializer.append(
+            numpy_helper.from_array(affine.astype(np.float32).reshape(shape), f"{name}__affine")
+        )
+        nodes.append(helper.make_node("Mul", [last, f"{name}__affine"], [name]))
+    for node in reversed(nodes):
+        graph.node.insert(0, node)
 
 
 def build_classifier(folder):

@@ -208,44 +208,64 @@ def compact_json(doc: dict) -> str:
 
 
 def cmd_fixture(args) -> int:
-    from importlib.metadata import version
-
     from mtcnn import MTCNN
 
-    dlib, hog, sp5, rec = dlib_models()
+    models = dlib_models()
     detector = MTCNN(device="CPU:0")
     sources = [("astronaut", ASTRONAUT)] + list(london_images(args.people))
     faces, dlib_chip_dist = [], []
     for rel, path in sources:
-        img = load_rgb(path)
-        lm = mtcnn_landmarks(detector, img)
-        if lm is None:
-            print(f"skip {rel}: MTCNN found no face")
+        entry = _fixture_entry(rel, path, detector, models)
+        if entry is None:
             continue
-        lm = np.round(lm, 2)
-        chip = align.align_face(img, lm)
-        ref = np.asarray(rec.compute_face_descriptor(chip), np.float64)
-        entry = {
-            "source": rel,
-            "landmarks": lm.tolist(),
-            "dlib_descriptor": [round(float(v), 6) for v in ref],
-        }
-        # Sanity check of our framing: dlib's descriptor of dlib's own chip.
-        dets = hog(img, 1)
-        if len(dets):
-            shape_obj = sp5(img, max(dets, key=lambda r: r.area()))
-            own = np.asarray(
-                rec.compute_face_descriptor(dlib.get_face_chip(img, shape_obj, 150, 0.25))
-            )
-            entry["dist_to_dlib_own_chip"] = round(float(np.linalg.norm(own - ref)), 4)
+        if "dist_to_dlib_own_chip" in entry:
             dlib_chip_dist.append(entry["dist_to_dlib_own_chip"])
         faces.append(entry)
+    REFERENCE_JSON.write_text(compact_json(_fixture_doc(faces)))
+    print(f"wrote {REFERENCE_JSON}: {len(faces)} faces")
+    if dlib_chip_dist:
         print(
-            f"{rel}: |d|={np.linalg.norm(ref):.3f}, "
-            f"vs dlib-chip {entry.get('dist_to_dlib_own_chip')}"
+            "our chip vs dlib's own chip (dlib descriptors): "
+            f"median {np.median(dlib_chip_dist):.3f}, "
+            f"max {np.max(dlib_chip_dist):.3f}"
         )
+    return 0
 
-    doc = {
+
+def _fixture_entry(rel, path, detector, models):
+    """One photo's reference: its landmarks, dlib's descriptor of our chip and
+    (when dlib's own detector finds the face) the distance to dlib's
+    descriptor of its own chip; None when MTCNN finds no face."""
+    dlib, hog, sp5, rec = models
+    img = load_rgb(path)
+    lm = mtcnn_landmarks(detector, img)
+    if lm is None:
+        print(f"skip {rel}: MTCNN found no face")
+        return None
+    lm = np.round(lm, 2)
+    chip = align.align_face(img, lm)
+    ref = np.asarray(rec.compute_face_descriptor(chip), np.float64)
+    entry = {
+        "source": rel,
+        "landmarks": lm.tolist(),
+        "dlib_descriptor": [round(float(v), 6) for v in ref],
+    }
+    # Sanity check of our framing: dlib's descriptor of dlib's own chip.
+    dets = hog(img, 1)
+    if len(dets):
+        shape_obj = sp5(img, max(dets, key=lambda r: r.area()))
+        own = np.asarray(rec.compute_face_descriptor(dlib.get_face_chip(img, shape_obj, 150, 0.25)))
+        entry["dist_to_dlib_own_chip"] = round(float(np.linalg.norm(own - ref)), 4)
+    print(
+        f"{rel}: |d|={np.linalg.norm(ref):.3f}, vs dlib-chip {entry.get('dist_to_dlib_own_chip')}"
+    )
+    return entry
+
+
+def _fixture_doc(faces):
+    from importlib.metadata import version
+
+    return {
         "about": (
             "dlib reference descriptors for heroes/tests/test_embedding.py. Chips: "
             "heroes.ml.align.align_face(image, landmarks); descriptor: "
@@ -265,15 +285,6 @@ def cmd_fixture(args) -> int:
         "template_150": align.TEMPLATE_150.tolist(),
         "faces": faces,
     }
-    REFERENCE_JSON.write_text(compact_json(doc))
-    print(f"wrote {REFERENCE_JSON}: {len(faces)} faces")
-    if dlib_chip_dist:
-        print(
-            "our chip vs dlib's own chip (dlib descriptors): "
-            f"median {np.median(dlib_chip_dist):.3f}, "
-            f"max {np.max(dlib_chip_dist):.3f}"
-        )
-    return 0
 
 
 def main(argv=None) -> int:

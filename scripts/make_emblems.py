@@ -311,60 +311,89 @@ def sym_doctor_strange(bg: Image.Image) -> Image.Image:
     return Image.alpha_composite(out, m)
 
 
+# Hulk's fist: the impact burst's spikes (share of the outer radius), and
+# the four finger blocks (width, gap, how far each sits up or down).
+HULK_SPIKES = [
+    1.0,
+    0.72,
+    0.93,
+    0.66,
+    1.05,
+    0.78,
+    0.9,
+    0.62,
+    1.0,
+    0.75,
+    0.88,
+    0.68,
+    1.04,
+    0.7,
+    0.95,
+    0.64,
+]
+HULK_GREEN, HULK_DARK, HULK_LIGHT = (96, 184, 52), (24, 60, 16), (160, 226, 96)
+HULK_FINGER_W, HULK_FINGER_GAP = 104, 12
+HULK_FINGER_LIFTS = (18, -10, -14, 10)
+
+
 def sym_hulk(bg: Image.Image) -> Image.Image:
     out = bg.convert("RGBA")
     cx, cy = S // 2, SYMBOL_CY + 10
-    # impact burst behind the fist: a jagged star with uneven spikes
+    out = Image.alpha_composite(out, _hulk_burst(cx, cy))
+    # the fist (knuckles to the viewer): four finger blocks, palm, forearm, thumb across
+    fingers = _hulk_fingers(cx, cy)
+    fist = outlined(_hulk_fist_mask(cx, cy, fingers), HULK_GREEN, HULK_DARK, 10)
+    out = shadow(out, fist, offset=(12, 22), radius=22, opacity=180)
+    out = Image.alpha_composite(out, fist)
+    out = Image.alpha_composite(out, _hulk_fist_details(cx, cy, fingers))
+    # thumb folded across the front of the fingers
+    thumb = _hulk_thumb(cx, cy)
+    out = shadow(out, thumb, offset=(0, 10), radius=10, opacity=140)
+    out = Image.alpha_composite(out, thumb)
+    return Image.alpha_composite(out, _hulk_thumb_details(cx, cy))
+
+
+def _hulk_burst(cx, cy):
+    """The impact burst behind the fist: a jagged star with uneven spikes."""
     burst, d = layer()
-    spikes = [
-        1.0,
-        0.72,
-        0.93,
-        0.66,
-        1.05,
-        0.78,
-        0.9,
-        0.62,
-        1.0,
-        0.75,
-        0.88,
-        0.68,
-        1.04,
-        0.7,
-        0.95,
-        0.64,
-    ]
     pts = []
-    n = len(spikes) * 2
+    n = len(HULK_SPIKES) * 2
     for i in range(n):
-        r = 400 * spikes[i // 2] if i % 2 == 0 else 250
+        r = 400 * HULK_SPIKES[i // 2] if i % 2 == 0 else 250
         ang = math.radians(-90 + i * 360 / n + (6 if i % 4 == 1 else 0))
         pts.append((cx + r * math.cos(ang), cy + r * math.sin(ang)))
     d.polygon(pts, fill=(240, 170, 40, 235))
     inner = [(cx + (p[0] - cx) * 0.78, cy + (p[1] - cy) * 0.78) for p in pts]
     d.polygon(inner, fill=(255, 224, 100, 255))
-    burst = burst.filter(ImageFilter.GaussianBlur(3))
-    out = Image.alpha_composite(out, burst)
-    # the fist (knuckles to the viewer): four finger blocks, palm, forearm, thumb across
-    green, dark, light = (96, 184, 52), (24, 60, 16), (160, 226, 96)
-    x0, w, gap = cx - 226, 104, 12
-    top = cy - 190
-    lifts = (18, -10, -14, 10)
+    return burst.filter(ImageFilter.GaussianBlur(3))
+
+
+def _hulk_fingers(cx, cy):
+    """The top-left corner (x, y) of each finger block, left to right."""
+    x0, top = cx - 226, cy - 190
+    return [
+        (x0 + i * (HULK_FINGER_W + HULK_FINGER_GAP), top + HULK_FINGER_LIFTS[i]) for i in range(4)
+    ]
+
+
+def _hulk_fist_mask(cx, cy, fingers):
+    """Forearm, palm and fingers in one silhouette, cut off at the name band."""
+    w = HULK_FINGER_W
     fm, d = new_mask()
     d.rounded_rectangle((cx - 150, cy + 120, cx + 150, S), radius=40, fill=255)  # forearm
     d.rounded_rectangle((cx - 232, cy - 80, cx + 232, cy + 190), radius=70, fill=255)  # palm
-    for i in range(4):
-        x = x0 + i * (w + gap)
-        d.rounded_rectangle((x, top + lifts[i], x + w, top + lifts[i] + 200), radius=50, fill=255)
+    for x, y in fingers:
+        d.rounded_rectangle((x, y, x + w, y + 200), radius=50, fill=255)
     # cut the forearm off at the name band
     ImageDraw.Draw(fm).rectangle((0, BAND_TOP, S, S), fill=0)
-    fist = outlined(fm, green, dark, 10)
-    out = shadow(out, fist, offset=(12, 22), radius=22, opacity=180)
-    out = Image.alpha_composite(out, fist)
+    return fm
+
+
+def _hulk_fist_details(cx, cy, fingers):
+    """Lines between the fingers, the curled joints and the forearm's muscles."""
+    w, gap, dark, light = HULK_FINGER_W, HULK_FINGER_GAP, HULK_DARK, HULK_LIGHT
     det, d = layer()
-    for i in range(4):
-        x = x0 + i * (w + gap)
-        y = top + lifts[i]
+    for i, (x, y) in enumerate(fingers):
         # separation between fingers + the curled finger joint
         if i:
             d.line((x - gap / 2, y + 60, x - gap / 2, cy + 60), fill=dark + (255,), width=10)
@@ -374,17 +403,22 @@ def sym_hulk(bg: Image.Image) -> Image.Image:
         (cx - 110, cy + 190, cx - 90, BAND_TOP - 30), fill=dark + (120,), width=8
     )  # forearm muscle
     d.line((cx + 100, cy + 200, cx + 80, BAND_TOP - 20), fill=dark + (120,), width=8)
-    out = Image.alpha_composite(out, det)
-    # thumb folded across the front of the fingers
+    return det
+
+
+def _hulk_thumb(cx, cy):
     tm, d = new_mask()
     d.rounded_rectangle((cx - 250, cy + 10, cx + 70, cy + 100), radius=45, fill=255)
-    thumb = outlined(tm, green, dark, 10)
-    out = shadow(out, thumb, offset=(0, 10), radius=10, opacity=140)
-    out = Image.alpha_composite(out, thumb)
+    return outlined(tm, HULK_GREEN, HULK_DARK, 10)
+
+
+def _hulk_thumb_details(cx, cy):
     hl, d = layer()
-    d.rounded_rectangle((cx - 220, cy + 28, cx - 20, cy + 48), radius=10, fill=light + (170,))
-    d.arc((cx + 10, cy + 26, cx + 60, cy + 84), 270, 90, fill=dark + (200,), width=8)  # thumbnail
-    return Image.alpha_composite(out, hl)
+    d.rounded_rectangle((cx - 220, cy + 28, cx - 20, cy + 48), radius=10, fill=HULK_LIGHT + (170,))
+    d.arc(
+        (cx + 10, cy + 26, cx + 60, cy + 84), 270, 90, fill=HULK_DARK + (200,), width=8
+    )  # thumbnail
+    return hl
 
 
 def sym_iron_man(bg: Image.Image) -> Image.Image:
@@ -451,6 +485,17 @@ def sym_loki(bg: Image.Image) -> Image.Image:
     out = bg.convert("RGBA")
     cx, cy = S // 2, SYMBOL_CY + 40
     gold, edge = (232, 186, 60), (110, 76, 8)
+    hm = _loki_helmet_mask(cx, cy)
+    helm = outlined(hm, gold, edge, 7)
+    out = shadow(out, helm, offset=(0, 20), radius=22, opacity=190)
+    out = Image.alpha_composite(out, helm)
+    det = _loki_helmet_details(cx, cy, edge)
+    det.putalpha(ImageChops.multiply(det.getchannel("A"), hm))
+    return Image.alpha_composite(out, det)
+
+
+def _loki_helmet_mask(cx, cy):
+    """Horns, dome and cheek guards, with the face opening cut out."""
     hm, d = new_mask()
     for side in (-1, 1):
         # horn centreline: from the temple out and up, curling back in at the tip
@@ -487,9 +532,11 @@ def sym_loki(bg: Image.Image) -> Image.Image:
         ],
         fill=0,
     )
-    helm = outlined(hm, gold, edge, 7)
-    out = shadow(out, helm, offset=(0, 20), radius=22, opacity=190)
-    out = Image.alpha_composite(out, helm)
+    return hm
+
+
+def _loki_helmet_details(cx, cy, edge):
+    """The brow ridge and the highlights on the horns and the dome."""
     det, d = layer()
     # brow ridge + highlights
     d.line(
@@ -514,8 +561,7 @@ def sym_loki(bg: Image.Image) -> Image.Image:
         )
         d.line(hl, fill=(255, 240, 180, 160), width=10, joint="curve")
     d.arc((cx - 160, cy - 140, cx + 160, cy + 180), 205, 250, fill=(255, 240, 180, 160), width=12)
-    det.putalpha(ImageChops.multiply(det.getchannel("A"), hm))
-    return Image.alpha_composite(out, det)
+    return det
 
 
 def sym_spider_man(bg: Image.Image) -> Image.Image:
@@ -562,14 +608,37 @@ def sym_spider_man(bg: Image.Image) -> Image.Image:
     return Image.alpha_composite(out, sp)
 
 
+# Thanos's gauntlet: each finger (x offset, top, length) and each stone
+# (x and y offset, colour, radius).
+THANOS_FINGERS = [(-165, -210, 250), (-58, -262, 300), (50, -252, 290), (152, -200, 240)]
+THANOS_STONES = [
+    (-165, -20, (60, 130, 255), 30),
+    (-58, -70, (230, 30, 50), 30),
+    (50, -60, (160, 60, 230), 30),
+    (152, -10, (255, 220, 40), 30),
+    (-290, -70, (255, 140, 20), 26),
+    (-5, 110, (40, 200, 90), 58),
+]
+
+
 def sym_thanos(bg: Image.Image) -> Image.Image:
     out = bg.convert("RGBA")
     cx, cy = S // 2, SYMBOL_CY + 30
     gold, edge = (226, 176, 52), (104, 66, 8)
     # open hand, fingers up: four fingers, palm, thumb, cuff (one outlined silhouette)
-    fingers = [(-165, -210, 250), (-58, -262, 300), (50, -252, 290), (152, -200, 240)]
+    hand = outlined(_thanos_hand_mask(cx, cy), gold, edge, 8)
+    out = shadow(out, hand, offset=(0, 18), radius=22, opacity=190)
+    out = Image.alpha_composite(out, hand)
+    out = Image.alpha_composite(out, _thanos_hand_details(cx, cy, edge))
+    gems = _thanos_stones(cx, cy, edge)
+    out = glow(out, gems, 22, 1.4)
+    out = Image.alpha_composite(out, gems)
+    return Image.alpha_composite(out, _thanos_stone_highlights(cx, cy))
+
+
+def _thanos_hand_mask(cx, cy):
     hm, d = new_mask()
-    for fx, ftop, flen in fingers:
+    for fx, ftop, flen in THANOS_FINGERS:
         d.rounded_rectangle(
             (cx + fx - 46, cy + ftop, cx + fx + 46, cy + ftop + flen), radius=46, fill=255
         )
@@ -580,11 +649,13 @@ def sym_thanos(bg: Image.Image) -> Image.Image:
     d.polygon(tapered_stroke(thumb, 110, 84), fill=255)
     circle(d, cx - 300, cy - 80, 42, fill=255)
     d.rounded_rectangle((cx - 180, cy + 200, cx + 170, cy + 300), radius=22, fill=255)
-    hand = outlined(hm, gold, edge, 8)
-    out = shadow(out, hand, offset=(0, 18), radius=22, opacity=190)
-    out = Image.alpha_composite(out, hand)
+    return hm
+
+
+def _thanos_hand_details(cx, cy, edge):
+    """Finger joint plates, the cuff's seam and a highlight."""
     det, d = layer()
-    for fx, ftop, _flen in fingers:  # finger joint plates
+    for fx, ftop, _flen in THANOS_FINGERS:  # finger joint plates
         d.arc(
             (cx + fx - 40, cy + ftop + 70, cx + fx + 40, cy + ftop + 120),
             200,
@@ -596,34 +667,24 @@ def sym_thanos(bg: Image.Image) -> Image.Image:
     d.rounded_rectangle(
         (cx - 190, cy - 20, cx - 160, cy + 200), radius=14, fill=(255, 230, 150, 90)
     )
-    out = Image.alpha_composite(out, det)
+    return det
+
+
+def _thanos_stones(cx, cy, edge):
     gems, d = layer()
-    colours = [
-        (60, 130, 255),
-        (230, 30, 50),
-        (160, 60, 230),
-        (255, 220, 40),
-        (255, 140, 20),
-        (40, 200, 90),
-    ]
-    spots = [
-        (cx - 165, cy - 20),
-        (cx - 58, cy - 70),
-        (cx + 50, cy - 60),
-        (cx + 152, cy - 10),
-        (cx - 290, cy - 70),
-        (cx - 5, cy + 110),
-    ]
-    sizes = [30, 30, 30, 30, 26, 58]
-    for (x, y), col, r in zip(spots, colours, sizes, strict=True):
+    for dx, dy, col, r in THANOS_STONES:
+        x, y = cx + dx, cy + dy
         circle(d, x, y, r + 9, fill=edge + (255,))
         circle(d, x, y, r, fill=col + (255,))
-    out = glow(out, gems, 22, 1.4)
-    out = Image.alpha_composite(out, gems)
+    return gems
+
+
+def _thanos_stone_highlights(cx, cy):
     hl, d = layer()
-    for (x, y), r in zip(spots, sizes, strict=True):
+    for dx, dy, _col, r in THANOS_STONES:
+        x, y = cx + dx, cy + dy
         circle(d, x - r * 0.35, y - r * 0.35, r * 0.28, fill=(255, 255, 255, 200))
-    return Image.alpha_composite(out, hl)
+    return hl
 
 
 # --------------------------------------------------------------------------- symbols (0008)
@@ -1045,12 +1106,24 @@ def sym_jessica_jones(bg: Image.Image) -> Image.Image:
 def sym_star_lord(bg: Image.Image) -> Image.Image:
     out = bg.convert("RGBA")
     cx, cy = S // 2, SYMBOL_CY + 10
+    out = Image.alpha_composite(out, _star_field())
+    tape = tilted(_cassette(cx, cy), 8)
+    out = shadow(out, tape, offset=(0, 22), radius=22, opacity=200)
+    out = glow(out, tape, 30, 0.5)
+    return Image.alpha_composite(out, tape)
+
+
+def _star_field():
     stars, d = layer()
     for i, (u, v) in enumerate(sprinkle(90, 7)):
         r = 3 + (i % 4) * 2
         circle(d, u * S, v * BAND_TOP, r, fill=(255, 240, 220, 140 + (i % 3) * 40))
-    out = Image.alpha_composite(out, stars)
-    # a cassette tape
+    return stars
+
+
+def _cassette(cx, cy):
+    """A cassette tape, upright: shell, label, window, reels, the bottom
+    ridge and its holes, the screws."""
     w, h = 660, 420
     x0, y0 = cx - w // 2, cy - h // 2
     tape, d = layer()
@@ -1070,22 +1143,7 @@ def sym_star_lord(bg: Image.Image) -> Image.Image:
         (x0 + 60, y0 + 52, x0 + w - 60, y0 + 82), radius=8, fill=(255, 236, 200, 255)
     )
     d.rounded_rectangle((cx - 170, y0 + 104, cx + 170, y0 + 184), radius=40, fill=(22, 20, 26, 255))
-    for side in (-1, 1):
-        rx, ry = cx + side * 110, y0 + 144
-        circle(d, rx, ry, 44, fill=(236, 236, 240, 255))
-        circle(d, rx, ry, 18, fill=(22, 20, 26, 255))
-        for k in range(6):
-            a = math.radians(k * 60)
-            d.line(
-                (
-                    rx + 18 * math.cos(a),
-                    ry + 18 * math.sin(a),
-                    rx + 34 * math.cos(a),
-                    ry + 34 * math.sin(a),
-                ),
-                fill=(22, 20, 26, 255),
-                width=8,
-            )
+    _cassette_reels(d, cx, y0 + 144)
     d.polygon(
         [
             (x0 + 120, y0 + h),
@@ -1100,10 +1158,26 @@ def sym_star_lord(bg: Image.Image) -> Image.Image:
     for x in (x0 + 24, x0 + w - 24):
         for y in (y0 + 24, y0 + h - 24):
             circle(d, x, y, 9, fill=(120, 120, 130, 255))
-    tape = tilted(tape, 8)
-    out = shadow(out, tape, offset=(0, 22), radius=22, opacity=200)
-    out = glow(out, tape, 30, 0.5)
-    return Image.alpha_composite(out, tape)
+    return tape
+
+
+def _cassette_reels(d, cx, ry):
+    for side in (-1, 1):
+        rx = cx + side * 110
+        circle(d, rx, ry, 44, fill=(236, 236, 240, 255))
+        circle(d, rx, ry, 18, fill=(22, 20, 26, 255))
+        for k in range(6):
+            a = math.radians(k * 60)
+            d.line(
+                (
+                    rx + 18 * math.cos(a),
+                    ry + 18 * math.sin(a),
+                    rx + 34 * math.cos(a),
+                    ry + 34 * math.sin(a),
+                ),
+                fill=(22, 20, 26, 255),
+                width=8,
+            )
 
 
 def arrow(length, head: Color, shaft: Color, fletch: Color) -> Image.Image:

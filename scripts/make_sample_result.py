@@ -49,7 +49,7 @@ def main():
     from PIL import Image, ImageOps
 
     from heroes.cards import face_crop
-    from heroes.ml import api as engine
+    from heroes.ml import api as engine_api
 
     if args.photo:
         candidates, credit = [args.photo], args.credit
@@ -57,7 +57,7 @@ def main():
         candidates, credit = london_candidates()
     best = None
     for photo in candidates:
-        result = engine.predict(str(photo))
+        result = engine_api.predict(str(photo))
         if result.match_strength is None or (result.nearly_tied and len(candidates) > 1):
             continue
         if best is None or result.match_strength > best[1].match_strength:

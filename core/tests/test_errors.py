@@ -19,21 +19,21 @@ from core.errors import (
 )
 from core.middleware import CacheUnavailable
 from core.ratelimit import RateLimited
-from heroes.ml import api as engine
+from heroes.ml import api as engine_api
 from heroes.services import ServiceUnavailable
 
 
 @pytest.mark.parametrize(
     "failure, code, status",
     [
-        (engine.NotAnImage(), "not_an_image", 400),
-        (engine.CorruptImage(), "corrupt_image", 400),
-        (engine.ImageRejected(), "invalid_image", 400),
-        (engine.NoFaceFound(), "no_face", 400),
-        (engine.NoSuchFace("3", faces_found=1), "no_such_face", 400),
-        (engine.ImageTooLarge(), "too_large", 413),
-        (engine.TooManyPixels(), "too_many_pixels", 413),
-        (engine.ModelUnavailable("gone"), "model_unavailable", 503),
+        (engine_api.NotAnImage(), "not_an_image", 400),
+        (engine_api.CorruptImage(), "corrupt_image", 400),
+        (engine_api.ImageRejected(), "invalid_image", 400),
+        (engine_api.NoFaceFound(), "no_face", 400),
+        (engine_api.NoSuchFace("3", faces_found=1), "no_such_face", 400),
+        (engine_api.ImageTooLarge(), "too_large", 413),
+        (engine_api.TooManyPixels(), "too_many_pixels", 413),
+        (engine_api.ModelUnavailable("gone"), "model_unavailable", 503),
         (ServiceUnavailable("database_unavailable"), "database_unavailable", 503),
         (ServiceUnavailable("storage_unavailable"), "storage_unavailable", 503),
         (CacheUnavailable(), "cache_unavailable", 503),
@@ -54,8 +54,8 @@ def test_known_failures_have_a_code_a_status_and_a_message_in_both_languages(fai
 def test_every_refusal_the_engine_exports_is_mapped():
     refusals = [
         value
-        for value in vars(engine).values()
-        if isinstance(value, type) and issubclass(value, engine.ImageRejected)
+        for value in vars(engine_api).values()
+        if isinstance(value, type) and issubclass(value, engine_api.ImageRejected)
     ]
     assert len(refusals) >= 7
     for refusal in refusals:
@@ -99,7 +99,7 @@ def test_each_app_registers_its_own_codes():
 def test_a_code_registered_twice_with_another_message_is_refused():
     with pytest.raises(ValueError, match="no_face"):
         errors_register({"no_face": "another message"})
-    assert error_for(engine.NoFaceFound()).message != "another message"
+    assert error_for(engine_api.NoFaceFound()).message != "another message"
 
 
 def test_one_envelope_for_every_json_error():

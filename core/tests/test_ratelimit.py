@@ -11,7 +11,7 @@ from django.test import RequestFactory, override_settings
 
 from core import ratelimit
 from core.ratelimit import RateLimited, prediction_quota
-from heroes.ml import api as engine
+from heroes.ml import api as engine_api
 from heroes.services import ServiceUnavailable
 
 
@@ -60,7 +60,7 @@ def test_a_result_keeps_its_place():
     assert (_results(), _refused()) == (1, 0)
 
 
-@pytest.mark.parametrize("refusal", [engine.NoFaceFound(), engine.ImageTooLarge()])
+@pytest.mark.parametrize("refusal", [engine_api.NoFaceFound(), engine_api.ImageTooLarge()])
 def test_a_refused_photo_moves_to_the_refused_quota(refusal):
     with pytest.raises(type(refusal)), prediction_quota(_request(Person())):
         raise refusal
@@ -75,7 +75,7 @@ def test_a_form_that_refuses_the_file_says_so():
 
 @pytest.mark.parametrize(
     "failure",
-    [engine.ModelUnavailable("gone"), ServiceUnavailable("database_unavailable"), KeyError()],
+    [engine_api.ModelUnavailable("gone"), ServiceUnavailable("database_unavailable"), KeyError()],
 )
 def test_a_failure_of_ours_costs_nothing(failure):
     with pytest.raises(type(failure)), prediction_quota(_request(Person())):
@@ -98,8 +98,8 @@ def test_a_used_up_quota_raises_on_entry_and_counts_nothing():
 
 
 def test_a_used_up_refused_quota_raises_on_entry():
-    with pytest.raises(engine.NoFaceFound), prediction_quota(_request(Person())):
-        raise engine.NoFaceFound()
+    with pytest.raises(engine_api.NoFaceFound), prediction_quota(_request(Person())):
+        raise engine_api.NoFaceFound()
     with pytest.raises(RateLimited) as raised, prediction_quota(_request(Person())):
         pass
     assert raised.value.kind == "refused"
@@ -110,8 +110,8 @@ ANONYMOUS = ("anonymous-ip", "203.0.113.9")
 
 def test_a_visitor_without_an_account_has_the_anonymous_quotas():
     visitor = AnonymousUser()
-    with pytest.raises(engine.NoFaceFound), prediction_quota(_request(visitor)):
-        raise engine.NoFaceFound()
+    with pytest.raises(engine_api.NoFaceFound), prediction_quota(_request(visitor)):
+        raise engine_api.NoFaceFound()
     assert (_results(*ANONYMOUS), _refused(*ANONYMOUS)) == (0, 1)
     with pytest.raises(RateLimited) as raised, prediction_quota(_request(visitor)):
         pass

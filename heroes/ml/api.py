@@ -4,15 +4,20 @@ Everything outside ``heroes/ml`` (views, the admin, the HTTP API, services,
 management commands, health checks, gunicorn.conf.py, bench/) imports the
 engine from here only::
 
-    from heroes.ml import api as engine
+    from heroes.ml import api as engine_api
 
-    result = engine.predict(photo_bytes, max_bytes=settings.MLH_MAX_UPLOAD_BYTES)
+    result = engine_api.predict(photo_bytes, max_bytes=settings.MLH_MAX_UPLOAD_BYTES)
 
 and gets typed results back (``EngineResult``, ``HeroScore``,
 ``DetectedFace``) or one of the exceptions of ``heroes.ml.errors``
 (re-exported here); callers never touch TensorFlow, the detector or the
 classifier. Importing this module is cheap: the engine and TensorFlow load
 on the first call (or ``load()``).
+
+Names, the same everywhere: this door is imported as ``api`` or
+``engine_api``; the module ``heroes.ml.engine`` (inside ``heroes/ml`` only)
+as ``engine_module``; a ``HeroEngine`` object is a ``hero_engine``. None of
+them is called ``engine``.
 
 - ``predict``, ``predict_many``: rank every hero for photos;
 - ``load``: load and warm up now;
@@ -38,7 +43,7 @@ for the train_heroes and evaluate_heroes commands only.
 
 import copy
 
-from heroes.ml import engine as _local
+from heroes.ml import engine as _engine_module
 from heroes.ml.config import EngineConfig, configure
 from heroes.ml.engine import DetectedFace, EngineResult, HeroScore, get_engine
 from heroes.ml.errors import (
@@ -99,7 +104,7 @@ def use_engine(stand_in):
     return previous
 
 
-def _engine():
+def _active_engine():
     return _stand_in if _stand_in is not None else get_engine()
 
 
@@ -114,7 +119,7 @@ def predict(source, *, face_index=None, max_bytes=None):
     corrupt_image, too_large, too_many_pixels, no_face, face_too_small,
     no_such_face) or ``ModelUnavailable``.
     """
-    return _engine().analyse(source, face_index=face_index, max_bytes=max_bytes)
+    return _active_engine().analyse(source, face_index=face_index, max_bytes=max_bytes)
 
 
 def predict_many(sources, *, batch_size=32, face_indices=None, max_bytes=None):
@@ -123,7 +128,7 @@ def predict_many(sources, *, batch_size=32, face_indices=None, max_bytes=None):
     ``face_indices``: optional, one per source (None: the largest face).
     Raises ``ModelUnavailable``.
     """
-    yield from _engine().analyse_many(
+    yield from _active_engine().analyse_many(
         sources, batch_size=batch_size, face_indices=face_indices, max_bytes=max_bytes
     )
 
@@ -131,10 +136,10 @@ def predict_many(sources, *, batch_size=32, face_indices=None, max_bytes=None):
 def load():
     """Load and warm up the engine now (otherwise the first photo does it).
     Raises ``ModelUnavailable``."""
-    engine = _engine()
-    if engine is _stand_in:
-        engine.warm_up()
-    return engine
+    hero_engine = _active_engine()
+    if hero_engine is _stand_in:
+        hero_engine.warm_up()
+    return hero_engine
 
 
 def status():
@@ -150,10 +155,10 @@ def status():
             version, error = None, str(exc)
         present, loaded = error is None, True
     else:
-        present = _local.model_files_present()
-        version = _local.active_model_version() if present else None
-        error = _local.engine_error()
-        loaded = _local.engine_loaded()
+        present = _engine_module.model_files_present()
+        version = _engine_module.active_model_version() if present else None
+        error = _engine_module.engine_error()
+        loaded = _engine_module.engine_loaded()
     report = {
         "ok": present and version is not None and error is None,
         "version": version,
@@ -184,4 +189,4 @@ def hero_profiles():
     if _stand_in is not None:
         return dict(getattr(_stand_in, "hero_profiles", None) or {})
     # A copy: the parsed card is kept for the next call (engine.active_card).
-    return copy.deepcopy(_local.active_card().get("hero_profiles") or {})
+    return copy.deepcopy(_engine_module.active_card().get("hero_profiles") or {})

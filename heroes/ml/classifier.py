@@ -33,8 +33,8 @@ top hero's lead means the same on each kind of photo. That normalised
 score is placed on its distribution for the *top* hero over a reference
 population of ordinary people never trained on (a percentile, 0-100): 73
 means stronger than 73 of 100 people's match with their own closest hero.
-The top hero's index is the match strength; every other hero's index is on
-the same scale. Two heroes whose probabilities differ by less than the
+The top hero's percentile is the match strength; every other hero's
+percentile is on the same scale (stored and served under the key ``index``). Two heroes whose probabilities differ by less than the
 card's ``tie_margin`` are reported as nearly tied.
 
 Every number that turns an embedding into the ranking lives in one
@@ -146,11 +146,11 @@ def strength_quantiles(top_strength, weights=None):
     return [round(float(v), 5) for v in weighted_quantiles(top_strength, weights)]
 
 
-def strength_index(strength, quantiles):
+def strength_percentile(strength, quantiles):
     """0-100: where each hero's normalised score (the head's second output)
     falls on the population's distribution of the top hero's (a percentile).
     An increasing function of the score that ranks the heroes: within a
-    photo, the indices are in ranking order."""
+    photo, the percentiles are in ranking order."""
     q = np.asarray(quantiles, dtype=np.float64)
     # Ties in the stored quantiles would make np.interp jump; they are
     # strictly increasing after a tiny ramp.
@@ -327,18 +327,18 @@ class HeroClassifier:
 
     def scores(self, embeddings):
         """(probabilities, similarities), each (n, n_heroes)."""
-        probabilities, similarities, _indices = self.analyse(embeddings)
+        probabilities, similarities, _percentiles = self.analyse(embeddings)
         return probabilities, similarities
 
     def analyse(self, embeddings):
-        """(probabilities, similarities, indices), each (n, n_heroes); indices
-        are None when the model has no population statistics."""
+        """(probabilities, similarities, percentiles), each (n, n_heroes);
+        percentiles are None when the model has no population statistics."""
         outputs = self.outputs(embeddings)
         probabilities = softmax(outputs[:, 0], self.scoring.temperature)
         similarities = unit(embeddings) @ self.centroids.T
         quantiles = self.strength.get("quantiles")
-        indices = strength_index(outputs[:, 1], quantiles) if quantiles else None
-        return probabilities, similarities, indices
+        percentiles = strength_percentile(outputs[:, 1], quantiles) if quantiles else None
+        return probabilities, similarities, percentiles
 
     @property
     def strength(self):

@@ -41,18 +41,19 @@ class HeroScore:
     hero: str
     probability: float  # calibrated: how sure the model is that this hero is the closest
     similarity: float  # cosine to the hero's mean face
-    # This face's resemblance to the hero on the match-strength scale (0-100):
-    # the hero's within-photo score placed on the reference population's
-    # distribution of their closest hero's score. None: the model has no
-    # population statistics.
-    index: float | None = None
+    # This face's resemblance to the hero on the match-strength scale, a
+    # percentile (0-100): the hero's within-photo score placed on the
+    # reference population's distribution of their closest hero's score.
+    # None: the model has no population statistics. Its key in as_dict, in
+    # stored results and in the API is "index".
+    percentile: float | None = None
 
     def as_dict(self):
         return {
             "hero": self.hero,
             "probability": round(self.probability, 4),
             "similarity": round(self.similarity, 4),
-            "index": None if self.index is None else round(self.index, 1),
+            "index": None if self.percentile is None else round(self.percentile, 1),
         }
 
 
@@ -88,7 +89,7 @@ class EngineResult:
     @property
     def match_strength(self):
         """How strongly the face matches its top hero, 0-100 (None: unknown)."""
-        return self.top.index
+        return self.top.percentile
 
 
 def model_dir():
@@ -226,7 +227,7 @@ class HeroEngine:
 
     def rank(self, embeddings):
         """For each embedding: (every hero's HeroScore best first, nearly tied)."""
-        probabilities, similarities, indices = self.classifier.analyse(embeddings)
+        probabilities, similarities, percentiles = self.classifier.analyse(embeddings)
         margin = self.classifier.tie_margin
         rankings = []
         for row, (p_row, s_row) in enumerate(zip(probabilities, similarities)):
@@ -236,7 +237,7 @@ class HeroEngine:
                     self.classifier.heroes[i],
                     float(p_row[i]),
                     float(s_row[i]),
-                    None if indices is None else float(indices[row, i]),
+                    None if percentiles is None else float(percentiles[row, i]),
                 )
                 for i in order
             ]
@@ -366,19 +367,19 @@ def get_engine():
     one, and every result records the version that ranked it."""
     global _engine, _engine_error
     folder = model_dir()
-    engine = _engine
-    if engine is None or engine.folder != folder:
+    hero_engine = _engine
+    if hero_engine is None or hero_engine.folder != folder:
         with _engine_lock:
-            engine = _engine
-            if engine is None or engine.folder != folder:
+            hero_engine = _engine
+            if hero_engine is None or hero_engine.folder != folder:
                 try:
-                    engine = HeroEngine(folder)
-                    engine.warm_up()
+                    hero_engine = HeroEngine(folder)
+                    hero_engine.warm_up()
                 except ModelUnavailable as exc:
                     _engine_error = str(exc)
                     raise
-                _engine, _engine_error = engine, None
-    return engine
+                _engine, _engine_error = hero_engine, None
+    return hero_engine
 
 
 def engine_error():
@@ -388,8 +389,8 @@ def engine_error():
 
 def engine_loaded():
     """The active model is loaded in this process (no load needed on the next call)."""
-    engine = _engine
-    return engine is not None and engine.folder == model_dir()
+    hero_engine = _engine
+    return hero_engine is not None and hero_engine.folder == model_dir()
 
 
 def reset_engine():

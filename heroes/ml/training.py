@@ -25,7 +25,7 @@ from heroes.ml.classifier import (
     HeroClassifier,
     build_head,
     softmax,
-    strength_index,
+    strength_percentile,
     strength_quantiles,
     unit,
 )
@@ -159,7 +159,7 @@ def reencoded(path, *, quality=75, scale=0.5):
     return buffer.getvalue()
 
 
-def extract_faces(engine, items, *, progress=None, batch_size=64, min_face_px=0, names=None):
+def extract_faces(hero_engine, items, *, progress=None, batch_size=64, min_face_px=0, names=None):
     """Detect, align and embed the largest face of each (path, hero key).
 
     Faces whose short side is under ``min_face_px`` count as not found.
@@ -175,7 +175,7 @@ def extract_faces(engine, items, *, progress=None, batch_size=64, min_face_px=0,
             loaded = load_image(source)
             faces = [
                 face
-                for face in engine.detector.detect(loaded.image)
+                for face in hero_engine.detector.detect(loaded.image)
                 if min(face.box[2], face.box[3]) >= min_face_px
             ]
         except ImageRejected as exc:
@@ -193,7 +193,7 @@ def extract_faces(engine, items, *, progress=None, batch_size=64, min_face_px=0,
             progress(number, len(items))
     embeddings = []
     for start in range(0, len(chips), batch_size):
-        embeddings.append(engine.embed_faces(np.stack(chips[start : start + batch_size])))
+        embeddings.append(hero_engine.embed_faces(np.stack(chips[start : start + batch_size])))
     embeddings = np.concatenate(embeddings) if embeddings else np.zeros((0, 128), np.float32)
     return FaceSet(embeddings, labels, paths, sizes, skipped, total=len(items))
 
@@ -494,7 +494,7 @@ def _held_out_strength(top_strength, weights, folds):
     for fold in np.unique(folds):
         mine = folds == fold
         quantiles = strength_quantiles(top_strength[~mine], weights[~mine])
-        held_out[mine] = strength_index(top_strength[mine], quantiles)
+        held_out[mine] = strength_percentile(top_strength[mine], quantiles)
     return held_out
 
 

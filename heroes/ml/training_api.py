@@ -102,17 +102,17 @@ class FaceExtraction:
                 return cached
         if for_upload:
             self._upload_engine = self._upload_engine or HeroEngine(with_classifier=False)
-            engine = self._upload_engine
+            hero_engine = self._upload_engine
         else:
             self._training_engine = self._training_engine or HeroEngine.for_training()
-            engine = self._training_engine
+            hero_engine = self._training_engine
         names = None
         if reencode:
             names = [str(path) for path, _label in items]
             items = [(training.reencoded(path), label) for path, label in items]
         progress = self.progress(f"{name} faces")
         faces = training.extract_faces(
-            engine, items, progress=progress, min_face_px=min_face_px, names=names
+            hero_engine, items, progress=progress, min_face_px=min_face_px, names=names
         )
         progress.close()
         self.log(
@@ -238,9 +238,9 @@ def evaluate_model(roots, *, split="valid", aliases=None, warn=_quiet, progress=
     each root is evaluated. Returns {source name: metrics}. Raises
     ModelUnavailable, TrainingDataMissing."""
     progress = progress or (lambda label: _NoProgress())
-    engine = HeroEngine()
+    hero_engine = HeroEngine()
     aliases = aliases or {}
-    mapping = training.label_map([(key, aliases.get(key, [])) for key in engine.heroes])
+    mapping = training.label_map([(key, aliases.get(key, [])) for key in hero_engine.heroes])
     report = {}
     for name, root in zip(training.source_names(roots), roots):
         try:
@@ -251,10 +251,10 @@ def evaluate_model(roots, *, split="valid", aliases=None, warn=_quiet, progress=
         for path, label in skipped:
             warn(f"skipping {path}: folder {label!r} is not a hero of this model")
         bar = progress(f"{name} faces")
-        faces = training.extract_faces(engine, labelled, progress=bar, min_face_px=MIN_FACE_PX)
+        faces = training.extract_faces(hero_engine, labelled, progress=bar, min_face_px=MIN_FACE_PX)
         bar.close()
-        metrics = training.evaluate(engine.classifier, faces, total_images=len(labelled))
-        metrics["model_version"] = engine.version
+        metrics = training.evaluate(hero_engine.classifier, faces, total_images=len(labelled))
+        metrics["model_version"] = hero_engine.version
         metrics["split"] = f"{name}/{split}"
         if done:
             done(metrics)

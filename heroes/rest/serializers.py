@@ -34,15 +34,35 @@ class HeroSerializer(serializers.ModelSerializer):
         )
 
 
+class RoundedFloatField(serializers.FloatField):
+    """A float shown to ``digits`` decimals. Results are stored with the
+    engine's numbers unrounded; the API rounds them here, once, as the pages
+    do in heroes.selectors."""
+
+    def __init__(self, *, digits, **kwargs):
+        self.digits = digits
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return round(super().to_representation(value), self.digits)
+
+
+# The API's precision: probabilities to 6 decimals, the 0-100 percentiles to 2.
+PROBABILITY_DIGITS = 6
+PERCENTILE_DIGITS = 2
+
+
 class RankingRowSerializer(serializers.Serializer):
     hero = serializers.CharField()
-    probability = serializers.FloatField(
+    probability = RoundedFloatField(
+        digits=PROBABILITY_DIGITS,
         min_value=0,
         max_value=1,
         help_text="Calibrated probability that this hero is the closest match.",
     )
-    similarity = serializers.FloatField(min_value=-1, max_value=1)
-    index = serializers.FloatField(
+    # The stored key and the API field are "index"; the value is a percentile.
+    index = RoundedFloatField(
+        digits=PERCENTILE_DIGITS,
         min_value=0,
         max_value=100,
         allow_null=True,
@@ -75,8 +95,9 @@ class PredictionSerializer(serializers.Serializer):
     id = serializers.CharField(source="pk")
     created_at = serializers.DateTimeField()
     top_hero = serializers.SerializerMethodField()
-    top_probability = serializers.FloatField(allow_null=True)
-    match_strength = serializers.FloatField(
+    top_probability = RoundedFloatField(digits=PROBABILITY_DIGITS, allow_null=True)
+    match_strength = RoundedFloatField(
+        digits=PERCENTILE_DIGITS,
         allow_null=True,
         help_text="How strongly the face matches its top hero, as a percentile (0-100) of ordinary "
         "people's match with their own closest hero; null for results computed before it existed.",

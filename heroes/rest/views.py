@@ -105,6 +105,8 @@ class PredictionPhoto(APIView):
     )
     def get(self, request, pk):
         prediction = _own_prediction(request, pk)
+        if not prediction.image:  # private mode: the photo never came here
+            raise exceptions.NotFound(_("This result has no photo."))
         if not isinstance(prediction.image.storage, FileSystemStorage):
             return redirect(prediction.image.url)  # a short-lived presigned URL
         response = stored_file_response(prediction.image)

@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 
 from heroes.emblems import hero_image_url
 from heroes.korean import with_particle
-from heroes.strength import index_text as _index_text
+from heroes.strength import percentile_text as _percentile_text
 from heroes.strength import strength_band
 
 register = template.Library()
@@ -34,6 +34,7 @@ def hero_image(hero):
 
 
 @register.filter
-def index_text(value):
-    """``{{ row.index|index_text }}``: "73", or "<1" rather than a bare 0."""
-    return _index_text(value)
+def percentile_text(value):
+    """``{{ row.index|percentile_text }}`` (a ranking row's percentile): "73",
+    or "<1" rather than a bare 0."""
+    return _percentile_text(value)

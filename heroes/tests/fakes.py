@@ -99,12 +99,12 @@ class FakeEngine:
         weights = np.random.default_rng(seed).random(len(HEROES)) + 0.05
         probabilities = weights / weights.sum()
         order = np.argsort(-probabilities)
-        # A deterministic index per hero on the 0-100 match-strength scale.
-        indices = np.clip(
+        # A deterministic percentile per hero on the 0-100 match-strength scale.
+        percentiles = np.clip(
             100 * probabilities / probabilities.max() * (0.3 + 0.6 * weights.max()), 0, 100
         )
         ranking = [
-            HeroScore(HEROES[i], float(probabilities[i]), 0.5 - 0.05 * r, float(indices[i]))
+            HeroScore(HEROES[i], float(probabilities[i]), 0.5 - 0.05 * r, float(percentiles[i]))
             for r, i in enumerate(order)
         ]
         top, second = probabilities[order[0]], probabilities[order[1]]

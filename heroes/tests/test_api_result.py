@@ -30,13 +30,19 @@ def test_result_carries_match_strength_band_summary_and_per_hero_index(user, fak
         HTTP_ACCEPT_LANGUAGE="en",
     ).json()
     stored = Prediction.objects.get()
-    assert body["match_strength"] == pytest.approx(stored.match_strength)
     assert 0 <= body["match_strength"] <= 100
     assert body["nearly_tied"] is stored.nearly_tied
     assert body["ranking"][0]["index"] == pytest.approx(body["match_strength"])
-    assert all(
-        set(row) >= {"hero", "probability", "similarity", "index"} for row in body["ranking"]
-    )
+    assert all(set(row) == {"hero", "probability", "index"} for row in body["ranking"])
+    # stored unrounded, served rounded once: probabilities to 6 decimals, percentiles to 2
+    assert body["top_probability"] == round(stored.top_probability, 6)
+    assert body["match_strength"] == round(stored.match_strength, 2)
+    assert [row["probability"] for row in body["ranking"]] == [
+        round(row["probability"], 6) for row in stored.ranking
+    ]
+    assert [row["index"] for row in body["ranking"]] == [
+        round(row["index"], 2) for row in stored.ranking
+    ]
     assert body["match_strength_band"] in {"very_strong", "strong", "clear", "mild", "faint"}
     top = stored.top_hero
     with translation.override("en"):
@@ -77,6 +83,8 @@ def test_older_result_without_match_strength_is_served_with_nulls(
     body = token_client(user).get(reverse("api:prediction", args=[prediction.pk])).json()
     assert body["match_strength"] is None and body["match_strength_band"] is None
     assert body["ranking"][0]["index"] is None
+    # an older row's "similarity" is stored still, and not served
+    assert "similarity" not in body["ranking"][0]
 
 
 def test_photo_url_is_fetchable_with_the_same_token_and_only_by_the_owner(

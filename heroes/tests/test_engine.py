@@ -29,8 +29,8 @@ def test_astronaut_gets_a_full_calibrated_ranking(engine):
     assert probabilities == sorted(probabilities, reverse=True)
     assert abs(sum(probabilities) - 1) < 1e-6
     assert all(-1 <= score.similarity <= 1 for score in result.ranking)
-    assert all(0 <= score.index <= 100 for score in result.ranking)
-    assert result.match_strength == result.ranking[0].index
+    assert all(0 <= score.percentile <= 100 for score in result.ranking)
+    assert result.match_strength == result.ranking[0].percentile
     assert result.model_version == engine.classifier.card["version"]
     assert len(result.faces) == 1 and result.face_index == 0
     assert set(result.timings) >= {"decode", "detect", "align", "embed", "classify", "total"}

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from heroes.ml import api as engine
+from heroes.ml import api as engine_api
 from heroes.tests.private_site import MANIFEST, REPO_ROOT, STATIC, browser_files_missing
 
 # The first visit downloads all of it (compressed); every byte counts on a phone.
@@ -28,7 +28,7 @@ def manifest():
 
 
 def test_the_browser_files_are_the_active_models(manifest):
-    assert manifest["model_version"] == engine.model_version(), (
+    assert manifest["model_version"] == engine_api.model_version(), (
         "the model changed: rebuild with scripts/build_browser_engine.py (docs/private-mode.md)"
     )
     card = json.loads(

@@ -203,7 +203,7 @@ def test_every_stage_matches_the_server(private_page, server_engine, name):
     for a, b in zip(mine["ranking"], ranking):
         assert abs(a["probability"] - b.probability) < 1e-5
         assert abs(a["similarity"] - b.similarity) < 1e-5
-        assert abs(a["index"] - b.index) < 0.05
+        assert abs(a["index"] - b.percentile) < 0.05
     assert mine["nearly_tied"] == tied
 
 

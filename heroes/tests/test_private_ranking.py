@@ -43,6 +43,22 @@ def test_a_well_formed_ranking_is_accepted(payload):
     assert len(json.dumps(payload)) < MAX_BODY_BYTES / 2  # room for a ranking of more heroes
 
 
+def test_a_similarity_is_neither_required_nor_kept(payload):
+    assert all(
+        set(row) == {"hero", "probability", "index"}
+        for row in private_ranking_clean(payload).ranking
+    )
+    for row in payload["ranking"]:
+        del row["similarity"]
+    assert private_ranking_clean(payload).top_hero.key == payload["ranking"][0]["hero"]
+
+
+def test_the_numbers_are_kept_as_given_rounded_only_where_shown(payload):
+    payload["ranking"][0]["index"] = 80.123456789
+    clean = private_ranking_clean(payload)
+    assert clean.match_strength == clean.ranking[0]["index"] == 80.123456789
+
+
 def test_indexes_may_all_be_absent(payload):
     for row in payload["ranking"]:
         row["index"] = None
@@ -75,7 +91,7 @@ def _nan(p):
 
 
 def _string(p):
-    p["ranking"][0]["similarity"] = "0.9"
+    p["ranking"][0]["probability"] = "0.9"
 
 
 def _boolean(p):

@@ -53,6 +53,7 @@ def test_the_summary_holds_what_people_see_rounded_once(stored):
     assert top["index"] == 73 and top["band"].value == 73 and top["band"].code == "strong"
     assert summary.band.value == 73 and summary.band.code == "strong"
     assert summary.tied_with is None and not summary.nearly_tied
+    assert "similarity" not in top  # stored on older rows, shown nowhere
 
 
 def test_older_results_have_no_index_nor_band(stored):

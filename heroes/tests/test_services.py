@@ -43,6 +43,7 @@ def test_create_stores_the_photo_and_its_result(user):
     assert row.top_hero.key == row.ranking[0]["hero"]
     assert row.top_probability == row.ranking[0]["probability"]
     assert row.match_strength == row.ranking[0]["index"]
+    assert all(set(r) == {"hero", "probability", "index"} for r in row.ranking)  # no similarity
     assert row.face_index == 0 and len(row.faces) == 1
     assert row.previous_results == []
     with row.image.open("rb") as handle, Image.open(io.BytesIO(handle.read())) as image:

@@ -5,8 +5,8 @@ from django.utils import translation
 
 from heroes.strength import (
     headline,
-    index_text,
     nearly_tied_text,
+    percentile_text,
     shared_headline,
     strength_band,
     strength_sentence,
@@ -81,8 +81,8 @@ def test_the_number_is_shown_from_the_middle_up(value, shown):
 
 @pytest.mark.parametrize(("value", "text"), [(0, "<1"), (0.49, "<1"), (0.6, "1"), (72.6, "73")])
 def test_ranking_numbers_are_never_a_bare_zero(value, text):
-    assert index_text(value) == text
-    assert index_text(None) == ""
+    assert percentile_text(value) == text
+    assert percentile_text(None) == ""
 
 
 def test_every_band_has_words_in_both_languages_and_they_match_the_card():

@@ -110,8 +110,8 @@ def test_shown_numbers_follow_the_ranking_and_every_person_weighs_the_same():
     strength = report["match_strength"]
     assert strength["population"]["news"]["people"] == 20
     probes = np.concatenate([population.embeddings, train.embeddings[:20]])
-    probabilities, _similarities, indices = classifier.analyse(probes)
-    for p_row, i_row in zip(probabilities, indices):
+    probabilities, _similarities, percentiles = classifier.analyse(probes)
+    for p_row, i_row in zip(probabilities, percentiles):
         order = np.argsort(-p_row)
         assert np.all(np.diff(i_row[order]) <= 1e-9)
 
@@ -153,12 +153,12 @@ def test_train_from_catalog_adds_a_new_hero(shared_datasets, tmp_path, capsys):
     version = (tmp_path / "CURRENT").read_text().strip()
     from heroes.ml.engine import HeroEngine
 
-    engine = HeroEngine(tmp_path / version)
-    assert sorted(engine.heroes) == ["astronaut", "loki"]
-    result = engine.analyse(str(ASTRONAUT))
+    hero_engine = HeroEngine(tmp_path / version)
+    assert sorted(hero_engine.heroes) == ["astronaut", "loki"]
+    result = hero_engine.analyse(str(ASTRONAUT))
     assert result.top.hero == "astronaut"
     smiling = shared_datasets / "faces-london" / "smiling" / london[0].name
-    assert engine.analyse(str(smiling)).top.hero == "loki"
+    assert hero_engine.analyse(str(smiling)).top.hero == "loki"
 
 
 def _folder_photo(path, image):
@@ -233,12 +233,12 @@ def test_train_from_several_sources_merges_dedups_and_measures_strength(
 
     from heroes.ml.engine import HeroEngine
 
-    engine = HeroEngine(tmp_path / "models" / version)
-    result = engine.analyse(str(smiling / london[1].name))  # 0 was the duplicate
+    hero_engine = HeroEngine(tmp_path / "models" / version)
+    result = hero_engine.analyse(str(smiling / london[1].name))  # 0 was the duplicate
     assert result.top.hero == "loki"
-    assert 0 <= result.match_strength <= 100 and result.match_strength == result.top.index
-    assert all(0 <= score.index <= 100 for score in result.ranking)
-    shown = [score.index for score in result.ranking]
+    assert 0 <= result.match_strength <= 100 and result.match_strength == result.top.percentile
+    assert all(0 <= score.percentile <= 100 for score in result.ranking)
+    shown = [score.percentile for score in result.ranking]
     assert shown == sorted(shown, reverse=True)
 
     capsys.readouterr()

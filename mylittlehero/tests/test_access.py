@@ -30,6 +30,7 @@ TABLE = {
     ("POST", "page", "history:delete"): (302, 302, 404, 404, 404, 404, 404),
     ("POST", "page", "history:share"): (302, 302, 404, 404, 404, 404, 404),
     ("POST", "page", "history:choose_face"): (302, 302, 404, 404, 404, 404, 404),
+    ("POST", "page", "history:keep_face"): (302, 302, 404, 404, 404, 404, 404),
     ("GET", "page", "history:delete_all"): (302, 200, 200, 200, 200, 200, 302),
     ("POST", "page", "history:delete_all"): (302, 302, 302, 302, 302, 302, 302),
     ("GET", "page", "accounts:account"): (302, 200, 200, 200, 200, 200, 302),

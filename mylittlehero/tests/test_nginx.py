@@ -237,6 +237,32 @@ def test_static_files_are_nosniff_hsts_and_immutable_only_when_hashed(site):
         assert ("immutable" in answer.headers["Cache-Control"]) is immutable, path
 
 
+@pytest.mark.parametrize(
+    "path, content_type",
+    [
+        ("vendor/onnxruntime-web/ort.wasm.min.mjs", "text/javascript"),
+        ("vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm", "application/wasm"),
+        ("js/private/engine.js", "application/javascript"),
+    ],
+)
+def test_private_mode_files_come_compressed_with_a_type_browsers_run(site, path, content_type):
+    """Private mode's runtime and model files: gzip where the browser takes
+    it (WhiteNoise's .gz beside each file) and the type a module or
+    WebAssembly needs to run."""
+    answer = requests.get(
+        f"{NGINX_URL}/static/{path}",
+        headers={"Accept-Encoding": "gzip"},
+        timeout=10,
+        verify=CERT,
+        stream=True,
+    )
+    assert answer.status_code == 200, path
+    assert answer.headers["Content-Type"].split(";")[0] == content_type
+    assert answer.headers.get("Content-Encoding") == "gzip", path
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    answer.close()
+
+
 def test_plain_http_redirects_to_https_on_the_same_host_and_port(site):
     """The recipe: HTTP only redirects, to the HTTPS port clients use."""
     if not HTTP_URL:

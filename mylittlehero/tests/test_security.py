@@ -55,6 +55,17 @@ def test_a_photo_sized_body_is_fine_on_photo_routes_only(client, user):
     ).status_code in (200, 302)
 
 
+def test_the_photo_routes_come_from_the_apps_that_own_them():
+    from pathlib import Path
+
+    import core.middleware
+    from core.middleware import photo_route_prefixes
+
+    assert set(photo_route_prefixes()) == {"/upload/", "/api/predictions/", "/admin/"}
+    source = Path(core.middleware.__file__).read_text()
+    assert not any(route in source for route in ("/upload/", "/predictions/", "/admin/"))
+
+
 # --- Headers (item 17) ---------------------------------------------------------
 
 
@@ -75,7 +86,10 @@ def test_csp_allows_only_own_scripts_and_no_page_has_an_inline_one(client, user,
     policy = dict(
         part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
     )
-    assert policy["script-src"] == "'self'"
+    # The upload page may compile private mode's WebAssembly; no page may
+    # evaluate JavaScript or run another site's scripts.
+    expected = "'self' 'wasm-unsafe-eval'" if name == "upload" else "'self'"
+    assert policy["script-src"] == expected
     assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
     for attributes, body in _scripts(response.content.decode()):
         assert "src=" in attributes and not body.strip(), f"inline script on {name}"

@@ -3,7 +3,8 @@
 // applied) and sent with a progress bar (bytes sent, then "analysing") and a
 // cancel button. Where the browser cannot decode the file (HEIC on Chrome,
 // no createImageBitmap) the original is sent. Without this script the form
-// posts the original file as a plain form.
+// posts the original file as a plain form. Private mode hands the file to
+// static/js/private_upload.js instead, which sends no photo.
 (function () {
   "use strict";
   var form = document.getElementById("upload-form");
@@ -203,6 +204,13 @@
     if (!check(file)) return;
     cancelled = false;
     busy(true);
+    // Private mode (static/js/private_upload.js), when chosen: analysed here,
+    // only the ranking is sent.
+    if (window.mlhPrivateUpload && window.mlhPrivateUpload(file, {
+      phase: showPhase,
+      fail: fail,
+      cancelled: function () { return cancelled; }
+    })) return;
     showPhase(progressText.getAttribute("data-sending"), 0, "");
     shrink(file).then(function (small) {
       if (cancelled) return;

@@ -17,7 +17,7 @@ import time
 
 from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
 
-from heroes.ml import api as engine
+from heroes.ml import api as engine_api
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def warm_engine(stdout=None):
     def warm():
         started = time.monotonic()
         try:
-            engine.load()
+            engine_api.load()
         except Exception:  # noqa: BLE001 - /healthz and the 503 page report it
             logger.exception("hero engine failed to load")
             return

@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from heroes.ml import api as engine
+from heroes.ml import api as engine_api
 
 
 def score_or_none(value):
@@ -28,7 +28,7 @@ def _walk(paths):
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in engine.IMAGE_SUFFIXES:
+                if child.is_file() and child.suffix.lower() in engine_api.IMAGE_SUFFIXES:
                     yield child
         else:
             yield path
@@ -50,13 +50,13 @@ class Command(BaseCommand):
             raise CommandError("no image files found")
         failures = 0
         try:
-            results = engine.predict_many(
+            results = engine_api.predict_many(
                 [str(f) for f in files],
                 batch_size=options["batch_size"],
                 max_bytes=settings.MLH_MAX_UPLOAD_BYTES,
             )
             for source, outcome in results:
-                if isinstance(outcome, engine.ImageRejected):
+                if isinstance(outcome, engine_api.ImageRejected):
                     failures += 1
                     line = {"path": source, "error": outcome.code}
                 else:
@@ -72,7 +72,7 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(line, ensure_ascii=False))
         except FileNotFoundError as exc:
             raise CommandError(str(exc)) from None
-        except engine.ModelUnavailable as exc:
+        except engine_api.ModelUnavailable as exc:
             raise CommandError(str(exc)) from None
         if options["verbosity"] >= 2:
             self.stderr.write(f"{len(files)} files, {failures} without a result")

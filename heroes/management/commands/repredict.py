@@ -61,12 +61,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["follow"]:
             return self._follow(options["follow"], options["poll"])
-        since = None
-        if options["since"]:
-            try:
-                since = datetime.date.fromisoformat(options["since"])
-            except ValueError:
-                raise CommandError("--since must be a date: YYYY-MM-DD") from None
+        selection = self._selection(options)
         if options["queue"] and not reprediction.broker_configured():
             raise CommandError("--queue needs MLH_BROKER_URL (a Redis URL) and running workers")
         # Read from the model card: a dry run or nothing stale never loads TensorFlow.
@@ -74,17 +69,34 @@ class Command(BaseCommand):
             version = reprediction.usable_model_version()
         except ModelUnavailable as exc:
             raise CommandError(str(exc)) from None
+        if options["queue"]:
+            return self._queue(version, selection, options)
+        return self._in_process(version, selection, options)
 
-        selection = {
+    def _selection(self, options):
+        since = None
+        if options["since"]:
+            try:
+                since = datetime.date.fromisoformat(options["since"])
+            except ValueError:
+                raise CommandError("--since must be a date: YYYY-MM-DD") from None
+        return {
             "every": options["all"],
             "user_email": options["user"],
             "since": since,
             "hero": options["hero"],
         }
-        if options["queue"]:
-            return self._queue(version, selection, options)
 
+    def _skipped(self, count):
+        if count:
+            self.stdout.write(
+                f"skipping {count} private results "
+                "(analysed on people's devices: no photo to re-run)"
+            )
+
+    def _in_process(self, version, selection, options):
         plan = reprediction.repredict_plan(version=version, limit=options["limit"], **selection)
+        self._skipped(plan.private_skipped)
         if options["dry_run"]:
             self.stdout.write(
                 f"would re-predict {plan.predictions.count()} photos with model {version}"
@@ -119,6 +131,7 @@ class Command(BaseCommand):
 
     def _queue(self, version, selection, options):
         predictions = reprediction.predictions_select(version=version, **selection)
+        self._skipped(reprediction.private_skipped_count(version=version, **selection))
         if options["limit"] is not None:
             pks = list(predictions.order_by("pk").values_list("pk", flat=True)[: options["limit"]])
             predictions = predictions.filter(pk__in=pks)

@@ -24,10 +24,29 @@ const round = (value, digits) => {
   return Math.round(value * f) / f;
 };
 
-async function fetchBytes(url) {
+// A file's bytes; onBytes(n) hears of each chunk as it arrives (the
+// download's progress on a slow phone).
+async function fetchBytes(url, onBytes = null) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  if (!onBytes || !response.body) return new Uint8Array(await response.arrayBuffer());
+  const chunks = [];
+  let length = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    length += value.length;
+    onBytes(value.length);
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
 }
 
 // What the browser posts for a private result: the ranking restricted to the
@@ -43,7 +62,6 @@ export function privateRanking(result, activeHeroes) {
     ranking: rows.map((score) => ({
       hero: score.hero,
       probability: round(score.probability / total, 6),
-      similarity: round(score.similarity, 6),
       index: score.index == null ? null : round(score.index, 2),
     })),
     nearly_tied: result.nearly_tied,
@@ -52,7 +70,8 @@ export function privateRanking(result, activeHeroes) {
 }
 
 export class PrivateEngine {
-  static async load(manifestUrl, { runtimeUrl } = {}) {
+  // onProgress(loaded, total): bytes of the model files received so far.
+  static async load(manifestUrl, { runtimeUrl, onProgress } = {}) {
     const base = new URL(manifestUrl, document.baseURI);
     const runtime = new URL(runtimeUrl || "../vendor/onnxruntime-web/", base);
     const ort = await import(new URL("ort.wasm.min.mjs", runtime).href);
@@ -61,13 +80,22 @@ export class PrivateEngine {
     ort.env.wasm.proxy = false;
     const manifest = await (await fetch(base)).json();
     const file = (key) => new URL(manifest.files[key], base).href;
+    const total = Object.values(manifest.sizes || {}).reduce((sum, size) => sum + size, 0);
+    let received = 0;
+    const heard = onProgress
+      ? (bytes) => {
+          received += bytes;
+          onProgress(Math.min(received, total), total);
+        }
+      : null;
+    const bytesOf = (key) => fetchBytes(file(key), heard);
     const options = { executionProviders: ["wasm"], graphOptimizationLevel: "all" };
     const [pnet, rnet, onet, embedder, gallery] = await Promise.all([
-      fetchBytes(file("pnet")).then((b) => ort.InferenceSession.create(b, options)),
-      fetchBytes(file("rnet")).then((b) => ort.InferenceSession.create(b, options)),
-      fetchBytes(file("onet")).then((b) => ort.InferenceSession.create(b, options)),
-      fetchBytes(file("embedder")).then((b) => ort.InferenceSession.create(b, options)),
-      fetchBytes(file("gallery")),
+      bytesOf("pnet").then((b) => ort.InferenceSession.create(b, options)),
+      bytesOf("rnet").then((b) => ort.InferenceSession.create(b, options)),
+      bytesOf("onet").then((b) => ort.InferenceSession.create(b, options)),
+      bytesOf("embedder").then((b) => ort.InferenceSession.create(b, options)),
+      bytesOf("gallery"),
     ]);
     const engine = new PrivateEngine();
     engine.ort = ort;
