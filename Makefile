@@ -56,11 +56,13 @@ clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
 
 # --- MongoDB (docs/mongodb.md) ------------------------------------------------
-# test-mongodb: the whole suite against a throw-away MongoDB emulator, less the
-#   tests that touch no database (marked nodb: the engine, the browser engine,
-#   image code), which `make test` runs
+# test-mongodb: the whole suite against a throw-away MongoDB emulator
 #   (SecantusDB in its own .venv-secantus/, test-only, in memory), started on
-#   a free loopback port and stopped when the run ends.
+#   a free loopback port and stopped when the run ends. It leaves out only the
+#   tests that touch no database (marked nodb: the engine, the browser engine,
+#   image code, wording), which `make test` runs; every test that queries runs
+#   on both. Each test starts from the documents `migrate` made, written back
+#   by the flush after the test before (conftest.py, docs/mongodb.md).
 # run-mongodb: migrate and serve on MONGODB_URI when it is set (a real MongoDB
 #   7/8 replica set or Atlas), else on the emulator with its data kept in
 #   .secantus-data/.
