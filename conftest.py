@@ -208,7 +208,7 @@ def shared_datasets():
 
 
 @pytest.fixture(scope="session")
-def engine():
+def hero_engine():
     """The real hero engine with the committed default model."""
     pytest.importorskip("tensorflow")
     from heroes.ml import api

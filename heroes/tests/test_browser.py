@@ -60,7 +60,7 @@ def upload(page, path):
 
 
 def test_upload_result_history_share_revoke_delete(
-    page, chromium_browser, live_server, screenshot, media_root, engine
+    page, chromium_browser, live_server, screenshot, media_root, hero_engine
 ):
     sign_up(page, "hero@example.com")
     screenshot(page, "home-logged-in")
@@ -124,7 +124,7 @@ def test_upload_result_history_share_revoke_delete(
     assert not photo_path.exists()
 
 
-def test_a_photo_without_a_face_gets_the_friendly_message(page, tmp_path, media_root, engine):
+def test_a_photo_without_a_face_gets_the_friendly_message(page, tmp_path, media_root, hero_engine):
     gradient = np.tile(np.linspace(0, 255, 400, dtype=np.uint8), (300, 1))
     path = tmp_path / "sky.png"
     Image.fromarray(np.stack([gradient, gradient, gradient[:, ::-1]], axis=-1)).save(path)
@@ -138,7 +138,9 @@ def test_a_photo_without_a_face_gets_the_friendly_message(page, tmp_path, media_
     assert media_files(media_root, pattern="*.jpg") == before
 
 
-def test_another_user_cannot_open_my_result_or_photo(page, chromium_browser, live_server, engine):
+def test_another_user_cannot_open_my_result_or_photo(
+    page, chromium_browser, live_server, hero_engine
+):
     sign_up(page, "first@example.com")
     upload(page, ASTRONAUT)
     page.wait_for_url(re.compile(r"/history/[^/]+/$"), timeout=60_000)
@@ -155,7 +157,7 @@ def test_another_user_cannot_open_my_result_or_photo(page, chromium_browser, liv
     other.close()
 
 
-def test_london_face_gets_a_result(page, shared_datasets, engine):
+def test_london_face_gets_a_result(page, shared_datasets, hero_engine):
     sign_up(page, "london@example.com")
     upload(page, shared_datasets / "faces-london" / "neutral" / "001.jpg")
     page.wait_for_url(re.compile(r"/history/[^/]+/$"), timeout=60_000)

@@ -121,7 +121,7 @@ def test_engine_unavailable_is_a_clear_error(fake_predictor):
 @pytest.mark.model
 @pytest.mark.django_db(transaction=True)
 def test_repredict_with_the_real_model_resumes_after_a_crash(
-    user, engine, default_heroes, monkeypatch, capsys
+    user, hero_engine, default_heroes, monkeypatch, capsys
 ):
     from heroes.ml import api
     from mylittlehero.tests.factories import ASTRONAUT
@@ -149,13 +149,13 @@ def test_repredict_with_the_real_model_resumes_after_a_crash(
     monkeypatch.setattr(api, "predict_many", crash_on_second_batch)
     with pytest.raises(Interrupt):
         call_command("repredict", "--batch-size", "2")
-    assert Prediction.objects.filter(model_version=engine.version).count() == 2
+    assert Prediction.objects.filter(model_version=hero_engine.version).count() == 2
     monkeypatch.setattr(api, "predict_many", original)
     call_command("repredict", "--batch-size", "2")
     assert "processed 3" in capsys.readouterr().out
     for prediction in predictions:
         prediction.refresh_from_db()
-        assert prediction.model_version == engine.version
+        assert prediction.model_version == hero_engine.version
         assert [r["model_version"] for r in prediction.previous_results] == ["old-model"]
 
 

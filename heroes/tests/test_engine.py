@@ -20,10 +20,10 @@ def jpeg(image, **kwargs):
     return buffer.getvalue()
 
 
-def test_astronaut_gets_a_full_calibrated_ranking(engine):
-    result = engine.analyse(str(ASTRONAUT))
+def test_astronaut_gets_a_full_calibrated_ranking(hero_engine):
+    result = hero_engine.analyse(str(ASTRONAUT))
     heroes = [score.hero for score in result.ranking]
-    assert sorted(heroes) == sorted(engine.heroes)
+    assert sorted(heroes) == sorted(hero_engine.heroes)
     assert len(heroes) == 22
     probabilities = [score.probability for score in result.ranking]
     assert probabilities == sorted(probabilities, reverse=True)
@@ -31,15 +31,15 @@ def test_astronaut_gets_a_full_calibrated_ranking(engine):
     assert all(-1 <= score.similarity <= 1 for score in result.ranking)
     assert all(0 <= score.percentile <= 100 for score in result.ranking)
     assert result.match_strength == result.ranking[0].percentile
-    assert result.model_version == engine.classifier.card["version"]
+    assert result.model_version == hero_engine.classifier.card["version"]
     assert len(result.faces) == 1 and result.face_index == 0
     assert set(result.timings) >= {"decode", "detect", "align", "embed", "classify", "total"}
 
 
-def test_same_photo_in_other_shapes_gets_the_same_hero(engine):
+def test_same_photo_in_other_shapes_gets_the_same_hero(hero_engine):
     """Re-encoded, resized, rotated with EXIF, padded: one person, one answer."""
     original = Image.open(ASTRONAUT).convert("RGB")
-    expected = engine.analyse(str(ASTRONAUT)).top.hero
+    expected = hero_engine.analyse(str(ASTRONAUT)).top.hero
     exif = Image.Exif()
     exif[0x0112] = 6  # stored rotated, displayed upright
     variants = {
@@ -49,7 +49,7 @@ def test_same_photo_in_other_shapes_gets_the_same_hero(engine):
         "on a wider canvas": jpeg(_on_canvas(original)),
     }
     for name, data in variants.items():
-        result = engine.analyse(data)
+        result = hero_engine.analyse(data)
         assert result.top.hero == expected, (name, [s.as_dict() for s in result.ranking[:3]])
 
 
@@ -59,34 +59,34 @@ def _on_canvas(image):
     return canvas
 
 
-def test_the_caller_can_choose_a_face(engine):
+def test_the_caller_can_choose_a_face(hero_engine):
     astronaut = Image.open(ASTRONAUT).convert("RGB")
     canvas = Image.new("RGB", (800, 520), (90, 90, 90))
     canvas.paste(astronaut.resize((256, 256)), (10, 130))
     canvas.paste(astronaut.transpose(Image.Transpose.FLIP_LEFT_RIGHT), (280, 4))
     data = jpeg(canvas)
-    first = engine.analyse(data)
-    second = engine.analyse(data, face_index=1)
+    first = hero_engine.analyse(data)
+    second = hero_engine.analyse(data, face_index=1)
     assert len(first.faces) == 2
     assert second.face_index == 1
     assert first.faces[0].box[0] > 280
     from heroes.ml.engine import NoSuchFace
 
     with pytest.raises(NoSuchFace) as info:
-        engine.analyse(data, face_index=2)
+        hero_engine.analyse(data, face_index=2)
     assert info.value.code == "no_such_face" and info.value.faces_found == 2
 
 
-def test_no_face_is_a_specific_error(engine):
+def test_no_face_is_a_specific_error(hero_engine):
     from heroes.ml.engine import NoFaceFound
 
     gradient = np.tile(np.linspace(0, 255, 400, dtype=np.uint8), (300, 1))
     with pytest.raises(NoFaceFound) as info:
-        engine.analyse(jpeg(Image.fromarray(gradient).convert("RGB")))
+        hero_engine.analyse(jpeg(Image.fromarray(gradient).convert("RGB")))
     assert info.value.code == "no_face"
 
 
-def test_a_face_too_small_to_compare_is_its_own_error(engine):
+def test_a_face_too_small_to_compare_is_its_own_error(hero_engine):
     from heroes.ml.engine import FaceTooSmall
 
     # The astronaut's face box is about a sixth of the portrait's width:
@@ -94,16 +94,16 @@ def test_a_face_too_small_to_compare_is_its_own_error(engine):
     canvas = Image.new("RGB", (600, 450), (120, 130, 140))
     canvas.paste(Image.open(ASTRONAUT).convert("RGB").resize((160, 160)), (300, 200))
     with pytest.raises(FaceTooSmall) as info:
-        engine.analyse(jpeg(canvas))
+        hero_engine.analyse(jpeg(canvas))
     assert info.value.code == "face_too_small"
 
 
-def test_batch_path_matches_single_path(engine, tmp_path):
+def test_batch_path_matches_single_path(hero_engine, tmp_path):
     text = tmp_path / "notes.jpg"
     text.write_text("not a photo")
-    results = list(engine.analyse_many([str(ASTRONAUT), str(text), str(ASTRONAUT)]))
+    results = list(hero_engine.analyse_many([str(ASTRONAUT), str(text), str(ASTRONAUT)]))
     assert results[1][1].code == "not_an_image"
-    single = engine.analyse(str(ASTRONAUT))
+    single = hero_engine.analyse(str(ASTRONAUT))
     batched = results[0][1]
     assert [s.hero for s in batched.ranking] == [s.hero for s in single.ranking]
     assert np.allclose(
@@ -142,12 +142,12 @@ def test_predict_image_prints_one_json_line_per_file(tmp_path, capsys):
     assert by_name["missing.png"]["error"] == "not_found"
 
 
-def test_london_pairs_mostly_agree(engine, shared_datasets):
+def test_london_pairs_mostly_agree(hero_engine, shared_datasets):
     """A smoke check on a few people (the full figure is in bench/london.py)."""
     agree = 0
     for number in ["001", "002", "003", "004", "005", "006"]:
-        a = engine.analyse(str(shared_datasets / "faces-london" / "neutral" / f"{number}.jpg"))
-        b = engine.analyse(str(shared_datasets / "faces-london" / "smiling" / f"{number}.jpg"))
+        a = hero_engine.analyse(str(shared_datasets / "faces-london" / "neutral" / f"{number}.jpg"))
+        b = hero_engine.analyse(str(shared_datasets / "faces-london" / "smiling" / f"{number}.jpg"))
         agree += a.top.hero == b.top.hero
     assert agree >= 4
 

@@ -246,7 +246,7 @@ def check(response, expected, name, api):
     return False
 
 
-def test_hostile_corpus_through_page_and_api(client, user, engine, media_root, settings):
+def test_hostile_corpus_through_page_and_api(client, user, hero_engine, media_root, settings):
     settings.MLH_PREDICTION_RATE_USER = ""
     settings.MLH_PREDICTION_RATE_IP = ""
     client.force_login(user)
@@ -293,7 +293,7 @@ def test_hostile_corpus_through_page_and_api(client, user, engine, media_root, s
     assert server_errors == 0 and leftovers == 0
 
 
-def test_polyglot_trailer_is_not_stored(client, user, engine, media_root):
+def test_polyglot_trailer_is_not_stored(client, user, hero_engine, media_root):
     client.force_login(user)
     data = _jpeg(_astronaut()) + b"<html><script>alert(1)</script></html>"
     client.post(reverse("upload"), {"photo": SimpleUploadedFile("p.jpg", data)})

@@ -39,7 +39,7 @@ def test_repredict_with_an_unchanged_model_changes_no_stored_result(user, fake_p
 
 @pytest.mark.model
 def test_repredict_with_the_real_model_reproduces_every_stored_result(
-    user, engine, shared_datasets, capsys
+    user, hero_engine, shared_datasets, capsys
 ):
     """Real photos through the real engine: upload, then re-rank the stored
     copies with the same model; nothing changes (top hero, scores, strength)."""

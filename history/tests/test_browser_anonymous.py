@@ -93,7 +93,7 @@ def prediction_on(page):
     return Prediction.objects.get(pk=page.url.rstrip("/").split("/")[-1])
 
 
-def test_a_visitor_tries_from_home_shrunk_and_keeps_it_by_signing_up(page, tmp_path, engine):
+def test_a_visitor_tries_from_home_shrunk_and_keeps_it_by_signing_up(page, tmp_path, hero_engine):
     from heroes.ml import api
 
     page.set_viewport_size(PHONE)
@@ -147,7 +147,7 @@ def test_a_visitor_tries_from_home_shrunk_and_keeps_it_by_signing_up(page, tmp_p
 
 
 def test_logging_in_claims_it_and_another_browser_cannot_open_it(
-    page, chromium_browser, live_server, make_user, engine
+    page, chromium_browser, live_server, make_user, hero_engine
 ):
     user = make_user("member@example.com")
     page.goto(page.base_url + "/upload/")
@@ -178,7 +178,7 @@ def test_logging_in_claims_it_and_another_browser_cannot_open_it(
     assert Prediction.objects.filter(owner=user).count() == 1
 
 
-def test_the_sweep_deletes_the_result_photo_card_and_link(page, media_root, engine, settings):
+def test_the_sweep_deletes_the_result_photo_card_and_link(page, media_root, hero_engine, settings):
     page.goto(page.base_url + "/upload/")
     choose_and_send(page, ASTRONAUT)
     prediction = prediction_on(page)
@@ -205,7 +205,7 @@ def test_the_sweep_deletes_the_result_photo_card_and_link(page, media_root, engi
     assert page.goto(share_url).status == 404
 
 
-def test_progress_then_cancel_on_a_slow_phone_connection(page, tmp_path, engine):
+def test_progress_then_cancel_on_a_slow_phone_connection(page, tmp_path, hero_engine):
     page.set_viewport_size(PHONE)
     page.goto(page.base_url + "/upload/")
     cdp = page.context.new_cdp_session(page)
@@ -254,7 +254,7 @@ def test_progress_then_cancel_on_a_slow_phone_connection(page, tmp_path, engine)
     assert Prediction.objects.count() == 1
 
 
-def test_the_form_works_without_javascript(chromium_browser, live_server, tmp_path, engine):
+def test_the_form_works_without_javascript(chromium_browser, live_server, tmp_path, hero_engine):
     context = chromium_browser.new_context(java_script_enabled=False, locale="ko-KR")
     page = context.new_page()
     page.goto(live_server.url + "/upload/")
@@ -272,7 +272,7 @@ def test_the_form_works_without_javascript(chromium_browser, live_server, tmp_pa
     context.close()
 
 
-def test_a_photo_chromium_cannot_decode_is_sent_as_it_is(page, tmp_path, engine):
+def test_a_photo_chromium_cannot_decode_is_sent_as_it_is(page, tmp_path, hero_engine):
     """HEIC on Chrome: createImageBitmap fails, the original goes, and the
     server (pillow-heif) reads it."""
     pillow_heif = pytest.importorskip("pillow_heif")

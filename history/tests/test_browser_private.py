@@ -58,7 +58,7 @@ class Recorder:
         }
 
 
-def test_a_private_result_sends_only_the_ranking_and_matches_the_server(page, engine):
+def test_a_private_result_sends_only_the_ranking_and_matches_the_server(page, hero_engine):
     from heroes.ml import api
 
     problems = []
@@ -96,7 +96,7 @@ def test_a_private_result_sends_only_the_ranking_and_matches_the_server(page, en
     assert prediction.top_hero.key == answer.top.hero or (
         prediction.nearly_tied and prediction.ranking[1]["hero"] == answer.top.hero
     )
-    assert prediction.match_strength == pytest.approx(answer.top.index, abs=0.5)
+    assert prediction.match_strength == pytest.approx(answer.top.percentile, abs=0.5)
 
     # The result page: the face from this tab only, and the offer to keep it.
     expect(page.locator("#private-face")).to_contain_text("기기")

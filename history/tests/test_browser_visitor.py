@@ -14,11 +14,11 @@ from heroes.models import Hero
 from mylittlehero.tests.environment import import_or_unavailable
 from mylittlehero.tests.factories import jpeg_bytes
 
-import_or_unavailable(
+expect = import_or_unavailable(
     "playwright.sync_api",
     install="pip install -r requirements-dev.txt",
     required_by="MLH_REQUIRE_BROWSER",
-)
+).expect
 
 pytestmark = [
     pytest.mark.browser,
@@ -322,11 +322,11 @@ def test_account_page_keeps_token_controls_folded_away(chromium_browser, live_se
     assert "개발자용" in summary.inner_text()
     summary.focus()
     page.keyboard.press("Enter")  # opens with the keyboard too
-    assert make_token.is_visible()
+    expect(make_token).to_be_visible()
     page.locator("details.developer input[name=name]").fill("내 스크립트")
     make_token.click()
     # after making one, the section is open and shows the new token
-    assert page.locator("#new-token").is_visible()
+    expect(page.locator("#new-token")).to_be_visible()
     page.context.close()
 
 
