@@ -231,6 +231,32 @@ def fake_predictor():
 
 
 @pytest.fixture
+def private_payload(fake_predictor):
+    """What private mode's browser posts (heroes/private_ranking.py): every
+    active hero once, best first, probabilities summing to 1, percentiles
+    from 80 down, for the fake engine's model version."""
+    from heroes.models import Hero
+
+    keys = list(Hero.objects.active().values_list("key", flat=True))
+    weights = [len(keys) - i for i in range(len(keys))]
+    total = sum(weights)
+    return {
+        "model_version": fake_predictor.version,
+        "ranking": [
+            {
+                "hero": key,
+                "probability": round(weight / total, 6),
+                "similarity": round(0.9 - i / 100, 6),  # older pages sent it: accepted, dropped
+                "index": 80.0 - i,
+            }
+            for i, (key, weight) in enumerate(zip(keys, weights))
+        ],
+        "nearly_tied": False,
+        "face_box": [0.35, 0.12, 0.16, 0.21],
+    }
+
+
+@pytest.fixture
 def default_heroes(db):
     """The 22 default heroes (0002's eight and 0008's fourteen). Tests that
     use a transactional database (live_server) need this: the flush after

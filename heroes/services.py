@@ -128,6 +128,17 @@ def _log(outcome, *, user, started, result=None, error=None):
     logger.info("prediction %s", outcome, extra={"prediction": extra})
 
 
+def _anonymous_room_check(anonymous_owner, started):
+    """A result without an account needs its owner's secret, and room under
+    ``MLH_ANONYMOUS_MAX`` unclaimed results (ServiceUnavailable("anonymous_busy"))."""
+    if not anonymous_owner:
+        raise ValueError("a result without an account needs an anonymous owner")
+    cap = settings.MLH_ANONYMOUS_MAX
+    if cap and Prediction.objects.filter(owner__isnull=True).count() >= cap:
+        _log("refused", user=None, started=started, error=ServiceUnavailable("anonymous_busy"))
+        raise ServiceUnavailable("anonymous_busy")
+
+
 def prediction_create(*, user, upload, face_index=None, anonymous_owner=""):
     """Analyse an uploaded photo and store it with its result.
 
@@ -142,12 +153,7 @@ def prediction_create(*, user, upload, face_index=None, anonymous_owner=""):
     """
     started = time.perf_counter()
     if user is None:
-        if not anonymous_owner:
-            raise ValueError("a result without an account needs an anonymous owner")
-        cap = settings.MLH_ANONYMOUS_MAX
-        if cap and Prediction.objects.filter(owner__isnull=True).count() >= cap:
-            _log("refused", user=user, started=started, error=ServiceUnavailable("anonymous_busy"))
-            raise ServiceUnavailable("anonymous_busy")
+        _anonymous_room_check(anonymous_owner, started)
     try:
         photo = stored_photo_bytes(upload)
         # Ranked from exactly the bytes that are stored: re-predicting the
@@ -203,12 +209,7 @@ def prediction_create_private(*, user, ranking, anonymous_owner=""):
     cap applies). Raises ServiceUnavailable when it cannot be saved."""
     started = time.perf_counter()
     if user is None:
-        if not anonymous_owner:
-            raise ValueError("a result without an account needs an anonymous owner")
-        cap = settings.MLH_ANONYMOUS_MAX
-        if cap and Prediction.objects.filter(owner__isnull=True).count() >= cap:
-            _log("refused", user=user, started=started, error=ServiceUnavailable("anonymous_busy"))
-            raise ServiceUnavailable("anonymous_busy")
+        _anonymous_room_check(anonymous_owner, started)
     prediction = Prediction(
         owner=user,
         anonymous_owner="" if user else anonymous_owner,

@@ -12,24 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def payload(fake_predictor):
-    keys = list(Hero.objects.active().values_list("key", flat=True))
-    weights = [len(keys) - i for i in range(len(keys))]
-    total = sum(weights)
-    return {
-        "model_version": fake_predictor.version,
-        "ranking": [
-            {
-                "hero": key,
-                "probability": round(weight / total, 6),
-                "similarity": 0.9 - i / 100,
-                "index": 80.0 - i,
-            }
-            for i, (key, weight) in enumerate(zip(keys, weights))
-        ],
-        "nearly_tied": False,
-        "face_box": [0.35, 0.12, 0.16, 0.21],
-    }
+def payload(private_payload):
+    return private_payload
 
 
 def test_a_well_formed_ranking_is_accepted(payload):
