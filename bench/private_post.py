@@ -89,7 +89,7 @@ def post_private(client, payload):
     body = json.dumps(payload)
     started = time.perf_counter()
     response = client.post(
-        "/upload/private/", body, content_type="application/json", HTTP_ACCEPT="application/json"
+        "/private-result/", body, content_type="application/json", HTTP_ACCEPT="application/json"
     )
     elapsed = time.perf_counter() - started
     assert response.status_code == 200, response.content

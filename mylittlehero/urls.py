@@ -11,7 +11,9 @@ urlpatterns = [
     # The site's entry points, named by the project so that any app's page may
     # link to them without knowing the app that serves them (docs/architecture.md).
     path("upload/", upload, name="upload"),
-    path("upload/private/", upload_private, name="upload_private"),
+    # Private mode's ranking: a few kilobytes, so not under /upload/, whose
+    # prefix allows a photo-sized body (core.middleware.body_limit_for).
+    path("private-result/", upload_private, name="private_result"),
     path("accounts/", include("accounts.urls")),
     path("history/", include("history.urls")),
     path("", include("heroes.urls")),

@@ -76,7 +76,7 @@ def test_a_private_result_sends_only_the_ranking_and_matches_the_server(page, he
     # Nothing of the face left the browser: one small JSON POST, no image
     # bytes anywhere, no other host.
     posts = recorder.sent()
-    assert [r.url.removeprefix(page.base_url) for r in posts] == ["/upload/private/"]
+    assert [r.url.removeprefix(page.base_url) for r in posts] == ["/private-result/"]
     body = posts[0].post_data_buffer or b""
     assert 0 < len(body) <= MAX_BODY_BYTES and not carries_an_image(body)
     assert set(json.loads(body)) == {

@@ -30,7 +30,7 @@ def payload(private_payload):
 
 def post_ranking(client, payload, **extra):
     return client.post(
-        reverse("upload_private"),
+        reverse("private_result"),
         data=json.dumps(payload),
         content_type="application/json",
         HTTP_ACCEPT="application/json",
@@ -122,10 +122,24 @@ def test_a_ranking_the_site_would_not_produce_is_refused_and_nothing_is_kept(
     assert not Prediction.objects.exists()
 
 
+def test_the_ranking_route_takes_no_photo_sized_body(client, settings):
+    from core.middleware import body_limit_for
+
+    url = reverse("private_result")
+    assert body_limit_for(url) == settings.MLH_MAX_BODY_BYTES < body_limit_for(reverse("upload"))
+    big = client.post(
+        url,
+        data=b"x" * (settings.MLH_MAX_BODY_BYTES + 1),
+        content_type="multipart/form-data; boundary=x",
+    )
+    assert big.status_code == 413
+    assert not Prediction.objects.exists()
+
+
 def test_not_json_and_get_are_refused(client):
-    response = client.post(reverse("upload_private"), data="hero=thor", content_type="text/plain")
+    response = client.post(reverse("private_result"), data="hero=thor", content_type="text/plain")
     assert response.status_code == 400 and response.json()["code"] == "bad_private_ranking"
-    assert client.get(reverse("upload_private")).status_code == 405
+    assert client.get(reverse("private_result")).status_code == 405
     assert not Prediction.objects.exists()
 
 
