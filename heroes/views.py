@@ -219,10 +219,9 @@ def _card_face(prediction, hero):
 
 
 def _emblem_on_dark(hero):
-    path = finders.find(hero.emblem_static_path)
     background = Image.new("RGB", (512, 512), (28, 30, 48))
-    if path:
-        emblem = cards.card_image(path).convert("RGBA")
+    emblem = _emblem_image(hero)
+    if emblem is not None:
         emblem.thumbnail((400, 400))
         offset = ((512 - emblem.width) // 2, (512 - emblem.height) // 2)
         background.paste(emblem, offset, emblem)
@@ -238,10 +237,16 @@ def _portrait_image(hero):
                 return cards.card_image(handle)
         except (OSError, cards.CardImageRefused):
             pass
-    path = finders.find(hero.emblem_static_path)
-    if path:
-        return cards.card_image(path)
+    emblem = _emblem_image(hero)
+    if emblem is not None:
+        return emblem
     return Image.new("RGBA", (512, 512), (40, 40, 60, 255))
+
+
+def _emblem_image(hero):
+    """The hero's emblem (RGBA) as the card draws it, or None without one."""
+    path = finders.find(hero.emblem_static_path)
+    return cards.card_image(path) if path else None
 
 
 @require_GET

@@ -203,11 +203,17 @@ def upload_private(request):
         error = error_for(exc)
         if error is None:
             raise
-        response = JsonResponse({"error": error.message, "code": error.code}, status=error.status)
-        for name, value in error.headers.items():
-            response[name] = value
-        return response
+        return _json_error(error)
     return JsonResponse({"redirect": reverse("history:detail", args=[prediction.pk])})
+
+
+def _json_error(error):
+    """A page script's error reply: the message to show and its code, with
+    the error's status and headers (Retry-After)."""
+    response = JsonResponse({"error": error.message, "code": error.code}, status=error.status)
+    for name, value in error.headers.items():
+        response[name] = value
+    return response
 
 
 def _json_body(request, *, limit):
@@ -364,7 +370,7 @@ def history_keep_face(request, pk):
         if error is None:
             raise
         if _wants_json(request):
-            return JsonResponse({"error": error.message, "code": error.code}, status=error.status)
+            return _json_error(error)
         messages.error(request, error.message)
     else:
         message = _("The small face picture is kept with this result.")
