@@ -245,17 +245,24 @@ def share_toggle_take(request):
     rate = settings.MLH_SHARE_TOGGLE_RATE
     if not rate:
         return None
+    idents = [f"ip:{client_ip(request)}"]
+    if request.user.is_authenticated:
+        idents.append(f"user:{request.user.pk}")
+    return window_take("share-toggle", idents, rate, kind="share")
+
+
+def window_take(name, idents, rate, *, kind):
+    """Count one ``name`` event for each of ``idents`` in the current window
+    of ``rate`` ("N/period"): a RateLimited of ``kind`` when any of them is
+    over N in this window, else None."""
     limit, period = parse_rate(rate)
     now = time.time()
     window = int(now // period)
     timeout = (window + 1) * period - now + 1
-    idents = [("ip", client_ip(request))]
-    if request.user.is_authenticated:
-        idents.append(("user", str(request.user.pk)))
     over = False
-    for kind, ident in idents:
-        if counter_incr(f"share-toggle:{kind}:{ident}:{period}:{window}", timeout=timeout) > limit:
+    for ident in idents:
+        if counter_incr(f"{name}:{ident}:{period}:{window}", timeout=timeout) > limit:
             over = True
     if over:
-        return RateLimited(max(1, math.ceil(timeout - 1)), limit, period, "share")
+        return RateLimited(max(1, math.ceil(timeout - 1)), limit, period, kind)
     return None

@@ -44,6 +44,13 @@ from heroes.strength import (
     strength_sentence,
 )
 from history.anonymous import anonymous_owner, anonymous_owner_ensure
+from history.attempts import (
+    attempt_cancel,
+    attempt_cancel_take,
+    attempt_cancelled,
+    attempt_from,
+    attempt_result_keep,
+)
 
 PAGE_SIZE = 12
 # What the upload page's script shrinks a photo to before sending it: the
@@ -52,6 +59,9 @@ PAGE_SIZE = 12
 # (bench/first_result.py, docs/results.md).
 UPLOAD_MAX_SIDE = 1024
 UPLOAD_JPEG_QUALITY = 0.8
+# What Cancel says on the upload page (its data-cancelled), and what a send
+# whose Cancel arrived first is answered.
+CANCELLED_TEXT = _lazy("Sending stopped. Your photo was not kept; you can choose again.")
 
 
 def _own_prediction_or_404(request, pk, *, allow_staff=False):
@@ -133,6 +143,9 @@ def upload(request):
     {"redirect": url} or {"error": message}, with the same statuses."""
     form = UploadForm(request.POST or None, request.FILES or None)
     status, page_error, headers = 200, None, {}
+    attempt = attempt_from(request.POST)
+    if request.method == "POST" and attempt_cancelled(attempt):
+        return _upload_cancelled_reply()
     if request.method == "POST":
         prediction = None
         try:
@@ -156,31 +169,60 @@ def upload(request):
             status = error.status
         else:
             if prediction is not None:
+                if not attempt_result_keep(attempt, prediction):
+                    return _upload_cancelled_reply()
                 url = reverse("history:detail", args=[prediction.pk])
                 if _wants_json(request):
                     return JsonResponse({"redirect": url})
                 return redirect(url)
             status = 413 if form.has_error("photo", "too_large") else 400
     if request.method == "POST" and _wants_json(request):
-        messages_ = [page_error] if page_error else []
-        for errors in form.errors.values():
-            messages_ += [str(error) for error in errors]
-        response = JsonResponse({"error": " ".join(messages_)}, status=status)
-        for name, value in headers.items():
-            response[name] = value
-        return response
+        return _upload_json_error(form, page_error, status, headers)
     context = {
         "form": form,
         "max_bytes": settings.MLH_MAX_UPLOAD_BYTES,
         "page_error": page_error,
         "max_side": UPLOAD_MAX_SIDE,
         "jpeg_quality": UPLOAD_JPEG_QUALITY,
+        "cancelled_text": CANCELLED_TEXT,
         "private_mode": _private_mode_context(),
     }
     response = render(request, "history/upload.html", context, status=status)
     for name, value in headers.items():
         response[name] = value
     return response
+
+
+def _upload_json_error(form, page_error, status, headers):
+    """The upload page's script's error reply: every message, as one."""
+    messages_ = [page_error] if page_error else []
+    for errors in form.errors.values():
+        messages_ += [str(error) for error in errors]
+    response = JsonResponse({"error": " ".join(messages_)}, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _upload_cancelled_reply():
+    """What a send whose Cancel was pressed gets, should it still arrive (its
+    page stopped listening): nothing was kept."""
+    return JsonResponse({"error": str(CANCELLED_TEXT)}, status=409)
+
+
+@require_http_methods(["POST"])
+def upload_cancel(request):
+    """The upload page's Cancel (history/attempts.py): the send's attempt id,
+    posted with the CSRF token; the photo is not kept whether it arrived
+    before this or arrives after. 204, also for an id that sent nothing."""
+    attempt = attempt_from(request.POST)
+    if not attempt:
+        return HttpResponse(status=400)
+    limited = attempt_cancel_take(request)
+    if limited is not None:
+        return HttpResponse(status=429, headers={"Retry-After": str(limited.retry_after)})
+    attempt_cancel(attempt)
+    return HttpResponse(status=204)
 
 
 @require_http_methods(["POST"])

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from history.views import upload, upload_private
+from history.views import upload, upload_cancel, upload_private
 from mylittlehero.health import healthz, readiness
 from mylittlehero.views import favicon, home
 
@@ -14,6 +14,8 @@ urlpatterns = [
     # Private mode's ranking: a few kilobytes, so not under /upload/, whose
     # prefix allows a photo-sized body (core.middleware.body_limit_for).
     path("private-result/", upload_private, name="private_result"),
+    # The upload page's Cancel (history/attempts.py); not under /upload/ either.
+    path("upload-cancel/", upload_cancel, name="upload_cancel"),
     path("accounts/", include("accounts.urls")),
     path("history/", include("history.urls")),
     path("", include("heroes.urls")),

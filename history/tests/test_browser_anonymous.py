@@ -14,7 +14,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image, ImageOps
 
+import history.views
 from heroes.models import Prediction, share_card_name
+from history.attempts import attempt_cancelled, attempt_result_keep
 from history.views import UPLOAD_JPEG_QUALITY, UPLOAD_MAX_SIDE
 from mylittlehero.tests.environment import import_or_unavailable
 from mylittlehero.tests.factories import ASTRONAUT, PASSWORD
@@ -205,7 +207,14 @@ def test_the_sweep_deletes_the_result_photo_card_and_link(page, media_root, hero
     assert page.goto(share_url).status == 404
 
 
-def test_progress_then_cancel_on_a_slow_phone_connection(page, tmp_path, hero_engine):
+def test_progress_then_cancel_on_a_slow_phone_connection(page, tmp_path, hero_engine, monkeypatch):
+    kept = []
+
+    def result_keep(attempt, prediction):
+        kept.append((attempt, prediction.pk))
+        return attempt_result_keep(attempt, prediction)
+
+    monkeypatch.setattr(history.views, "attempt_result_keep", result_keep)
     page.set_viewport_size(PHONE)
     page.goto(page.base_url + "/upload/")
     cdp = page.context.new_cdp_session(page)
@@ -237,7 +246,13 @@ def test_progress_then_cancel_on_a_slow_phone_connection(page, tmp_path, hero_en
     assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
     expect(page.locator("#upload-button")).to_be_disabled()
 
-    page.get_by_role("button", name="취소").click()
+    # Cancel also takes the photo back from the server (history/attempts.py),
+    # however much of it got there: the send's attempt id, posted.
+    with page.expect_response(lambda r: r.url.endswith("/upload-cancel/")) as took_back:
+        page.get_by_role("button", name="취소").click()
+    attempt = re.search(r'name="attempt"\r\n\r\n([0-9a-f-]{36})', took_back.value.request.post_data)
+    assert attempt and attempt_cancelled(attempt.group(1))
+    assert took_back.value.status == 204
     expect(page.locator("#id_photo_error")).to_contain_text("보내기를 멈췄어요")
     expect(panel).to_be_hidden()
     expect(page.locator("#upload-button")).to_be_enabled()
@@ -252,6 +267,8 @@ def test_progress_then_cancel_on_a_slow_phone_connection(page, tmp_path, hero_en
     page.get_by_role("button", name="내 히어로 찾기").click()
     page.wait_for_url(RESULT_URL, timeout=60_000)
     assert Prediction.objects.count() == 1
+    # That send carried an attempt id of its own.
+    assert len(kept) == 1 and kept[0][0] not in ("", attempt.group(1))
 
 
 def test_the_form_works_without_javascript(chromium_browser, live_server, tmp_path, hero_engine):

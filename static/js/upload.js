@@ -29,7 +29,38 @@
     typeof window.Promise === "function" && typeof window.FormData === "function" &&
     typeof HTMLCanvasElement !== "undefined" && !!HTMLCanvasElement.prototype.toBlob;
   var request = null;  // the XMLHttpRequest in flight
+  var attempt = "";  // its id: Cancel takes the photo back with it
   var cancelled = false;
+
+  // A random (version 4) UUID naming one send (history/attempts.py).
+  // crypto.randomUUID needs a secure context; getRandomValues does not.
+  function attemptId() {
+    if (!window.crypto || !window.crypto.getRandomValues) return "";
+    if (typeof window.crypto.randomUUID === "function" && window.isSecureContext) {
+      return window.crypto.randomUUID();
+    }
+    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) {
+      return (b + 0x100).toString(16).slice(1);
+    }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20),
+      hex.slice(20)].join("-");
+  }
+
+  // The send may have reached the server already (or still will): the
+  // server deletes what this attempt stores. Fire and forget; keepalive
+  // lets it go even as the person leaves the page.
+  function takeBack(id) {
+    if (!id || typeof window.fetch !== "function") return;
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", form.querySelector('[name="csrfmiddlewaretoken"]').value);
+    data.append("attempt", id);
+    window.fetch(cancelButton.getAttribute("data-post"), {
+      method: "POST", body: data, credentials: "same-origin", keepalive: true
+    }).catch(function () {});
+  }
 
   function showError(message) {
     errors.innerHTML = "";
@@ -142,6 +173,7 @@
     button.disabled = on;
     if (on) button.setAttribute("aria-busy", "true"); else button.removeAttribute("aria-busy");
     panel.hidden = !on;
+    if (on) cancelButton.disabled = false;
     inputs.forEach(function (each) { each.disabled = on; });
   }
 
@@ -156,6 +188,8 @@
     var data = new FormData();
     data.append("csrfmiddlewaretoken", form.querySelector('[name="csrfmiddlewaretoken"]').value);
     data.append("photo", body, name);
+    attempt = attemptId();
+    if (attempt) data.append("attempt", attempt);
     var xhr = new XMLHttpRequest();
     request = xhr;
     xhr.open("POST", form.getAttribute("action") || window.location.pathname);
@@ -174,6 +208,9 @@
       var reply = null;
       try { reply = JSON.parse(xhr.responseText); } catch (error) { reply = null; }
       if (reply && reply.redirect) {
+        // Kept: too late to cancel now.
+        request = null;
+        cancelButton.disabled = true;
         window.location.assign(reply.redirect);
         return;
       }
@@ -190,7 +227,12 @@
 
   cancelButton.addEventListener("click", function () {
     cancelled = true;
-    if (request) request.abort(); else fail(progressText.getAttribute("data-cancelled"));
+    if (request) {
+      request.abort();
+      takeBack(attempt);
+    } else {
+      fail(progressText.getAttribute("data-cancelled"));
+    }
     button.focus();
   });
 
