@@ -426,14 +426,12 @@ def history_keep_face(request, pk):
 @require_http_methods(["POST"])
 def history_share(request, pk):
     prediction = _own_prediction_or_404(request, pk)
-    wants_json = "application/json" in request.headers.get("Accept", "")
+    wants_json = _wants_json(request)
     limited = share_toggle_take(request)  # each re-share renders a new card
     if limited:
         error = error_for(limited)
         if wants_json:
-            response = JsonResponse({"error": error.code, "message": error.message}, status=429)
-            response["Retry-After"] = str(limited.retry_after)
-            return response
+            return _json_error(error)
         messages.error(request, error.message)
         return redirect(reverse("history:detail", args=[prediction.pk]) + "#share")
     if request.POST.get("action") == "revoke":

@@ -218,7 +218,8 @@ def test_phone_sees_hero_name_portrait_and_strength_without_scrolling(
     page.context.close()
 
 
-def test_share_copies_the_link_without_reloading(chromium_browser, live_server, tmp_path):
+def test_share_copies_the_link_without_reloading(chromium_browser, live_server, tmp_path, settings):
+    settings.MLH_SHARE_TOGGLE_RATE = "1/hour"
     page = new_page(chromium_browser, live_server, viewport={"width": 1366, "height": 900})
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     sign_up(page, "sharer@example.com")
@@ -236,6 +237,10 @@ def test_share_copies_the_link_without_reloading(chromium_browser, live_server, 
     assert link.endswith(f"/s/{prediction.share_token}/")
     assert page.evaluate("navigator.clipboard.readText()") == link
     assert not page.js_errors
+    # Over the limit (one a test): the server's reason, not "failed".
+    page.get_by_role("button", name="결과 공유하기").click()
+    expect(page.locator("#share-status")).to_contain_text("공유를 너무 자주 켜고 껐어요")
+    expect(page.get_by_role("button", name="결과 공유하기")).to_be_enabled()
     page.context.close()
 
 

@@ -147,7 +147,10 @@ def test_turning_sharing_on_and_off_is_limited(client, user, fake_predictor):
         for action in ("share", "revoke", "share", "revoke")
     ]
     assert [r.status_code for r in statuses] == [200, 200, 200, 429]
-    assert "turned sharing on and off too often" in statuses[-1].json()["message"]
+    # The shape of every page script's error reply (history.views._json_error).
+    refused = statuses[-1].json()
+    assert refused["code"] == "rate_limited"
+    assert "turned sharing on and off too often" in refused["error"]
     assert statuses[-1]["Retry-After"]
     prediction.refresh_from_db()
     assert prediction.is_shared  # the refused revoke changed nothing

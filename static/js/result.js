@@ -145,8 +145,13 @@
       headers: { "Accept": "application/json" },
       credentials: "same-origin"
     }).then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.json();
+      if (response.ok) return response.json();
+      // The server's words when it has some ({"error": message, "code"}).
+      return response.json().catch(function () { return {}; }).then(function (reply) {
+        var failure = new Error("HTTP " + response.status);
+        failure.said = reply && reply.error;
+        throw failure;
+      });
     });
   }
 
@@ -192,8 +197,8 @@
           status.textContent = form.dataset.copied;
         }, function () {});
       });
-    }, function () {
-      status.textContent = form.dataset.failed;
+    }, function (error) {
+      status.textContent = (error && error.said) || form.dataset.failed;
     }).then(function () {
       button.disabled = false;
     });
