@@ -8,14 +8,10 @@ import pytest
 from PIL import Image
 
 from heroes.models import Hero, Prediction
-from mylittlehero.tests.environment import import_or_unavailable, media_files
+from mylittlehero.tests.environment import media_files, playwright_expect
 from mylittlehero.tests.factories import ASTRONAUT
 
-expect = import_or_unavailable(
-    "playwright.sync_api",
-    install="pip install -r requirements-dev.txt",
-    required_by="MLH_REQUIRE_BROWSER",
-).expect
+expect = playwright_expect()
 
 pytestmark = [
     pytest.mark.browser,

@@ -11,13 +11,9 @@ from PIL import Image
 
 from heroes.korean import with_particle
 from heroes.models import Hero, Prediction
-from mylittlehero.tests.environment import import_or_unavailable
+from mylittlehero.tests.environment import playwright_expect
 
-expect = import_or_unavailable(
-    "playwright.sync_api",
-    install="pip install -r requirements-dev.txt",
-    required_by="MLH_REQUIRE_BROWSER",
-).expect
+expect = playwright_expect()
 
 pytestmark = [
     pytest.mark.browser,

@@ -18,14 +18,10 @@ import history.views
 from heroes.models import Prediction, share_card_name
 from history.attempts import attempt_cancelled, attempt_result_keep
 from history.views import UPLOAD_JPEG_QUALITY, UPLOAD_MAX_SIDE
-from mylittlehero.tests.environment import import_or_unavailable
+from mylittlehero.tests.environment import playwright_expect
 from mylittlehero.tests.factories import ASTRONAUT, PASSWORD
 
-expect = import_or_unavailable(
-    "playwright.sync_api",
-    install="pip install -r requirements-dev.txt",
-    required_by="MLH_REQUIRE_BROWSER",
-).expect
+expect = playwright_expect()
 
 pytestmark = [
     pytest.mark.browser,

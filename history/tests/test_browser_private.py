@@ -14,14 +14,10 @@ import pytest
 from heroes.models import Prediction
 from heroes.private_ranking import MAX_BODY_BYTES
 from heroes.services import PRIVATE_THUMBNAIL_MAX_BYTES
-from mylittlehero.tests.environment import import_or_unavailable
+from mylittlehero.tests.environment import playwright_expect
 from mylittlehero.tests.factories import ASTRONAUT
 
-expect = import_or_unavailable(
-    "playwright.sync_api",
-    install="pip install -r requirements-dev.txt",
-    required_by="MLH_REQUIRE_BROWSER",
-).expect
+expect = playwright_expect()
 
 pytestmark = [
     pytest.mark.browser,

@@ -11,14 +11,10 @@ from django.core import mail
 from django.test import Client
 
 from heroes.models import Hero
-from mylittlehero.tests.environment import import_or_unavailable
+from mylittlehero.tests.environment import playwright_expect
 from mylittlehero.tests.factories import jpeg_bytes
 
-expect = import_or_unavailable(
-    "playwright.sync_api",
-    install="pip install -r requirements-dev.txt",
-    required_by="MLH_REQUIRE_BROWSER",
-).expect
+expect = playwright_expect()
 
 pytestmark = [
     pytest.mark.browser,

@@ -70,6 +70,16 @@ def import_or_unavailable(name, *, install, required_by):
         unavailable(f"{name} is not installed ({install})", required_by=required_by)
 
 
+def playwright_expect():
+    """Playwright's ``expect``, for a browser test module; ``unavailable``
+    without Playwright (a failure where ``MLH_REQUIRE_BROWSER`` is set)."""
+    return import_or_unavailable(
+        "playwright.sync_api",
+        install="pip install -r requirements-dev.txt",
+        required_by="MLH_REQUIRE_BROWSER",
+    ).expect
+
+
 # What Django's start-up must not load: the engine's libraries (seconds)
 # and the queue's (only a queued run needs them).
 MACHINE_LEARNING = ("tensorflow", "keras", "mtcnn")
