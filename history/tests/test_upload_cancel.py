@@ -2,6 +2,7 @@
 first: the send or the cancel (history/attempts.py), with the fake predictor.
 The browser side is history/tests/test_browser_anonymous.py."""
 
+import types
 import uuid
 
 import pytest
@@ -119,7 +120,8 @@ def test_a_cancel_needs_the_csrf_token_and_a_post(client, fake_predictor):
 
 def test_cancels_are_limited_per_client(monkeypatch):
     # Mid-window: an hour's boundary cannot fall inside the test.
-    monkeypatch.setattr(ratelimit.time, "time", lambda: 1_800_000_000 + 1800.0)
+    clock = types.SimpleNamespace(time=lambda: 1_800_000_000 + 1800.0)
+    monkeypatch.setattr(ratelimit, "time", clock)
     limit = int(CANCEL_RATE.split("/")[0])
     visitor = Client()
     for _ in range(limit):

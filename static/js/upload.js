@@ -32,6 +32,10 @@
   var attempt = "";  // its id: Cancel takes the photo back with it
   var cancelled = false;
 
+  function csrfToken() {
+    return form.querySelector('[name="csrfmiddlewaretoken"]').value;
+  }
+
   // A random (version 4) UUID naming one send (history/attempts.py).
   // crypto.randomUUID needs a secure context; getRandomValues does not.
   function attemptId() {
@@ -55,7 +59,7 @@
   function takeBack(id) {
     if (!id || typeof window.fetch !== "function") return;
     var data = new FormData();
-    data.append("csrfmiddlewaretoken", form.querySelector('[name="csrfmiddlewaretoken"]').value);
+    data.append("csrfmiddlewaretoken", csrfToken());
     data.append("attempt", id);
     window.fetch(cancelButton.getAttribute("data-post"), {
       method: "POST", body: data, credentials: "same-origin", keepalive: true
@@ -186,7 +190,7 @@
 
   function send(body, name) {
     var data = new FormData();
-    data.append("csrfmiddlewaretoken", form.querySelector('[name="csrfmiddlewaretoken"]').value);
+    data.append("csrfmiddlewaretoken", csrfToken());
     data.append("photo", body, name);
     attempt = attemptId();
     if (attempt) data.append("attempt", attempt);
